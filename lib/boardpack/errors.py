@@ -1,0 +1,50 @@
+"""Exceptions raised by boardpack. Every error subclasses :class:`BoardPackError`."""
+
+from __future__ import annotations
+
+
+class BoardPackError(Exception):
+    """Base class for every error that boardpack raises on purpose."""
+
+
+class UnknownBoroughError(BoardPackError, KeyError):
+    """A borough name, slug or code that the registry cannot resolve."""
+
+    def __str__(self) -> str:  # KeyError would otherwise print the repr of the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DataValidationError(BoardPackError, ValueError):
+    """An input file broke a rule, so no figures may be computed from it.
+
+    Parameters
+    ----------
+    file : str or Path
+        The input file at fault.
+    rule : str
+        The rule that was broken, in plain words.
+    row : int, optional
+        The 1-based line of the file (header is line 1), where it is known.
+    column : str, optional
+        The column at fault, where it is known.
+    """
+
+    def __init__(self, file, rule: str, row: int | None = None, column: str | None = None):
+        self.file = str(file)
+        self.rule = rule
+        self.row = row
+        self.column = column
+        where = [self.file]
+        if row is not None:
+            where.append(f"line {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {rule}")
+
+
+class CoverageError(BoardPackError, ValueError):
+    """The requested period is not covered by the data at all."""
+
+
+class RenderError(BoardPackError):
+    """A notebook could not be rendered to HTML or PDF."""

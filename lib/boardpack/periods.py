@@ -1,0 +1,48 @@
+"""Months and reporting windows. A month is always a ``"YYYY-MM"`` string in canonical tables."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .errors import BoardPackError
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> pd.Period:
+    """Parse ``"YYYY-MM"`` into a monthly :class:`pandas.Period`.
+
+    Raises
+    ------
+    BoardPackError
+        If the text is not a valid ``YYYY-MM`` month.
+    """
+    if not isinstance(text, str) or not _MONTH.match(text.strip()):
+        raise BoardPackError(f"period {text!r} is not a month in the form YYYY-MM, e.g. 2019-02")
+    return pd.Period(text.strip(), freq="M")
+
+
+def month_range(end: str, months: int) -> list[str]:
+    """The ``months`` months ending with ``end`` (inclusive), oldest first."""
+    stop = parse_month(end)
+    return [str(stop - i) for i in range(months - 1, -1, -1)]
+
+
+def rolling_windows(end: str, months: int = 12) -> tuple[list[str], list[str]]:
+    """The current and the previous rolling window ending at ``end``.
+
+    Returns
+    -------
+    (previous, current) : tuple of list of str
+        ``current`` is the ``months`` months to ``end``; ``previous`` the ``months`` before.
+    """
+    both = month_range(end, 2 * months)
+    return both[:months], both[months:]
+
+
+def month_label(month: str, style: str = "long") -> str:
+    """``"2019-02"`` as ``"February 2019"`` (long) or ``"Feb 2019"`` (short)."""
+    p = parse_month(month)
+    return p.strftime("%B %Y" if style == "long" else "%b %Y")

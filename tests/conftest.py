@@ -1,0 +1,41 @@
+"""Shared fixtures. Real-data tests look for ../shared/data or $BOARDPACK_REAL_DATA and skip without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from boardpack.registry import load_registry
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _real_data_dir() -> Path | None:
+    env = os.environ.get("BOARDPACK_REAL_DATA")
+    candidates = [Path(env)] if env else [PROJECT_DIR.parent / "shared" / "data"]
+    for c in candidates:
+        if c.is_dir() and any(c.iterdir()):
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    """The real public data folder; the test is skipped when it is absent."""
+    path = _real_data_dir()
+    if path is None:
+        pytest.skip("real data not found (../shared/data or $BOARDPACK_REAL_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture
+def test_data() -> Path:
+    return TEST_DATA
