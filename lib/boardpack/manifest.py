@@ -1,0 +1,104 @@
+"""The run manifest and the period index page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from .paths import PROJECT_DIR
+
+PACKAGES = ["boardpack", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "pyarrow", "matplotlib",
+            "seaborn", "pandera", "weasyprint", "shapely", "pyproj", "pyshp", "openpyxl", "xlrd"]
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the output."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit() -> str | None:
+    """The project's git commit, with ``-dirty`` when the work tree has changes; None outside git."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_DIR,
+                               capture_output=True, text=True).stdout.strip()
+        return sha + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def write_json_atomic(path: Path, doc: dict) -> None:
+    """Write JSON through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def build_manifest(run: dict, results: list[dict], store_sources: dict) -> dict:
+    """The manifest document: the run as a whole, then each borough.
+
+    Parameters
+    ----------
+    run : dict
+        Period, data folder, options, start and end times.
+    results : list of dict
+        One :meth:`BuildResult.as_dict` per borough.
+    store_sources : dict
+        The store index's sources (input files with sha256, status).
+    """
+    return {
+        "run": {
+            **run,
+            "git_commit": git_commit(),
+            "package_versions": package_versions(),
+            "inputs": {name: {"status": s["status"], "files": s["files"]} for name, s in store_sources.items()},
+        },
+        "boroughs": results,
+    }
+
+
+def write_index_html(period_dir: Path, period_label: str, results: list[dict], demo: bool) -> Path:
+    """``outputs/<period>/index.html``: a table linking every borough's PDF, HTML and figures."""
+    rows = []
+    for r in sorted(results, key=lambda r: r["borough"]):
+        files = r.get("files") or {}
+        links = " · ".join(
+            f'<a href="{html.escape(r["slug"])}/{html.escape(name)}">{label}</a>'
+            for name, label in (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("figures.json", "figures"))
+            if name in files
+        )
+        status = html.escape(r["status"]) + (f": {html.escape(r['error'])}" if r.get("error") else "")
+        rows.append(f"<tr><th scope=\"row\">{html.escape(r['borough'])}</th><td>{status}</td><td>{links}</td></tr>")
+    banner = "<p><strong>DEMO DATA – NOT OFFICIAL STATISTICS</strong></p>" if demo else ""
+    doc = (
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+        f"<title>SNB board packs, data to {html.escape(period_label)}</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}"
+        "th,td{border-bottom:1px solid #ccc;padding:.3em .8em;text-align:left}</style></head><body>"
+        f"<h1>Safer Neighbourhood Board packs, data to {html.escape(period_label)}</h1>{banner}"
+        f"<p>Built {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. See manifest.json for inputs and hashes.</p>"
+        "<table><thead><tr><th scope=\"col\">Borough</th><th scope=\"col\">Status</th><th scope=\"col\">Outputs</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></body></html>"
+    )
+    path = period_dir / "index.html"
+    fd, tmp = tempfile.mkstemp(prefix="index.html.", dir=period_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(doc)
+    os.replace(tmp, path)
+    return path

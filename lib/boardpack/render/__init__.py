@@ -1,0 +1,1 @@
+"""Rendering an executed board-pack notebook to HTML and A4 PDF through nbconvert's extension points."""

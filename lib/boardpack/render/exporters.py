@@ -1,0 +1,66 @@
+"""nbconvert exporters for board packs, registered as ``boardpack_html`` and ``boardpack_pdf``.
+
+An analyst can run ``jupyter nbconvert --to boardpack_pdf executed.ipynb`` and get the same
+PDF the batch builds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+from .pdf import html_to_pdf
+from .preprocess import BoardPackMetaPreprocessor
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+class BoardPackHTMLExporter(HTMLExporter):
+    """Self-contained, accessible HTML of a board pack: no code, no parameters cells."""
+
+    export_from_notebook = "SNB board pack (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "boardpack"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("anchor_link_text")
+    def _anchor_link_text_default(self):
+        return ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True
+        )
+        self.register_preprocessor(BoardPackMetaPreprocessor(enabled=True), enabled=True)
+
+
+class BoardPackPDFExporter(BoardPackHTMLExporter):
+    """Tagged A4 PDF (PDF/UA-1) of a board pack, rendered by WeasyPrint from the HTML twin."""
+
+    export_from_notebook = "SNB board pack (PDF)"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        build_dir = (resources.get("metadata") or {}).get("path") or None
+        pdf = html_to_pdf(html, build_dir=build_dir)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources

@@ -1,0 +1,106 @@
+"""Section 1: recorded crime, rolling 12 months against the previous 12, borough and MPS."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..metrics.crime import monthly_series, recorded_crime_table
+from ..periods import month_label, rolling_windows
+from ..report import alt_text
+from ..report.charts import BOROUGH, MPS, plot_trend
+from ..report.html import data_to_line, paragraph, source_line
+from ..report.narrative import change_phrase
+from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
+from .section import Section, unavailable
+
+SECTION = "recorded_crime"
+SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
+GROUP_LABELS = {"total": "", "mopac7": "MOPAC 7 crime", "mopac7_total": "", "other": "Other crime"}
+
+
+def table(pack) -> Section:
+    """Figure: the recorded crime table with the opening sentence.
+
+    Records ``recorded_crime.rows[]`` (category, previous_12m, current_12m, pct_change,
+    mps_pct_change), the vintage used and the windows.
+    """
+    missing = unavailable(pack, SECTION, "recorded crime")
+    if missing:
+        return missing
+    crime = pack.store.table("crime")
+    df = recorded_crime_table(crime, pack.borough.gss_code, pack.period, vintage=pack.options.get("crime_vintage", "auto"))
+    vintage = df.attrs.get("vintage") or (df["vintage"].iloc[0] if "vintage" in df else None)
+    previous, current = rolling_windows(pack.period)
+    prev_label = f"{month_label(previous[0], 'short')} – {month_label(previous[-1], 'short')}"
+    curr_label = f"{month_label(current[0], 'short')} – {month_label(current[-1], 'short')}"
+
+    rows = df.assign(category=df["row"])
+    rec = rows[["category", "previous_12m", "current_12m", "pct_change", "mps_pct_change", "available", "note"]]
+    pack.record.set(SECTION, "available", True)
+    pack.record.set(SECTION, "vintage", vintage)
+    pack.record.set(SECTION, "previous_window", [previous[0], previous[-1]])
+    pack.record.set(SECTION, "current_window", [current[0], current[-1]])
+    pack.record.set(SECTION, "rows", rec)
+    pack.record.add_table("recorded_crime", rec)
+
+    shown = rows.assign(group_label=rows["group"].map(GROUP_LABELS).fillna(""))
+    columns = [
+        Column("category", "Category", str, numeric=False),
+        Column("previous_12m", prev_label, fmt_count),
+        Column("current_12m", curr_label, fmt_count),
+        Column("pct_change", "% change", fmt_change, change_class),
+        Column("mps_pct_change", "MPS % change", fmt_change, change_class),
+    ]
+    caption = pack.table_caption("tbl-recorded-crime", f"Recorded crime in {pack.borough.name}, 12 months to {pack.period_label}")
+    html_tbl = html_table(
+        shown, columns, caption, "tbl-recorded-crime", group_col="group_label",
+        row_class=lambda r: "subtotal" if r["group"] in ("total", "mopac7_total") else "",
+    )
+    tno = rows[rows["group"] == "total"].iloc[0]
+    lead = (
+        f"{pack.borough.name} recorded {fmt_count(tno['current_12m'])} notifiable offences in the 12 months to "
+        f"{pack.period_label}, {change_phrase(tno['pct_change'], 'recorded offences')} on the previous 12 months. "
+        f"Across the MPS the change was {fmt_change(tno['mps_pct_change']).split(' ', 1)[-1]}."
+    )
+    key = paragraph(
+        "▲ marks a year-on-year increase and ▼ a decrease; the colours repeat the same information. "
+        "n/a marks a category the published data cannot supply (see the notes on method)."
+    )
+    notes = [paragraph(f"{r['category']}: {r['note']}", "footnote") for _, r in rows.iterrows()
+             if not r["available"] and r["note"]]
+    unavailable_list = ""
+    if notes:
+        unavailable_list = paragraph(
+            "Not available from the published borough files: "
+            + ", ".join(rows.loc[~rows["available"].astype(bool), "row"]) + ".", "footnote")
+    return Section(
+        [data_to_line(pack.period_label), paragraph(lead), html_tbl, source_line(SOURCE), key, unavailable_list],
+        SECTION, pack.is_demo,
+    )
+
+
+def trend(pack) -> Section:
+    """Figure: monthly total notifiable offences, borough against the MPS (24 months)."""
+    missing = unavailable(pack, SECTION, "recorded crime trend")
+    if missing:
+        return missing
+    crime = pack.store.table("crime")
+    series = monthly_series(crime, pack.borough.gss_code, pack.period, months=24,
+                            vintage=pack.options.get("crime_vintage", "auto"))
+    series = series.assign(label=[month_label(m, "short") for m in series["month"]])
+    name = pack.borough.name
+    plotted = {name: "borough", "MPS": "mps"}
+    title = f"Total notifiable offences per month, {name} and the MPS"
+    fig = plot_trend(series, "label", plotted, title, f"Offences in {name}",
+                     colours={name: BOROUGH, "MPS": MPS}, secondary={"MPS"})
+    alt = alt_text.trend_alt(series, "label", plotted, "total notifiable offences per month")
+    pack.record.set(SECTION, "monthly", pd.DataFrame({"month": series["month"], "borough": series["borough"], "mps": series["mps"]}))
+    pack.record.add_table("recorded_crime_monthly", series[["month", "borough", "mps"]])
+    return Section([pack.figure("fig-crime-trend", SECTION, fig, title, alt, SOURCE)], SECTION, pack.is_demo)
+
+
+def glossary(pack) -> Section:
+    """The crime definitions shown after the recorded crime figures."""
+    from .glossary import topic
+
+    return topic(pack, "crime")

@@ -1,0 +1,37 @@
+"""The displayable result of a section builder."""
+
+from __future__ import annotations
+
+from ..report.html import not_available_box, section_block
+
+
+class Section:
+    """HTML for one part of the pack; Jupyter and nbconvert show it via ``_repr_html_``.
+
+    Parameters
+    ----------
+    html_parts : list of str
+        Escaped HTML fragments, in order.
+    section_id : str
+        The section it belongs to (``recorded_crime`` …).
+    demo : bool
+        Marks the block as built from demo data.
+    """
+
+    def __init__(self, html_parts: list[str], section_id: str, demo: bool):
+        self.html = section_block(html_parts, section_id, demo)
+        self.section_id = section_id
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def unavailable(pack, section_id: str, title: str) -> Section | None:
+    """The "not available" Section when the section's data does not cover the period, else None."""
+    cov = pack.coverage.get(section_id)
+    if cov is not None and cov.available:
+        return None
+    reason = cov.reason if cov is not None else "No data for this section was found."
+    pack.record.set(section_id, "available", False)
+    pack.record.set(section_id, "reason", reason)
+    return Section([not_available_box(title, reason)], section_id, pack.is_demo)
