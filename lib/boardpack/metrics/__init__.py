@@ -1,0 +1,1 @@
+"""Pure DataFrame-in, DataFrame-out calculations behind the figures in the pack."""
