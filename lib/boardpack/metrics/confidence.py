@@ -1,0 +1,266 @@
+"""Public confidence from the Public Attitude Survey: ranking, trend and the pack's sentence.
+
+Confidence is the PAS measure ``"Good Job" local`` (share answering 'excellent' or 'good'
+to "how good a job do you think the police in this area are doing?"), published as a
+rolling 12-month proportion at each quarter end. Values here are percentages (0-100);
+comparisons use the whole percentages the pack prints, so a sentence never says "above"
+next to two equal printed numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from ..errors import BoardPackError, CoverageError
+from ..periods import parse_month
+from ..registry import Registry, load_registry
+
+GOOD_JOB = '"Good Job" local'
+# Financial-year quarters end in June (Q1), September (Q2), December (Q3) and March (Q4).
+_FY_QUARTER = {6: 1, 9: 2, 12: 3, 3: 4}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every borough's value of one PAS measure at one quarter end, and the MPS value.
+
+    Attributes
+    ----------
+    quarter_end : str
+        ``"YYYY-MM"``.
+    measure : str
+        The PAS measure label.
+    boroughs : DataFrame
+        ``area_code, borough, value, rank``: the 32 boroughs, best first; ``value`` in %.
+    mps : float
+        The Met-wide value in %.
+    """
+
+    quarter_end: str
+    measure: str
+    boroughs: pd.DataFrame
+    mps: float
+
+
+def percent(proportion: float) -> int:
+    """A proportion as the whole percentage printed in the pack (halves round up).
+
+    Parameters
+    ----------
+    proportion : float
+        0 to 1.
+
+    Returns
+    -------
+    int
+        E.g. 0.675 -> 68 (Python's ``round`` would give 67 or 68 depending on binary noise).
+    """
+    return int((Decimal(str(proportion)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def borough_ranking(
+    pas: pd.DataFrame, quarter_end: str, measure: str = GOOD_JOB, registry: Registry | None = None
+) -> Ranking:
+    """Rank the 32 boroughs on a PAS measure at one quarter end.
+
+    Rank 1 is the highest value. Boroughs with equal values share the best rank of the tie
+    (1, 2, 2, 4) and are listed alphabetically within it.
+
+    Parameters
+    ----------
+    pas : DataFrame
+        The ``pas`` canonical table.
+    quarter_end : str
+        ``"YYYY-MM"``, a quarter end present in the table (see :func:`latest_quarter`).
+    measure : str
+        PAS measure label, as published.
+    registry : Registry, optional
+        For borough names; the project's own by default.
+
+    Returns
+    -------
+    Ranking
+
+    Raises
+    ------
+    CoverageError
+        If the quarter or measure is absent, the MPS value is missing, or any of the 32
+        boroughs has no value for that quarter.
+    """
+    registry = registry or load_registry()
+    rows = _select(pas, measure)
+    rows = rows[rows["quarter_end"] == quarter_end]
+    if rows.empty:
+        raise CoverageError(f"no PAS {measure!r} values for the quarter ending {quarter_end}")
+    mps = rows.loc[rows["area_code"] == "MPS", "proportion"]
+    if mps.empty:
+        raise CoverageError(f"no MPS value of PAS {measure!r} for the quarter ending {quarter_end}")
+    boroughs = rows[rows["area_code"].isin(registry.codes)].copy()
+    missing = sorted(set(registry.codes) - set(boroughs["area_code"]))
+    if missing:
+        names = ", ".join(registry.by_code(c).name for c in missing)
+        raise CoverageError(f"PAS {measure!r} for the quarter ending {quarter_end} has no value for {names}")
+    boroughs["borough"] = boroughs["area_code"].map(lambda c: registry.by_code(c).name)
+    # Published proportions have two decimals; rounding drops binary noise from *100 so
+    # that equal published values tie.
+    boroughs["value"] = (boroughs["proportion"] * 100).round(6)
+    boroughs["rank"] = boroughs["value"].rank(method="min", ascending=False).astype("int64")
+    boroughs = boroughs.sort_values(["rank", "borough"], kind="stable").reset_index(drop=True)
+    return Ranking(
+        quarter_end=quarter_end,
+        measure=measure,
+        boroughs=boroughs[["area_code", "borough", "value", "rank"]],
+        mps=round(float(mps.iloc[0]) * 100, 6),
+    )
+
+
+def comparison(value: float, mps: float) -> str:
+    """How a borough's percentage compares with the MPS one, on the printed whole numbers.
+
+    Parameters
+    ----------
+    value, mps : float
+        Percentages (0-100).
+
+    Returns
+    -------
+    str
+        ``"above"``, ``"below"`` or ``"the same as"``.
+    """
+    a, b = percent(value / 100), percent(mps / 100)
+    return "above" if a > b else "below" if a < b else "the same as"
+
+
+def confidence_sentence(ranking: Ranking, gss_code: str, registry: Registry | None = None) -> str:
+    """The pack's sentence on a borough's confidence against the MPS average.
+
+    Parameters
+    ----------
+    ranking : Ranking
+        From :func:`borough_ranking`.
+    gss_code : str
+        The borough.
+    registry : Registry, optional
+        For the borough name; the project's own by default.
+
+    Returns
+    -------
+    str
+        E.g. "Most recent (rolling 12 months to quarter 2 (September) 2015/16) PAS results in
+        Waltham Forest show confidence currently at 69%. This is above the MPS average (67%)."
+
+    Raises
+    ------
+    UnknownBoroughError
+        If ``gss_code`` is not one of the 32 boroughs.
+    """
+    registry = registry or load_registry()
+    name = registry.by_code(gss_code).name
+    value = float(ranking.boroughs.loc[ranking.boroughs["area_code"] == gss_code, "value"].iloc[0])
+    period = quarter_label(ranking.quarter_end, capitalise=False)
+    return (
+        f"Most recent (rolling 12 months to {period}) PAS results in {name} show confidence currently at "
+        f"{percent(value / 100)}%. This is {comparison(value, ranking.mps)} the MPS average "
+        f"({percent(ranking.mps / 100)}%)."
+    )
+
+
+def trend(pas: pd.DataFrame, gss_code: str, measure: str = GOOD_JOB) -> pd.DataFrame:
+    """A borough's PAS measure over time beside the MPS value.
+
+    Parameters
+    ----------
+    pas : DataFrame
+        The ``pas`` canonical table.
+    gss_code : str
+        The borough.
+    measure : str
+        PAS measure label, as published.
+
+    Returns
+    -------
+    DataFrame
+        ``quarter_end, borough, mps`` in %, oldest first; ``mps`` is NaN for a quarter
+        without an MPS value (and ``borough`` likewise).
+
+    Raises
+    ------
+    CoverageError
+        If the table has no values of ``measure`` for the borough.
+    """
+    rows = _select(pas, measure)
+    wide = rows[rows["area_code"].isin([gss_code, "MPS"])].pivot(
+        index="quarter_end", columns="area_code", values="proportion"
+    )
+    if gss_code not in wide.columns:
+        raise CoverageError(f"no PAS {measure!r} values for {gss_code}")
+    wide = wide.reindex(columns=[gss_code, "MPS"]) * 100
+    out = wide.rename(columns={gss_code: "borough", "MPS": "mps"}).round(6).reset_index()
+    out.columns.name = None
+    return out.sort_values("quarter_end").reset_index(drop=True)
+
+
+def latest_quarter(pas: pd.DataFrame, period: str) -> str:
+    """The latest quarter end in the table on or before ``period``.
+
+    Parameters
+    ----------
+    pas : DataFrame
+        The ``pas`` canonical table.
+    period : str
+        The pack's month, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    str
+        ``"YYYY-MM"``, e.g. ``"2015-09"`` for period ``"2015-10"``.
+
+    Raises
+    ------
+    CoverageError
+        If no quarter in the table ends on or before ``period``.
+    """
+    month = str(parse_month(period))
+    quarters = pas.loc[pas["quarter_end"] <= month, "quarter_end"]
+    if quarters.empty:
+        raise CoverageError(f"the PAS data has no quarter ending on or before {period}")
+    return str(quarters.max())
+
+
+def quarter_label(quarter_end: str, capitalise: bool = True) -> str:
+    """Name a quarter end as the pack does, by financial year (April to March).
+
+    Parameters
+    ----------
+    quarter_end : str
+        ``"YYYY-MM"`` with month 03, 06, 09 or 12.
+    capitalise : bool
+        ``"Quarter ..."`` (a heading) or ``"quarter ..."`` (inside a sentence).
+
+    Returns
+    -------
+    str
+        E.g. ``"Quarter 2 (September) 2015/16"`` for ``"2015-09"``.
+
+    Raises
+    ------
+    BoardPackError
+        If the month is not a quarter end.
+    """
+    p = parse_month(quarter_end)
+    if p.month not in _FY_QUARTER:
+        raise BoardPackError(f"{quarter_end} is not a quarter end (March, June, September or December)")
+    start = p.year if p.month > 3 else p.year - 1
+    word = "Quarter" if capitalise else "quarter"
+    return f"{word} {_FY_QUARTER[p.month]} ({p.strftime('%B')}) {start}/{(start + 1) % 100:02d}"
+
+
+def _select(pas: pd.DataFrame, measure: str) -> pd.DataFrame:
+    rows = pas[pas["measure"] == measure]
+    if rows.empty:
+        known = ", ".join(sorted(pas["measure"].unique()))
+        raise CoverageError(f"PAS measure {measure!r} is not in the data (measures: {known or 'none'})")
+    return rows
