@@ -29,3 +29,12 @@ def test_missing_column_is_reported_before_row_problems():
     df = pd.DataFrame({"borough": ["A"], "pct": [500.0]})
     with pytest.raises(DataValidationError, match="required column 'calls' is missing"):
         validate(df, SCHEMA, "f.csv")
+
+
+def test_text_in_a_count_column_names_the_cell_not_a_later_check():
+    schema = pa.DataFrameSchema({"calls": pa.Column(int, pa.Check.ge(0), coerce=True)})
+    df = pd.DataFrame({"calls": ["1", "2", "lots"]})
+    with pytest.raises(DataValidationError) as info:
+        validate(df, schema, "f.csv")
+    assert info.value.row == 4 and info.value.column == "calls"
+    assert "'lots'" in str(info.value)

@@ -47,9 +47,17 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file, line_offset: in
 def _first_failure(cases: pd.DataFrame, file, line_offset: int, n_cases: int) -> DataValidationError:
     # Column-level problems (missing column, wrong dtype of the whole column) come first:
     # they explain every row-level failure after them.
+    # Order: a missing column explains everything after it; then cells that could not be read
+    # as the right type (a later range check on the same column only echoes them); then any
+    # failing cell in file order; then the rest.
     cases = cases.copy()
-    cases["_rowless"] = cases["index"].isna()
-    cases = cases.sort_values(["_rowless", "index"], ascending=[False, True], kind="stable")
+    check = cases["check"].astype(str)
+    has_row = cases["index"].notna()
+    cases["_priority"] = 3
+    cases.loc[has_row, "_priority"] = 2
+    cases.loc[has_row & check.str.startswith(("coerce_dtype", "dtype")), "_priority"] = 1
+    cases.loc[check.eq("column_in_dataframe"), "_priority"] = 0
+    cases = cases.sort_values(["_priority", "index"], kind="stable")
     first = cases.iloc[0]
     column = first.get("column")
     column = None if pd.isna(column) or column == first.get("schema_context") == "DataFrameSchema" else column
@@ -62,7 +70,21 @@ def _first_failure(cases: pd.DataFrame, file, line_offset: int, n_cases: int) ->
     return DataValidationError(file, rule, row=row, column=column)
 
 
+_TYPE_WORDS = {"int64": "a whole number", "Int64": "a whole number", "float64": "a number",
+               "bool": "true or false", "str": "text", "object": "text"}
+
+
 def _describe(check: str, found, column) -> str:
+    if hasattr(found, "item"):  # numpy scalars print as np.int64(-3); show the plain value
+        found = found.item()
+    if check.startswith(("dtype(", "coerce_dtype(")):
+        name = check.split("(", 1)[1].rstrip(")").strip("'")
+        words = _TYPE_WORDS.get(name, name)
+        return f"value {found!r} cannot be read as {words}" if check.startswith("coerce") else f"values must be {words}, found {found!r}"
+    if check.startswith("greater_than("):
+        return f"value {found!r} must be greater than {check[13:-1]}"
+    if check.startswith("less_than("):
+        return f"value {found!r} must be less than {check[10:-1]}"
     if check == "column_in_dataframe":
         return f"required column {found!r} is missing"
     if check.startswith("dtype("):

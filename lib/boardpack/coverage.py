@@ -1,0 +1,381 @@
+"""Which sections of the pack the data supports for a period, and why not when it does not.
+
+Each section needs a window of data ending at the pack's period (docs/data.md, "Which
+periods each real source supports"). :func:`section_coverage` says for every section
+whether that window is there, what the pack's "data to" label is, and, in plain English
+for a board member, what is missing. :func:`data_periods` lists the periods each section
+could be built for, so a period outside all of them is refused with a useful message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from .errors import CoverageError
+from .periods import month_label, month_range, parse_month
+
+SECTIONS = ("recorded_crime", "asb", "confidence", "victim_satisfaction", "complaints", "stop_search",
+            "custody_visits", "criminal_justice")
+
+TITLES = {
+    "recorded_crime": "Recorded crime",
+    "asb": "Anti-social behaviour calls",
+    "confidence": "Public confidence",
+    "victim_satisfaction": "Victim satisfaction",
+    "complaints": "Complaints",
+    "stop_search": "Stop and search",
+    "custody_visits": "Independent custody visiting",
+    "criminal_justice": "Criminal justice",
+}
+
+ABSENT = {
+    "crime": "No recorded crime file in the data folder; download the MPS Borough Level Crime files "
+             "(see docs/data.md)",
+    "asb": "ASB calls are not published by borough; supply asb/asb_calls.csv (see docs/data.md)",
+    "pas": "No Public Attitude Survey file in the data folder; add the MOPAC PAS borough file to "
+           "pas_confidence/ (see docs/data.md)",
+    "victim_satisfaction": "The User Satisfaction Survey is not published by borough; supply "
+                           "victim_satisfaction/uss.csv (see docs/data.md)",
+    "complaint_allegations": "Complaints are not published by borough; supply complaints/allegations.csv "
+                             "(see docs/data.md)",
+    "workforce": "Borough workforce figures are not published; supply complaints/workforce.csv "
+                 "(see docs/data.md)",
+    "stop_search": "No stop and search records in the data folder; download the police.uk files into "
+                   "stop_search/ (see docs/data.md)",
+    "census_ethnicity": "No Census ethnicity file in the data folder, so search rates by ethnic group cannot be "
+                        "worked out; add it to census_ethnicity/ (see docs/data.md)",
+    "custody_visits": "Custody visiting reports are not published; supply custody_visits/icv_reports.csv "
+                      "(see docs/data.md)",
+    "criminal_justice": "Court timeliness and reoffending figures are not published in a usable form; supply "
+                        "moj/criminal_justice.csv (see docs/data.md)",
+}
+
+CRIME_MONTHS = 24
+ASB_MONTHS = 24
+COMPLAINT_MONTHS = 24
+STOP_SEARCH_MONTHS = 13
+SURVEY_MONTHS = 3
+CUSTODY_MONTHS = 6
+JUSTICE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether one section of the pack can be built for a period.
+
+    Attributes
+    ----------
+    section : str
+        Section id, one of :data:`SECTIONS`.
+    available : bool
+        True when the section can be built.
+    data_to : str or None
+        The last month (``YYYY-MM``) of data the section shows; None when unavailable.
+    months_needed : list of str
+        The months (or quarter ends) the section reads.
+    months_missing : list of str
+        Those of ``months_needed`` that the data lacks.
+    reason : str
+        Plain English: what the section shows, or what is missing and how to supply it.
+    sources : list of str
+        The canonical tables the section reads that the data folder has.
+    """
+
+    section: str
+    available: bool
+    data_to: str | None
+    months_needed: list[str]
+    months_missing: list[str]
+    reason: str
+    sources: list[str]
+
+
+def describe_months(months) -> str:
+    """Name a set of months in words, joining consecutive runs.
+
+    Parameters
+    ----------
+    months : iterable of str
+        ``YYYY-MM`` months.
+
+    Returns
+    -------
+    str
+        E.g. ``"March 2018 to February 2019"`` or ``"February 2018, April 2018 and June 2018"``.
+    """
+    ordinals = sorted({parse_month(m).ordinal for m in months})
+    runs: list[list[int]] = []
+    for o in ordinals:
+        if runs and o == runs[-1][1] + 1:
+            runs[-1][1] = o
+        else:
+            runs.append([o, o])
+    words = [_run_words(a, b) for a, b in runs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _run_words(a: int, b: int) -> str:
+    first, last = (str(pd.Period(ordinal=o, freq="M")) for o in (a, b))
+    return month_label(first) if a == b else f"{month_label(first)} to {month_label(last)}"
+
+
+class _Facts:
+    """The months present in each table, read once per store."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def has(self, table: str) -> bool:
+        return self.store.has(table)
+
+    def months(self, table: str, column: str) -> set[str]:
+        return set(self.store.table(table)[column].astype(str)) if self.has(table) else set()
+
+    @cached_property
+    def crime(self) -> dict[str, set[str]]:
+        if not self.has("crime"):
+            return {}
+        df = self.store.table("crime")[["vintage", "month"]].drop_duplicates()
+        return {v: set(g["month"].astype(str)) for v, g in df.groupby("vintage")}
+
+    def complete_months(self, table: str) -> set[str]:
+        """Months in which every borough that appears in the table has a row."""
+        if not self.has(table):
+            return set()
+        df = self.store.table(table)
+        df = df[df["area_code"].str.startswith("E09")]
+        boroughs = df["area_code"].nunique()
+        per_month = df.groupby("month")["area_code"].nunique()
+        return set(per_month[per_month == boroughs].index.astype(str))
+
+    @cached_property
+    def asb(self) -> set[str]:
+        return self.complete_months("asb")
+
+    @cached_property
+    def allegations(self) -> set[str]:
+        return self.complete_months("complaint_allegations")
+
+    @cached_property
+    def stop_search(self) -> pd.DataFrame:
+        if not self.has("stop_search"):
+            return pd.DataFrame(columns=["records", "located"])
+        df = self.store.table("stop_search")[["month", "location_status"]]
+        df = df.assign(located=df["location_status"] != "no_location")
+        out = df.groupby("month").agg(records=("located", "size"), located=("located", "sum"))
+        out.index = out.index.astype(str)
+        return out
+
+    @cached_property
+    def quarter_ends(self) -> dict[str, set[str]]:
+        return {
+            "pas": self.months("pas", "quarter_end"),
+            "victim_satisfaction": self.months("victim_satisfaction", "quarter_end"),
+            "custody_visits": self.months("custody_visits", "quarter_end"),
+            "criminal_justice": self.months("criminal_justice", "period_end"),
+            "workforce": self.months("workforce", "month"),
+        }
+
+    def all_months(self) -> set[str]:
+        found = set().union(*self.crime.values()) if self.crime else set()
+        found |= self.asb | self.allegations | set(self.stop_search.index)
+        for months in self.quarter_ends.values():
+            found |= months
+        return found
+
+
+def _unavailable(section, needed, missing, reason, sources) -> Coverage:
+    return Coverage(section, False, None, list(needed), sorted(missing), reason, list(sources))
+
+
+def _window(section: str, facts: _Facts, period: str, table: str, months: int, what: str) -> Coverage:
+    """A section shown for the latest ``table`` period within ``months`` months to ``period``."""
+    needed = month_range(period, months)
+    sources = [table] if facts.has(table) else []
+    if not sources:
+        return _unavailable(section, needed, needed, ABSENT[table], sources)
+    inside = sorted(set(needed) & facts.quarter_ends[table])
+    if not inside:
+        earlier = sorted(m for m in facts.quarter_ends[table] if m <= period)
+        latest = f"; the latest is {month_label(earlier[-1])}" if earlier else ""
+        return _unavailable(section, needed, needed,
+                            f"No {what} for {describe_months(needed)} in the data folder{latest}", sources)
+    return Coverage(section, True, inside[-1], needed, [], f"{what[0].upper()}{what[1:]} to {month_label(inside[-1])}",
+                    sources)
+
+
+def _recorded_crime(facts: _Facts, period: str) -> Coverage:
+    needed = month_range(period, CRIME_MONTHS)
+    if not facts.crime:
+        return _unavailable("recorded_crime", needed, needed, ABSENT["crime"], [])
+    # One edition (vintage) must hold all 24 months: categories differ between editions.
+    best = min(facts.crime.values(), key=lambda months: (len(set(needed) - months), -len(months)))
+    missing = set(needed) - best
+    if missing:
+        return _unavailable(
+            "recorded_crime", needed, missing,
+            f"No recorded crime for {describe_months(missing)} in the data folder (the pack compares the 12 months "
+            f"to {month_label(period)} with the 12 before, all from one edition of the MPS file)", ["crime"])
+    return Coverage("recorded_crime", True, period, needed, [],
+                    f"Recorded crime for {describe_months(needed)}", ["crime"])
+
+
+def _asb(facts: _Facts, period: str) -> Coverage:
+    needed = month_range(period, ASB_MONTHS)
+    if not facts.has("asb"):
+        return _unavailable("asb", needed, needed, ABSENT["asb"], [])
+    missing = set(needed) - facts.asb
+    current = set(needed[-12:])
+    if current & missing:
+        return _unavailable(
+            "asb", needed, missing,
+            f"ASB calls for {describe_months(current & missing)} are missing for at least one borough in the data "
+            "(the MPS line is the sum of the boroughs, so each borough needs a row for each month)", ["asb"])
+    reason = f"ASB calls for {describe_months(set(needed) - missing)}"
+    if missing:
+        reason += f"; {describe_months(missing)} are not in the data, so the chart shows " \
+                  f"{ASB_MONTHS - len(missing)} of {ASB_MONTHS} months"
+    return Coverage("asb", True, period, needed, sorted(missing), reason, ["asb"])
+
+
+def _complaints(facts: _Facts, period: str) -> Coverage:
+    needed = month_range(period, COMPLAINT_MONTHS)
+    sources = [t for t in ("complaint_allegations", "complaint_outcomes", "workforce") if facts.has(t)]
+    for table in ("complaint_allegations", "workforce"):
+        if not facts.has(table):
+            return _unavailable("complaints", needed, needed, ABSENT[table], sources)
+    missing = set(needed) - facts.allegations
+    if missing:
+        return _unavailable(
+            "complaints", needed, missing,
+            f"Complaint allegations for {describe_months(missing)} are missing for at least one borough in the "
+            "data", sources)
+    if not any(m <= period for m in facts.quarter_ends["workforce"]):
+        return _unavailable("complaints", needed, [],
+                            f"No workforce figure at or before {month_label(period)}, so allegations per 100 "
+                            "workforce cannot be worked out", sources)
+    reason = f"Complaint allegations for {describe_months(needed)}"
+    if not facts.has("complaint_outcomes"):
+        reason += "; no outcomes file was supplied, so the outcomes chart is left out"
+    return Coverage("complaints", True, period, needed, [], reason, sources)
+
+
+def _stop_search(facts: _Facts, period: str) -> Coverage:
+    needed = month_range(period, STOP_SEARCH_MONTHS)
+    sources = [t for t in ("stop_search", "census_ethnicity") if facts.has(t)]
+    for table in ("stop_search", "census_ethnicity"):
+        if not facts.has(table):
+            return _unavailable("stop_search", needed, needed if table == "stop_search" else [], ABSENT[table],
+                                sources)
+    counts = facts.stop_search
+    missing = set(needed) - set(counts.index)
+    if missing:
+        return _unavailable("stop_search", needed, missing,
+                            f"No stop and search records for {describe_months(missing)} in the data folder", sources)
+    reason = f"Stop and search records for {describe_months(needed)}"
+    window = counts.loc[needed]
+    unlocated = window[window["located"] * 2 < window["records"]].index
+    if len(unlocated):
+        reason += (f"; fewer than half of the searches in {describe_months(unlocated)} have a location, "
+                   "so those months cannot be split by borough")
+    return Coverage("stop_search", True, period, needed, [], reason, sources)
+
+
+def _assess(facts: _Facts, period: str) -> dict[str, Coverage]:
+    return {
+        "recorded_crime": _recorded_crime(facts, period),
+        "asb": _asb(facts, period),
+        "confidence": _window("confidence", facts, period, "pas", SURVEY_MONTHS, "Public Attitude Survey results"),
+        "victim_satisfaction": _window("victim_satisfaction", facts, period, "victim_satisfaction", SURVEY_MONTHS,
+                                       "User Satisfaction Survey results"),
+        "complaints": _complaints(facts, period),
+        "stop_search": _stop_search(facts, period),
+        "custody_visits": _window("custody_visits", facts, period, "custody_visits", CUSTODY_MONTHS,
+                                  "custody visiting reports"),
+        "criminal_justice": _window("criminal_justice", facts, period, "criminal_justice", JUSTICE_MONTHS,
+                                    "criminal justice figures"),
+    }
+
+
+def section_coverage(store, period: str) -> dict[str, Coverage]:
+    """Say, for each section of the pack, whether the data supports ``period``.
+
+    Parameters
+    ----------
+    store : boardpack.store.Store
+        Or any object with ``has(table)`` and ``table(name)``.
+    period : str
+        The pack's last month, ``YYYY-MM``.
+
+    Returns
+    -------
+    dict of str to Coverage
+        Keyed by section id, in :data:`SECTIONS` order.
+
+    Raises
+    ------
+    CoverageError
+        If no section at all can be built for ``period``; the message lists the periods
+        each section supports.
+    BoardPackError
+        If ``period`` is not a ``YYYY-MM`` month.
+    """
+    parse_month(period)
+    facts = _Facts(store)
+    result = _assess(facts, period)
+    if not any(c.available for c in result.values()):
+        raise CoverageError(_refusal(period, _periods(facts)))
+    return result
+
+
+def data_periods(store) -> dict[str, list[tuple[str, str]]]:
+    """The periods for which each section of the pack can be built.
+
+    Parameters
+    ----------
+    store : boardpack.store.Store
+        Or any object with ``has(table)`` and ``table(name)``.
+
+    Returns
+    -------
+    dict of str to list of (str, str)
+        For each section id, the runs ``(first, last)`` of consecutive supported periods,
+        oldest first; an empty list when the section cannot be built for any period.
+    """
+    return _periods(_Facts(store))
+
+
+def _periods(facts: _Facts) -> dict[str, list[tuple[str, str]]]:
+    months = facts.all_months()
+    runs: dict[str, list[tuple[str, str]]] = {s: [] for s in SECTIONS}
+    if not months:
+        return runs
+    # A section can still be built up to a year after its last data (criminal justice's window).
+    first, last = parse_month(min(months)), parse_month(max(months)) + JUSTICE_MONTHS - 1
+    for ordinal in range(first.ordinal, last.ordinal + 1):
+        period = str(pd.Period(ordinal=ordinal, freq="M"))
+        for section, cov in _assess(facts, period).items():
+            if not cov.available:
+                continue
+            if runs[section] and str(parse_month(runs[section][-1][1]) + 1) == period:
+                runs[section][-1] = (runs[section][-1][0], period)
+            else:
+                runs[section].append((period, period))
+    return runs
+
+
+def _refusal(period: str, periods: dict[str, list[tuple[str, str]]]) -> str:
+    lines = [f"The data folder has no data for any section of a pack to {month_label(period)}."]
+    supported = [(s, r) for s, r in periods.items() if r]
+    if not supported:
+        lines.append("No section can be built for any period: the data folder holds none of the files "
+                     "described in docs/data.md.")
+    else:
+        lines.append("Periods the data supports:")
+        for section, runs in supported:
+            spans = ", ".join(month_label(a) if a == b else f"{month_label(a)} to {month_label(b)}" for a, b in runs)
+            lines.append(f"  {TITLES[section]}: {spans}")
+    return "\n".join(lines)

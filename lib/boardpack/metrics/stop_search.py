@@ -1,0 +1,324 @@
+"""Stop and search figures of pack section 5: volumes, disproportionality, arrests and coverage.
+
+All functions take the ``stop_search`` canonical table (docs/data.md) or frames derived
+from it and return new DataFrames. Printed figures are rounded half-up from the exact
+fraction of whole counts, so a ratio such as 2.085 is never turned into 2.08 by binary
+floating-point noise.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import floor
+
+import pandas as pd
+
+from ..errors import BoardPackError, CoverageError
+from ..periods import month_range, parse_month
+
+GROUPS = ("White", "Black", "Asian", "Other")
+NOT_RECORDED = "Not recorded"
+BASELINE_GROUP = "White"
+
+# MPS targets stated under Figure 13 of the reference pack (share of all searches).
+WEAPONS_TARGET_PCT = 20.0
+KEY_CRIME_TARGET_PCT = 40.0
+
+# police.uk "Object of search" labels standing in for the MPS monitoring codes C/D/E/K
+# (offensive weapons, firearms, articles to threaten or harm: the s60 object, crossbows).
+WEAPONS_OBJECTS = frozenset({
+    "Offensive weapons", "Firearms", "Anything to threaten or harm anyone", "Crossbows",
+})  # fmt: skip
+# ... and for codes A/F/L, the MOPAC 7 "key crime" objects: stolen goods, articles for use
+# in theft or burglary, articles for use in criminal damage. "Evidence of offences under
+# the Act" does not say which Act or offence, so it counts as neither.
+KEY_CRIME_OBJECTS = frozenset({
+    "Stolen goods", "Article for use in theft", "Articles for use in criminal damage",
+})  # fmt: skip
+
+# A month whose records are mostly unlocated (2018-02 and 2018-03 have ~5% located)
+# cannot be split by borough; ordinary months have ~90% located.
+MIN_LOCATED_SHARE = 0.8
+
+_S60 = "section 60"
+_VEHICLE_ONLY = "Vehicle search"
+
+
+def monthly_searches(
+    stop_search: pd.DataFrame, gss_code: str, period: str, months: int = 13, exclude_s60: bool = True
+) -> pd.DataFrame:
+    """Searches per month in one borough and across the MPS (Figure 11).
+
+    Parameters
+    ----------
+    stop_search : DataFrame
+        The ``stop_search`` canonical table.
+    gss_code : str
+        The borough's GSS code.
+    period : str
+        The last month, ``"YYYY-MM"``.
+    months : int
+        Months to show, ending with ``period``.
+    exclude_s60 : bool
+        Leave out section 60 searches, as Figure 11 of the reference pack does.
+
+    Returns
+    -------
+    DataFrame
+        ``month, searches, mps``. ``mps`` counts every MPS record of the month, including
+        those with no location or outside the borough polygons, so it is more than the sum
+        of the boroughs. Months absent from the data are ``<NA>`` (Int64), never 0.
+
+    Raises
+    ------
+    CoverageError
+        If none of the months is in the data.
+    """
+    window = _window(stop_search, period, months)
+    rows = stop_search[stop_search["month"].isin(window)]
+    if exclude_s60:
+        rows = rows[~_is_s60(rows)]
+    borough = rows[rows["area_code"] == gss_code].groupby("month").size()
+    mps = rows.groupby("month").size()
+    return _by_month(window, set(stop_search["month"]), searches=borough, mps=mps)
+
+
+def searches_by_group(stop_search: pd.DataFrame, gss_code: str, period: str, months: int = 13) -> pd.DataFrame:
+    """Searches per month and officer-defined ethnic group in one borough (Figure 12 counts).
+
+    Like Figure 12, section 60 searches and vehicle-only searches (no person searched, so
+    no ethnicity to record) are left out.
+
+    Parameters
+    ----------
+    stop_search : DataFrame
+        The ``stop_search`` canonical table.
+    gss_code : str
+        The borough's GSS code.
+    period : str
+        The last month, ``"YYYY-MM"``.
+    months : int
+        Months to show, ending with ``period``.
+
+    Returns
+    -------
+    DataFrame
+        ``month, ethnic_group, searches`` for every month in the data and each of White,
+        Black, Asian, Other and Not recorded (0 where there were none).
+
+    Raises
+    ------
+    CoverageError
+        If none of the months is in the data.
+    """
+    window = _window(stop_search, period, months)
+    present = [m for m in window if m in set(stop_search["month"])]
+    rows = stop_search[stop_search["month"].isin(present) & (stop_search["area_code"] == gss_code)]
+    rows = rows[~_is_s60(rows) & (rows["type"] != _VEHICLE_ONLY)]
+    counts = rows.groupby(["month", "ethnic_group"]).size()
+    full = pd.MultiIndex.from_product([present, [*GROUPS, NOT_RECORDED]], names=["month", "ethnic_group"])
+    return counts.reindex(full, fill_value=0).astype("int64").rename("searches").reset_index()
+
+
+def disproportionality(searches_by_group_month: pd.DataFrame, population_by_group) -> pd.DataFrame:
+    """Search rates per 1,000 of each group's population, as a ratio to the White rate.
+
+    Parameters
+    ----------
+    searches_by_group_month : DataFrame
+        ``month, ethnic_group, searches`` (e.g. from :func:`searches_by_group`); rows for
+        "Not recorded" are ignored here (see :func:`not_recorded_share`).
+    population_by_group : Series or DataFrame
+        Resident population of each group: a Series indexed by group, or a frame with
+        ``group`` (or ``ethnic_group``) and ``population`` columns for one area.
+
+    Returns
+    -------
+    DataFrame
+        ``month, ethnic_group, searches, population, rate_per_1000, ratio, ratio_2dp`` for
+        White, Black, Asian and Other. ``ratio`` is the group's rate divided by the White
+        rate (White is 1); ``ratio_2dp`` is it rounded half-up to 2 decimals as printed.
+        Both are NaN in a month with no White searches (no baseline).
+
+    Raises
+    ------
+    BoardPackError
+        If a group's population is missing or not positive.
+    """
+    population = _population(population_by_group)
+    df = searches_by_group_month[searches_by_group_month["ethnic_group"].isin(GROUPS)].copy()
+    df["searches"] = df["searches"].astype("int64")
+    df["population"] = df["ethnic_group"].map(lambda g: float(population[g])).astype("float64")
+    df["rate_per_1000"] = df["searches"] * 1000 / df["population"]
+    white = df[df["ethnic_group"] == BASELINE_GROUP].set_index("month")["searches"]
+    ratios = [
+        _exact_ratio(s, population[g], white.get(m, 0), population[BASELINE_GROUP])
+        for m, g, s in zip(df["month"], df["ethnic_group"], df["searches"])
+    ]
+    df["ratio"] = [float(r) if r is not None else float("nan") for r in ratios]
+    df["ratio_2dp"] = [_half_up(r, 2) if r is not None else float("nan") for r in ratios]
+    order = {g: i for i, g in enumerate(GROUPS)}
+    df = df.sort_values(["month", "ethnic_group"], key=lambda s: s.map(order) if s.name == "ethnic_group" else s)
+    return df[["month", "ethnic_group", "searches", "population", "rate_per_1000", "ratio", "ratio_2dp"]].reset_index(
+        drop=True
+    )
+
+
+def not_recorded_share(searches_by_group_month: pd.DataFrame) -> pd.DataFrame:
+    """The share of searches with no officer-defined ethnicity, per month (Figure 12's last row).
+
+    Parameters
+    ----------
+    searches_by_group_month : DataFrame
+        ``month, ethnic_group, searches`` including "Not recorded" rows.
+
+    Returns
+    -------
+    DataFrame
+        ``month, searches, not_recorded, pct_not_recorded``; the percentage is of all
+        searches in the month, rounded half-up to 1 decimal (NaN in a month with none).
+    """
+    df = searches_by_group_month
+    total = df.groupby("month", sort=True)["searches"].sum().astype("int64")
+    missing = df[df["ethnic_group"] == NOT_RECORDED].groupby("month")["searches"].sum()
+    missing = missing.reindex(total.index, fill_value=0).astype("int64")
+    pct = [_half_up(Fraction(int(n) * 100, int(t)), 1) if t else float("nan") for n, t in zip(missing, total)]
+    return pd.DataFrame(
+        {"month": total.index, "searches": total.values, "not_recorded": missing.values, "pct_not_recorded": pct}
+    )
+
+
+def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str) -> pd.DataFrame:
+    """Arrest rate, weapons and key crime shares of one month's searches (Figure 13).
+
+    Every search counts, section 60 included, as in Figure 13's "PACE, S60, other".
+
+    Parameters
+    ----------
+    stop_search : DataFrame
+        The ``stop_search`` canonical table.
+    gss_code : str
+        The borough's GSS code.
+    month : str
+        ``"YYYY-MM"``.
+
+    Returns
+    -------
+    DataFrame
+        Two rows, ``area_code`` the borough's code then ``MPS`` (every MPS record, located
+        or not), with ``searches, arrests, arrest_rate, weapons, pct_weapons, key_crime,
+        pct_key_crime``. Percentages are of all searches, rounded half-up to 1 decimal
+        (NaN when there were no searches). Compare with :data:`WEAPONS_TARGET_PCT` and
+        :data:`KEY_CRIME_TARGET_PCT`.
+
+    Raises
+    ------
+    CoverageError
+        If ``month`` is not in the data.
+    """
+    parse_month(month)
+    rows = stop_search[stop_search["month"] == month]
+    if rows.empty:
+        raise CoverageError(f"no stop and search records for {month}")
+    out = []
+    for code, part in ((gss_code, rows[rows["area_code"] == gss_code]), ("MPS", rows)):
+        n = len(part)
+        arrests = int(part["is_arrest"].sum())
+        weapons = int(part["object_of_search"].isin(WEAPONS_OBJECTS).sum())
+        key = int(part["object_of_search"].isin(KEY_CRIME_OBJECTS).sum())
+        out.append({
+            "area_code": code, "searches": n,
+            "arrests": arrests, "arrest_rate": _pct(arrests, n),
+            "weapons": weapons, "pct_weapons": _pct(weapons, n),
+            "key_crime": key, "pct_key_crime": _pct(key, n),
+        })  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def months_present(stop_search: pd.DataFrame) -> list[str]:
+    """The months that have stop and search records, oldest first.
+
+    Parameters
+    ----------
+    stop_search : DataFrame
+        The ``stop_search`` canonical table.
+
+    Returns
+    -------
+    list of str
+    """
+    return sorted(stop_search["month"].unique().tolist())
+
+
+def borough_coverage(stop_search: pd.DataFrame) -> pd.DataFrame:
+    """How many of each month's records could be placed in a borough.
+
+    Parameters
+    ----------
+    stop_search : DataFrame
+        The ``stop_search`` canonical table.
+
+    Returns
+    -------
+    DataFrame
+        ``month, records, borough, no_location, outside_boroughs, share_borough,
+        borough_split_ok``; ``borough_split_ok`` is False where fewer than
+        :data:`MIN_LOCATED_SHARE` of records have a borough, so the month cannot be split
+        by borough (e.g. 2018-02 and 2018-03).
+    """
+    counts = stop_search.groupby(["month", "location_status"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=["borough", "no_location", "outside_boroughs"], fill_value=0).astype("int64")
+    counts.insert(0, "records", counts.sum(axis=1))
+    counts["share_borough"] = counts["borough"] / counts["records"]
+    counts["borough_split_ok"] = counts["share_borough"] >= MIN_LOCATED_SHARE
+    counts.columns.name = None
+    return counts.reset_index()
+
+
+def _window(stop_search: pd.DataFrame, period: str, months: int) -> list[str]:
+    window = month_range(period, months)
+    if not set(window) & set(stop_search["month"]):
+        raise CoverageError(f"no stop and search records in the {months} months to {period}")
+    return window
+
+
+def _by_month(window: list[str], present: set, **series: pd.Series) -> pd.DataFrame:
+    out = pd.DataFrame({"month": window})
+    for name, s in series.items():
+        values = [int(s.get(m, 0)) if m in present else pd.NA for m in window]
+        out[name] = pd.array(values, dtype="Int64")
+    return out
+
+
+def _is_s60(rows: pd.DataFrame) -> pd.Series:
+    return rows["legislation"].str.contains(_S60, case=False, regex=False).fillna(False).astype(bool)
+
+
+def _population(population_by_group) -> dict[str, Fraction]:
+    if isinstance(population_by_group, pd.DataFrame):
+        key = "group" if "group" in population_by_group.columns else "ethnic_group"
+        series = population_by_group.set_index(key)["population"]
+    else:
+        series = pd.Series(population_by_group)
+    out = {}
+    for group in GROUPS:
+        value = series.get(group)
+        if value is None or pd.isna(value) or value <= 0:
+            raise BoardPackError(f"population of the {group} group is missing or not positive: {value!r}")
+        out[group] = Fraction(str(value))
+    return out
+
+
+def _exact_ratio(searches, population, white_searches, white_population) -> Fraction | None:
+    if not white_searches:
+        return None
+    return Fraction(int(searches)) * white_population / (population * int(white_searches))
+
+
+def _half_up(value: Fraction, places: int) -> float:
+    scale = 10**places
+    return floor(Fraction(value) * scale + Fraction(1, 2)) / scale
+
+
+def _pct(part: int, whole: int) -> float:
+    return _half_up(Fraction(part * 100, whole), 1) if whole else float("nan")

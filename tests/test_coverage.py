@@ -1,0 +1,229 @@
+"""Section coverage per period, over small hand-made canonical tables."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from boardpack.coverage import SECTIONS, data_periods, describe_months, section_coverage
+from boardpack.errors import BoardPackError, CoverageError
+from boardpack.periods import month_range
+from boardpack.store import Store
+
+BOROUGHS = ["E09000003", "E09000031"]
+
+
+class FakeStore:
+    """The has/table interface of boardpack.store.Store over in-memory tables."""
+
+    def __init__(self, **tables):
+        self.tables = tables
+
+    def has(self, name):
+        return name in self.tables
+
+    def table(self, name):
+        return self.tables[name].copy()
+
+
+def months(first, last):
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def crime(vintage, first, last):
+    return pd.DataFrame([{"vintage": vintage, "area_code": b, "major": "X", "minor": "Y", "month": m, "count": 1}
+                         for m in months(first, last) for b in BOROUGHS])
+
+
+def per_borough(ms, **cols):
+    return pd.DataFrame([{"area_code": b, "month": m, **cols} for m in ms for b in BOROUGHS])
+
+
+def stop_search(first, last, unlocated=()):
+    rows = []
+    for m in months(first, last):
+        for i in range(4):
+            status = "no_location" if m in unlocated and i < 3 else "borough"
+            rows.append({"month": m, "location_status": status, "area_code": None if status != "borough" else "E09000003"})
+    return pd.DataFrame(rows)
+
+
+def quarters(column, ends, **cols):
+    return pd.DataFrame([{"area_code": b, column: q, **cols} for q in ends for b in BOROUGHS])
+
+
+CENSUS = pd.DataFrame({"census_year": [2011], "area_code": ["E09000003"], "population": [1]})
+
+
+@pytest.fixture
+def full_store():
+    """Every section present for periods to February 2019."""
+    return FakeStore(
+        crime=pd.concat([crime("ho_2008", "2008-01", "2018-12"), crime("upper_2010", "2010-04", "2019-06")]),
+        asb=per_borough(months("2017-03", "2019-02"), calls=1),
+        pas=quarters("quarter_end", ["2018-09", "2018-12"], measure="m", proportion=0.5),
+        victim_satisfaction=quarters("quarter_end", ["2018-12"], measure="overall", proportion=0.8),
+        complaint_allegations=per_borough(months("2017-03", "2019-02"), allegation_type="Other", allegations=1),
+        complaint_outcomes=per_borough(months("2017-03", "2019-02"), outcome="Withdrawn", allegations=1),
+        workforce=per_borough(["2019-01"], workforce=100.0),
+        stop_search=stop_search("2017-12", "2019-02", unlocated={"2018-02", "2018-03"}),
+        census_ethnicity=CENSUS,
+        custody_visits=quarters("quarter_end", ["2018-09"], visits_scheduled=1),
+        criminal_justice=pd.DataFrame({"measure": ["m"], "period_end": ["2018-03"], "area": ["London"],
+                                       "value": [1.0], "unit": ["days"]}),
+    )
+
+
+def test_all_sections_available_for_feb_2019(full_store):
+    cov = section_coverage(full_store, "2019-02")
+    assert list(cov) == list(SECTIONS)
+    assert {s: c.available for s, c in cov.items()} == {s: True for s in SECTIONS}
+    assert cov["recorded_crime"].data_to == "2019-02"
+    assert cov["recorded_crime"].months_needed == month_range("2019-02", 24)
+    assert cov["confidence"].data_to == "2018-12"
+    assert cov["custody_visits"].data_to == "2018-09"
+    assert cov["criminal_justice"].data_to == "2018-03"
+    assert cov["stop_search"].sources == ["stop_search", "census_ethnicity"]
+
+
+def test_stop_search_notes_months_without_locations(full_store):
+    reason = section_coverage(full_store, "2019-02")["stop_search"].reason
+    assert "fewer than half of the searches in February 2018 to March 2018 have a location" in reason
+
+
+def test_stop_search_missing_months_in_plain_english(full_store):
+    cov = section_coverage(full_store, "2019-06")["stop_search"]
+    assert not cov.available and cov.data_to is None
+    assert cov.months_missing == months("2019-03", "2019-06")
+    assert cov.reason == "No stop and search records for March 2019 to June 2019 in the data folder"
+
+
+def test_stop_search_needs_census(full_store):
+    del full_store.tables["census_ethnicity"]
+    cov = section_coverage(full_store, "2019-02")["stop_search"]
+    assert not cov.available and "Census" in cov.reason
+
+
+def test_recorded_crime_needs_one_vintage_with_all_24_months(full_store):
+    assert section_coverage(full_store, "2019-06")["recorded_crime"].available
+    # Together the two vintages hold every month, but neither holds all 24 to 2019-02.
+    full_store.tables["crime"] = pd.concat([crime("ho_2008", "2008-01", "2017-12"),
+                                            crime("upper_2010", "2018-01", "2019-06")])
+    cov = section_coverage(full_store, "2019-02")["recorded_crime"]
+    assert not cov.available
+    assert cov.months_missing == months("2017-03", "2017-12")  # against upper_2010, the closer vintage
+    assert cov.reason.startswith("No recorded crime for March 2017 to December 2017 in the data folder")
+
+
+def test_confidence_quarter_must_fall_in_the_three_months(full_store):
+    cov = section_coverage(full_store, "2019-03")["confidence"]
+    assert not cov.available
+    assert "latest is December 2018" in cov.reason
+
+
+def test_absent_documented_inputs_say_what_to_supply(full_store):
+    for table in ("asb", "victim_satisfaction", "custody_visits", "criminal_justice", "workforce"):
+        del full_store.tables[table]
+    cov = section_coverage(full_store, "2019-02")
+    assert cov["asb"].reason == "ASB calls are not published by borough; supply asb/asb_calls.csv (see docs/data.md)"
+    assert not cov["asb"].available and cov["asb"].months_missing == cov["asb"].months_needed
+    assert "victim_satisfaction/uss.csv" in cov["victim_satisfaction"].reason
+    assert "complaints/workforce.csv" in cov["complaints"].reason
+    assert "custody_visits/icv_reports.csv" in cov["custody_visits"].reason
+    assert "moj/criminal_justice.csv" in cov["criminal_justice"].reason
+
+
+def test_asb_shorter_series_is_available_with_a_note(full_store):
+    full_store.tables["asb"] = per_borough(months("2018-01", "2019-02"), calls=1)
+    cov = section_coverage(full_store, "2019-02")["asb"]
+    assert cov.available
+    assert cov.months_missing == months("2017-03", "2017-12")
+    assert "shows 14 of 24 months" in cov.reason
+
+
+def test_asb_needs_the_current_twelve_months_for_every_borough(full_store):
+    asb = per_borough(months("2017-03", "2019-02"), calls=1)
+    full_store.tables["asb"] = asb[~((asb["area_code"] == "E09000031") & (asb["month"] == "2019-01"))]
+    cov = section_coverage(full_store, "2019-02")["asb"]
+    assert not cov.available and cov.months_missing == ["2019-01"]
+    assert "January 2019" in cov.reason
+
+
+def test_complaints_need_workforce_at_or_before_period(full_store):
+    full_store.tables["workforce"] = per_borough(["2019-06"], workforce=1.0)
+    full_store.tables["complaint_allegations"] = per_borough(months("2017-03", "2019-06"), allegation_type="Other",
+                                                            allegations=1)
+    assert not section_coverage(full_store, "2019-02")["complaints"].available
+    assert section_coverage(full_store, "2019-06")["complaints"].available
+
+
+def test_custody_visits_within_six_months(full_store):
+    assert section_coverage(full_store, "2019-02")["custody_visits"].available  # 2018-09 is 6 months back
+    assert not section_coverage(full_store, "2019-03")["custody_visits"].available
+
+
+def test_period_with_no_section_raises_with_supported_periods(full_store):
+    with pytest.raises(CoverageError) as info:
+        section_coverage(full_store, "2030-01")
+    text = str(info.value)
+    assert "January 2030" in text and "Stop and search: December 2018 to February 2019" in text
+
+
+def test_bad_period_text():
+    with pytest.raises(BoardPackError):
+        section_coverage(FakeStore(), "Feb 2019")
+
+
+def test_empty_store_raises_coverage_error():
+    with pytest.raises(CoverageError, match="none of the files"):
+        section_coverage(FakeStore(), "2019-02")
+
+
+def test_data_periods(full_store):
+    periods = data_periods(full_store)
+    assert periods["stop_search"] == [("2018-12", "2019-02")]
+    assert periods["recorded_crime"] == [("2009-12", "2019-06")]
+    assert periods["confidence"] == [("2018-09", "2019-02")]
+    assert periods["custody_visits"] == [("2018-09", "2019-02")]
+    assert periods["criminal_justice"] == [("2018-03", "2019-02")]
+    assert periods["asb"] == [("2018-02", "2019-02")]  # 12 current months needed, 24 shown when present
+
+
+def test_describe_months():
+    assert describe_months(["2018-02", "2018-03"]) == "February 2018 to March 2018"
+    assert describe_months(["2018-06", "2018-02", "2018-04"]) == "February 2018, April 2018 and June 2018"
+
+
+def test_works_over_a_real_store(tmp_path):
+    # The Store reads Parquet through an index file, as prepare_store writes it.
+    tables = {"pas": quarters("quarter_end", ["2018-12"], measure="m", proportion=0.5)}
+    paths = {}
+    for name, df in tables.items():
+        paths[name] = str(tmp_path / f"{name}.parquet")
+        df.to_parquet(paths[name], index=False)
+    index = {"data_dir": str(tmp_path), "demo": False,
+             "sources": {"pas": {"description": "", "files": [], "status": "ok", "tables": paths}}}
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    cov = section_coverage(Store(tmp_path / "index.json"), "2019-02")
+    assert cov["confidence"].available and not cov["recorded_crime"].available
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_real_data_supports_the_documented_periods(real_data_dir, tmp_path):
+    # The figures in docs/data.md "Which periods each real source supports".
+    from boardpack.loaders import census, crime, pas
+    from boardpack.loaders import stop_search as stop_search_loader
+    from boardpack.store import prepare_store
+
+    sources = [*crime.SOURCES, *pas.SOURCES, *census.SOURCES, *stop_search_loader.SOURCES]
+    store = Store(prepare_store(real_data_dir, tmp_path / "store", sources=sources))
+    periods = data_periods(store)
+    assert periods["recorded_crime"] == [("2009-12", "2025-11"), ("2026-06", "2026-06")]
+    assert periods["confidence"] == [("2014-12", "2024-02")]
+    assert periods["stop_search"] == [("2018-12", "2019-02")]
+    cov = section_coverage(store, "2019-02")
+    assert all(cov[s].available for s in ("recorded_crime", "confidence", "stop_search"))
+    assert "February 2018 to March 2018 have a location" in cov["stop_search"].reason
