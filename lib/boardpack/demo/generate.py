@@ -1,0 +1,154 @@
+"""Write the whole synthetic demo dataset, atomically, and regenerate it only when stale."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import BoardPackError
+from ..hashing import file_sha256, text_sha256
+from ..paths import DEMO_DATA_DIR, PARAMS_DIR
+from ..store import DEMO_MARKER
+from .boundaries import write_boundaries
+from .census import write_census
+from .coverage import DEMO_PERIOD
+from .crime import write_crime
+from .homicide import write_homicide
+from .inputs import write_asb, write_complaints, write_custody_visits, write_moj
+from .population import write_population
+from .stop_search import write_stop_search
+from .surveys import write_pas, write_uss
+
+VERSION_FILE = "DEMO_VERSION"
+WRITERS = (
+    write_crime, write_stop_search, write_pas, write_census, write_population, write_homicide,
+    write_boundaries, write_asb, write_uss, write_complaints, write_custody_visits, write_moj,
+)
+_SOURCE_DIR = Path(__file__).resolve().parent
+
+
+def generator_version() -> str:
+    """A stamp that changes whenever the generator's code or the borough registry changes.
+
+    Returns
+    -------
+    str
+        16 hex digits over ``boardpack/demo/*.py`` and ``params/boroughs.yaml``.
+    """
+    parts = [f"{p.name}:{file_sha256(p)}" for p in sorted(_SOURCE_DIR.glob("*.py"))]
+    parts.append(f"boroughs.yaml:{file_sha256(PARAMS_DIR / 'boroughs.yaml')}")
+    return text_sha256(*parts)[:16]
+
+
+def _marker_text(version: str) -> str:
+    return (
+        "SYNTHETIC DEMO DATA - NOT OFFICIAL STATISTICS\n"
+        "\n"
+        "Every figure in this folder was invented by boardpack.demo to show how the packs\n"
+        "look. The files copy the published layouts of the real public sources (MPS, MOPAC,\n"
+        "ONS, GLA, police.uk) so the real loaders read them, but no row comes from them:\n"
+        "levels are calibrated only to a few rounded London-wide aggregates. Boundaries are a\n"
+        "schematic grid, not real borough shapes. Do not quote any number from here.\n"
+        "\n"
+        f"Data to: {DEMO_PERIOD}\n"
+        f"Generator version: {version}\n"
+        "Regenerate with: python -m boardpack.demo --out DIR --force\n"
+    )
+
+
+def _write_all(folder: Path, version: str) -> None:
+    for writer in WRITERS:
+        writer(folder)
+    (folder / DEMO_MARKER).write_text(_marker_text(version), encoding="utf-8")
+    (folder / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
+
+
+def _is_replaceable(folder: Path) -> bool:
+    return not folder.exists() or (folder / DEMO_MARKER).is_file() or (folder.is_dir() and not any(folder.iterdir()))
+
+
+def generate_demo_data(out_dir: str | Path) -> Path:
+    """Write the synthetic demo dataset to ``out_dir``, replacing an older demo dataset there.
+
+    Everything is written to a temporary sibling folder first and renamed into place,
+    so an interrupted run never leaves a half-written dataset behind.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The folder to create (its parent is created if needed).
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Raises
+    ------
+    BoardPackError
+        If ``out_dir`` exists, is not empty and is not a demo dataset (it has no
+        ``DEMO_DATA.txt``): real data is never overwritten.
+    """
+    out_dir = Path(out_dir).resolve()
+    if not _is_replaceable(out_dir):
+        raise BoardPackError(
+            f"{out_dir} exists and is not a demo dataset (no {DEMO_MARKER}); "
+            "choose an empty or new folder for the demo data"
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    version = generator_version()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    old = None
+    try:
+        _write_all(tmp, version)
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.rename(out_dir, old / "data")
+        os.rename(tmp, out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return out_dir
+
+
+def is_current(out_dir: str | Path) -> bool:
+    """Whether ``out_dir`` holds a demo dataset made by this version of the generator.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+
+    Returns
+    -------
+    bool
+    """
+    stamp = Path(out_dir) / VERSION_FILE
+    return (Path(out_dir) / DEMO_MARKER).is_file() and stamp.is_file() and \
+        stamp.read_text(encoding="utf-8").strip() == generator_version()
+
+
+def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR) -> Path:
+    """Return the demo dataset folder, generating it when missing or out of date.
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        The project's ``.cache/demo-data`` by default.
+
+    Returns
+    -------
+    Path
+        The resolved folder.
+
+    Raises
+    ------
+    BoardPackError
+        If ``out_dir`` holds something other than a demo dataset.
+    """
+    out_dir = Path(out_dir).resolve()
+    if not is_current(out_dir):
+        generate_demo_data(out_dir)
+    return out_dir
