@@ -39,3 +39,12 @@ def registry():
 @pytest.fixture
 def test_data() -> Path:
     return TEST_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_packs(tmp_path_factory):
+    """Two boroughs built end to end on the demo data, once per test session (slow)."""
+    from boardpack.batch import run_all
+
+    out = tmp_path_factory.mktemp("demo-outputs")
+    return run_all(["Waltham Forest", "camden"], output_dir=out, jobs=2, progress=False)

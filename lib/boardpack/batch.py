@@ -217,15 +217,16 @@ def select_boroughs(names: list[str] | None) -> list[Borough]:
 
 
 def plan_jobs(boroughs: list[Borough], period: str, store_index: Path, store: Store, data_dir: str,
-              output_root: Path, force: bool, overrides: dict | None = None) -> list[BuildJob]:
+              output_root: Path, force: bool, overrides: dict | None = None,
+              template: Path = NOTEBOOK) -> list[BuildJob]:
     """One :class:`BuildJob` per borough."""
     defaults = load_defaults()
-    code = code_key()
+    code = code_key(template)
     jobs = []
     for b in boroughs:
         out = output_root / period / b.slug
         params = notebook_parameters(defaults, b, period, data_dir, str(store_index), str(out), overrides)
-        jobs.append(BuildJob(b, period, params, out, job_key(code, store, params), force))
+        jobs.append(BuildJob(b, period, params, out, job_key(code, store, params), force, template))
     return jobs
 
 
@@ -268,7 +269,7 @@ class RunReport:
 
 def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str | Path | None = None,
             output_dir: str | Path | None = None, jobs: int = 0, force: bool = False,
-            progress: bool = True, overrides: dict | None = None) -> RunReport:
+            progress: bool = True, overrides: dict | None = None, template: str | Path | None = None) -> RunReport:
     """Build the packs of the chosen boroughs for one period.
 
     Parameters
@@ -289,6 +290,8 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         Show the progress bar.
     overrides : dict, optional
         Notebook parameters to override for every borough (e.g. ``census_fold``).
+    template : str or Path, optional
+        Another template notebook with the same parameters (``notebooks/board_pack.ipynb`` by default).
 
     Returns
     -------
@@ -313,7 +316,8 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     output_root = Path(output_dir or OUTPUTS_DIR).resolve()
     period_dir = output_root / period
     recover(period_dir)
-    plan = plan_jobs(selected, period, store_index, store, data_param, output_root, force, overrides)
+    plan = plan_jobs(selected, period, store_index, store, data_param, output_root, force, overrides,
+                     Path(template) if template else NOTEBOOK)
     workers = min(len(plan), jobs or os.cpu_count() or 1)
     results = execute_jobs(plan, workers, progress)
     report = RunReport(period, period_dir, results, round(time.perf_counter() - started, 3))

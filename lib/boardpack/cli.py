@@ -56,7 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         print("run_all.py: --demo and --data-dir cannot be used together", file=sys.stderr)
         return 2
     from .batch import run_all
+    from .periods import parse_month
     from .summary import summary_table
+
+    try:  # refuse bad input before any work is done
+        if args.period:
+            parse_month(args.period)
+    except BoardPackError as exc:
+        print(f"run_all.py: {exc}", file=sys.stderr)
+        return 2
 
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:

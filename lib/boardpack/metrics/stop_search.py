@@ -80,7 +80,7 @@ def monthly_searches(
         rows = rows[~_is_s60(rows)]
     borough = rows[rows["area_code"] == gss_code].groupby("month").size()
     mps = rows.groupby("month").size()
-    return _by_month(window, set(stop_search["month"]), searches=borough, mps=mps)
+    return _by_month(window, set(stop_search["month"].unique()), searches=borough, mps=mps)
 
 
 def searches_by_group(stop_search: pd.DataFrame, gss_code: str, period: str, months: int = 13) -> pd.DataFrame:
@@ -112,7 +112,8 @@ def searches_by_group(stop_search: pd.DataFrame, gss_code: str, period: str, mon
         If none of the months is in the data.
     """
     window = _window(stop_search, period, months)
-    present = [m for m in window if m in set(stop_search["month"])]
+    in_data = set(stop_search["month"].unique())
+    present = [m for m in window if m in in_data]
     rows = stop_search[stop_search["month"].isin(present) & (stop_search["area_code"] == gss_code)]
     rows = rows[~_is_s60(rows) & (rows["type"] != _VEHICLE_ONLY)]
     counts = rows.groupby(["month", "ethnic_group"]).size()
@@ -277,7 +278,7 @@ def borough_coverage(stop_search: pd.DataFrame) -> pd.DataFrame:
 
 def _window(stop_search: pd.DataFrame, period: str, months: int) -> list[str]:
     window = month_range(period, months)
-    if not set(window) & set(stop_search["month"]):
+    if not set(window) & set(stop_search["month"].unique()):
         raise CoverageError(f"no stop and search records in the {months} months to {period}")
     return window
 

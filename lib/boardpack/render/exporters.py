@@ -16,7 +16,8 @@ from .pdf import html_to_pdf
 from .preprocess import BoardPackMetaPreprocessor
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-HIDDEN_TAGS = {"parameters", "injected-parameters"}
+# The analyst-facing introduction and the parameters cells are not part of the board pack.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "intro"}
 
 
 class BoardPackHTMLExporter(HTMLExporter):
@@ -57,6 +58,11 @@ class BoardPackPDFExporter(BoardPackHTMLExporter):
     @default("file_extension")
     def _file_extension_default(self):
         return ".pdf"
+
+    @default("template_file")
+    def _template_file_default(self):
+        # The PDF is drawn from the HTML twin, so it uses the HTML template, not index.pdf.j2.
+        return "index.html.j2"
 
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)

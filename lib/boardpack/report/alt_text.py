@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 
-def _num(v, percent: bool) -> str:
-    return f"{v:.0f}%" if percent else f"{v:,.0f}"
+def _num(v, percent: bool, decimals: int = 0) -> str:
+    return f"{v:,.{decimals}f}%" if percent else f"{v:,.{decimals}f}"
 
 
-def trend_alt(df: pd.DataFrame, x: str, series: dict[str, str], what: str, percent: bool = False) -> str:
+def trend_alt(df: pd.DataFrame, x: str, series: dict[str, str], what: str, percent: bool = False,
+              decimals: int = 0) -> str:
     """Alt text for a line chart.
 
     Parameters
@@ -22,6 +23,10 @@ def trend_alt(df: pd.DataFrame, x: str, series: dict[str, str], what: str, perce
         Legend label -> column.
     what : str
         What is measured, e.g. "recorded offences per month".
+    percent : bool
+        Values are percentages.
+    decimals : int
+        Decimal places, as the pack prints the values.
     """
     if df.empty:
         return f"Line chart of {what}: no data points."
@@ -34,38 +39,42 @@ def trend_alt(df: pd.DataFrame, x: str, series: dict[str, str], what: str, perce
             continue
         lo, hi = s.idxmin(), s.idxmax()
         parts.append(
-            f"{label} ranged from {_num(s[lo], percent)} ({df[x][lo]}) to {_num(s[hi], percent)} ({df[x][hi]}), "
-            f"and was {_num(s.iloc[-1], percent)} in {last}."
+            f"{label} ranged from {_num(s[lo], percent, decimals)} ({df[x][lo]}) to {_num(s[hi], percent, decimals)} "
+            f"({df[x][hi]}), and was {_num(s.iloc[-1], percent, decimals)} in {last}."
         )
     return " ".join(parts)
 
 
 def ranked_alt(df: pd.DataFrame, label: str, value: str, highlight: str, what: str,
-               reference: float | None = None, percent: bool = False) -> str:
-    """Alt text for a ranked bar chart of boroughs (``df`` ordered highest first)."""
+               reference: float | None = None, percent: bool = False, decimals: int = 0,
+               reference_label: str = "The MPS figure") -> str:
+    """Alt text for a ranked bar chart of boroughs (``df`` ordered highest first).
+
+    ``decimals`` matches the printed precision; ``reference_label`` names the dashed line.
+    """
     if df.empty:
         return f"Bar chart of {what}: no data."
     n = len(df)
     top, bottom = df.iloc[0], df.iloc[-1]
     text = (
-        f"Bar chart ranking {n} boroughs by {what}, from {top[label]} ({_num(top[value], percent)}) "
-        f"to {bottom[label]} ({_num(bottom[value], percent)})."
+        f"Bar chart ranking {n} boroughs by {what}, from {top[label]} ({_num(top[value], percent, decimals)}) "
+        f"to {bottom[label]} ({_num(bottom[value], percent, decimals)})."
     )
     match = df.reset_index(drop=True)
     pos = match.index[match[label] == highlight]
     if len(pos):
         i = int(pos[0])
-        text += f" {highlight} is {_ordinal(i + 1)} of {n} at {_num(match.loc[i, value], percent)}."
+        text += f" {highlight} is {_ordinal(i + 1)} of {n} at {_num(match.loc[i, value], percent, decimals)}."
     if reference is not None and pd.notna(reference):
-        text += f" The MPS figure, {_num(reference, percent)}, is marked by a dashed line."
+        text += f" {reference_label}, {_num(reference, percent, decimals)}, is marked by a dashed line."
     return text
 
 
-def bars_alt(df: pd.DataFrame, label: str, value: str, what: str, percent: bool = False) -> str:
+def bars_alt(df: pd.DataFrame, label: str, value: str, what: str, percent: bool = False, decimals: int = 0) -> str:
     """Alt text for a plain bar chart, listing every bar."""
     if df.empty:
         return f"Bar chart of {what}: no data."
-    items = "; ".join(f"{r[label]}: {_num(r[value], percent)}" for _, r in df.iterrows())
+    items = "; ".join(f"{r[label]}: {_num(r[value], percent, decimals)}" for _, r in df.iterrows())
     return f"Bar chart of {what}. {items}."
 
 

@@ -62,7 +62,7 @@ def plot_trend(
     percent : bool
         Format the y axis as percentages.
     """
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.9))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.2))
     colours = colours or {}
     secondary = secondary or set()
     ax2 = ax.twinx() if secondary else None
@@ -86,9 +86,16 @@ def plot_trend(
         ax2.set_ylabel(", ".join(sorted(secondary)) + " (right axis)")
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.32), ncol=len(handles), frameon=False)
-    fig.tight_layout()
+    _legend_below(fig, handles)
     return fig
+
+
+def _legend_below(fig: Figure, handles: list) -> None:
+    """A legend in rows under the plot, clear of the rotated tick labels."""
+    ncol = min(len(handles), 3)
+    rows = -(-len(handles) // ncol)
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, frameon=False, fontsize=7.5)
+    fig.tight_layout(rect=(0, 0.045 * rows + 0.02, 1, 1))
 
 
 def plot_ranked_bars(

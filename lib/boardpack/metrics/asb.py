@@ -1,0 +1,160 @@
+"""Anti-social behaviour calls: a borough's monthly calls beside the MPS, and the 12-month change.
+
+The canonical ``asb`` table holds calls from the public recorded as ASB, one row per borough
+and month; no Met-wide row is accepted. The MPS figure for a month is the sum of the 32
+boroughs, so a month is only usable when all 32 have a row for it: a partial sum would look
+like a fall in calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import CoverageError
+from ..periods import month_label, month_range
+from ..registry import Registry, load_registry
+from ..report.narrative import change_phrase, plural
+from .change import pct_change
+
+
+@dataclass(frozen=True)
+class AsbChange:
+    """Calls in the 12 months to the pack's month against the 12 months before.
+
+    Attributes
+    ----------
+    current_12m, mps_current_12m : int
+        The borough's and the MPS calls in the 12 months to the period.
+    previous_12m, mps_previous_12m : int or None
+        The same for the 12 months before; None when any of those months is not in the data.
+    pct_change, mps_pct_change : float or None
+        Percentage change as printed (1 decimal place, halves away from zero); None when the
+        previous figure is missing or zero.
+    """
+
+    current_12m: int
+    previous_12m: int | None
+    pct_change: float | None
+    mps_current_12m: int
+    mps_previous_12m: int | None
+    mps_pct_change: float | None
+
+
+def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, months: int = 24,
+                  registry: Registry | None = None) -> pd.DataFrame:
+    """A borough's ASB calls per month beside the MPS total.
+
+    Parameters
+    ----------
+    asb : DataFrame
+        The ``asb`` canonical table (``area_code, month, calls``).
+    gss_code : str
+        The borough.
+    period : str
+        The last month, ``"YYYY-MM"``.
+    months : int
+        How many months to return, ending with ``period``.
+    registry : Registry, optional
+        The 32 boroughs; the project's own by default.
+
+    Returns
+    -------
+    DataFrame
+        ``month, borough, mps`` (int64), oldest first. Months of the span for which any of
+        the 32 boroughs has no row are left out, since their MPS sum would be short.
+
+    Raises
+    ------
+    CoverageError
+        If ``gss_code`` is not one of the 32 boroughs, or any of the last 12 months (the ones
+        the 12-month total needs) is incomplete.
+    """
+    registry = registry or load_registry()
+    if gss_code not in registry.codes:
+        raise CoverageError(f"{gss_code} is not one of the 32 MPS boroughs")
+    span = month_range(period, months)
+    rows = asb[asb["area_code"].isin(registry.codes) & asb["month"].isin(span)]
+    per_month = rows.groupby("month")["area_code"].nunique()
+    complete = [m for m in span if per_month.get(m, 0) == len(registry.codes)]
+    needed = month_range(period, min(12, months))
+    short = [m for m in needed if m not in complete]
+    if short:
+        raise CoverageError(
+            f"ASB calls for {', '.join(month_label(m) for m in short)} are missing for at least one borough; "
+            "the MPS figure is the sum of all 32 boroughs, so every borough needs a row for every month"
+        )
+    rows = rows[rows["month"].isin(complete)]
+    mps = rows.groupby("month")["calls"].sum()
+    borough = rows[rows["area_code"] == gss_code].set_index("month")["calls"]
+    return pd.DataFrame({
+        "month": complete,
+        "borough": [int(borough[m]) for m in complete],
+        "mps": [int(mps[m]) for m in complete],
+    }).astype({"borough": "int64", "mps": "int64"})
+
+
+def twelve_month_change(monthly: pd.DataFrame, period: str) -> AsbChange:
+    """The rolling 12-month totals and their change on the previous 12 months.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        From :func:`monthly_calls` with at least 12 months (24 for a change).
+    period : str
+        The last month, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    AsbChange
+
+    Raises
+    ------
+    CoverageError
+        If any of the 12 months to ``period`` is absent from ``monthly``.
+    """
+    both = month_range(period, 24)
+    previous, current = both[:12], both[12:]
+    by_month = monthly.set_index("month")
+    missing = [m for m in current if m not in by_month.index]
+    if missing:
+        raise CoverageError(f"no ASB calls for {', '.join(month_label(m) for m in missing)}")
+    cur = by_month.loc[current]
+    prev_ok = all(m in by_month.index for m in previous)
+    prev = by_month.loc[previous] if prev_ok else None
+    prev_b = int(prev["borough"].sum()) if prev_ok else None
+    prev_m = int(prev["mps"].sum()) if prev_ok else None
+    cur_b, cur_m = int(cur["borough"].sum()), int(cur["mps"].sum())
+    return AsbChange(cur_b, prev_b, pct_change(prev_b, cur_b), cur_m, prev_m, pct_change(prev_m, cur_m))
+
+
+def change_sentence(borough: str, change: AsbChange, period: str) -> str:
+    """The pack's sentence on the 12-month change in ASB calls.
+
+    Parameters
+    ----------
+    borough : str
+        The borough's name.
+    change : AsbChange
+        From :func:`twelve_month_change`.
+    period : str
+        The last month, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    str
+        E.g. "Waltham Forest recorded 12,345 ASB calls in the 12 months to October 2015, an
+        increase of 5.2% in ASB calls on the previous 12 months. Across the MPS there was a
+        decrease of 1.4% in ASB calls."
+    """
+    calls = plural(change.current_12m, "ASB call")
+    lead = f"{borough} recorded {calls} in the 12 months to {month_label(period)}"
+    if change.previous_12m is None:
+        return f"{lead}; the 12 months before are not all in the data, so no change can be given."
+    if change.pct_change is None:
+        return f"{lead}, against none in the previous 12 months, so no percentage change can be given."
+    text = f"{lead}, {change_phrase(change.pct_change, 'ASB calls')} on the previous 12 months."
+    if change.mps_pct_change is not None:
+        text += f" Across the MPS there was {change_phrase(change.mps_pct_change, 'ASB calls')}."
+    return text

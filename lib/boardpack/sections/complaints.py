@@ -1,0 +1,260 @@
+"""Complaints against borough officers and staff: totals, change, rate per workforce, types and outcomes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import CoverageError
+from ..metrics import complaints as m
+from ..periods import month_label, rolling_windows
+from ..report import alt_text
+from ..report.charts import plot_bars, plot_ranked_bars
+from ..report.html import data_to_line, not_available_box, paragraph, source_line
+from ..report.tables import Column, change_class, fmt_change, fmt_count, fmt_pct, html_table
+from .section import Section, unavailable
+
+SECTION = "complaints"
+SOURCE = "Metropolitan Police Service, public complaints management information (supplied by the board's analyst)"
+WORKFORCE_SOURCE = SOURCE + "; borough workforce (officers and staff)"
+
+ABOUT_ALLEGATIONS = (
+    "An allegation is one part of a complaint about how an officer or member of staff behaved. "
+    "Allegations are counted for each officer or member of staff involved: a complaint making one "
+    "allegation about two officers counts as two allegations."
+)
+
+
+def _windows(pack) -> tuple[str, str]:
+    previous, current = rolling_windows(pack.period)
+    return _span(previous), _span(current)
+
+
+def _span(months: list[str]) -> str:
+    return f"{month_label(months[0])} – {month_label(months[-1])}"
+
+
+def _not_available(pack, title: str, reason: str) -> Section:
+    pack.record.set(SECTION, "available", False)
+    pack.record.set(SECTION, "reason", reason)
+    return Section([not_available_box(title, reason)], SECTION, pack.is_demo)
+
+
+def summary(pack) -> Section:
+    """Figure: allegations in the last 12 months for every borough, ranked, with the borough's total.
+
+    Records ``complaints.total``, ``rank``, ``mps_average_allegations`` and the table
+    ``complaints_by_borough``.
+    """
+    missing = unavailable(pack, SECTION, "public complaint allegations")
+    if missing:
+        return missing
+    try:
+        ranked = m.allegations_by_borough(pack.store.table("complaint_allegations"), pack.period)
+    except CoverageError as err:
+        return _not_available(pack, "public complaint allegations", str(err))
+    name = pack.borough.name
+    own = ranked[ranked["area_code"] == pack.borough.gss_code].iloc[0]
+    average = m.average_per_borough(ranked)
+    _, current = _windows(pack)
+
+    title = f"Public complaint allegations by borough, {current}"
+    fig = plot_ranked_bars(ranked, "borough", "allegations", name, title, "Allegations in 12 months",
+                           reference=average, reference_label="MPS average per borough")
+    alt = alt_text.ranked_alt(ranked, "borough", "allegations", name,
+                              f"public complaint allegations, {current}", reference=average)
+    pack.record.set(SECTION, "available", True)
+    pack.record.set(SECTION, "current_window", current)
+    pack.record.set(SECTION, "total", int(own["allegations"]))
+    pack.record.set(SECTION, "rank", int(own["rank"]))
+    pack.record.set(SECTION, "mps_average_allegations", average)
+    pack.record.add_table("complaints_by_borough", ranked)
+    return Section(
+        [
+            data_to_line(pack.period_label),
+            paragraph(ABOUT_ALLEGATIONS),
+            paragraph(m.total_sentence(name, int(own["allegations"]))
+                      + f" The chart below shows {name} against the other MPS boroughs."),
+            pack.figure("fig-complaints-ranked", SECTION, fig, title, alt, SOURCE),
+        ],
+        SECTION, pack.is_demo,
+    )
+
+
+def change(pack) -> Section:
+    """Figure: % change in allegations on the previous 12 months for every borough, ranked.
+
+    Records ``complaints.previous_total``, ``pct_change``, ``mps_pct_change``,
+    ``boroughs_with_increase`` and the table ``complaints_change``.
+    """
+    missing = unavailable(pack, SECTION, "change in complaint allegations")
+    if missing:
+        return missing
+    try:
+        changes = m.pct_change_by_borough(pack.store.table("complaint_allegations"), pack.period)
+    except CoverageError as err:
+        return _not_available(pack, "change in complaint allegations", str(err))
+    name = pack.borough.name
+    own = changes[changes["area_code"] == pack.borough.gss_code].iloc[0]
+    own_pct = None if pd.isna(own["pct_change"]) else float(own["pct_change"])
+    n_up = m.boroughs_with_increase(changes)
+    mps = m.mps_pct_change(changes)
+    previous, current = _windows(pack)
+
+    # A borough with no allegations in the previous 12 months has no percentage to draw.
+    drawn = changes.dropna(subset=["pct_change"])
+    title = f"Change in public complaint allegations by borough, {current} against {previous}"
+    fig = plot_ranked_bars(drawn, "borough", "pct_change", name, title, "% change on the previous 12 months",
+                           reference=mps, reference_label="MPS change", percent=True)
+    alt = alt_text.ranked_alt(drawn, "borough", "pct_change", name,
+                              "percentage change in public complaint allegations", reference=mps, percent=True,
+                              decimals=1, reference_label="The MPS change")
+    pack.record.set(SECTION, "available", True)
+    pack.record.set(SECTION, "previous_window", previous)
+    pack.record.set(SECTION, "previous_total", int(own["previous_12m"]))
+    pack.record.set(SECTION, "pct_change", own_pct)
+    pack.record.set(SECTION, "mps_pct_change", mps)
+    pack.record.set(SECTION, "boroughs_with_increase", n_up)
+    pack.record.add_table("complaints_change", changes)
+
+    parts = [
+        paragraph(f"The chart below shows the percentage change in allegations recorded over the last 12 months "
+                  f"({current}) against the 12 months before ({previous}). {m.increase_sentence(n_up)}"),
+        paragraph(m.change_sentence(name, int(own["previous_12m"]), own_pct)),
+        pack.figure("fig-complaints-change", SECTION, fig, title, alt, SOURCE),
+    ]
+    left_out = changes.loc[changes["pct_change"].isna(), "borough"].tolist()
+    if left_out:
+        parts.append(paragraph("Not drawn (no allegations in the previous 12 months): " + ", ".join(left_out) + ".",
+                               "footnote"))
+    return Section(parts, SECTION, pack.is_demo)
+
+
+def rate(pack) -> Section:
+    """Figure: allegations per 100 workforce for every borough, ranked, with the borough's rate.
+
+    Records ``complaints.rate_per_100_workforce``, ``rate_rank``, ``workforce``,
+    ``workforce_month``, ``mps_rate_per_100_workforce`` and the table ``complaints_rate``.
+    """
+    missing = unavailable(pack, SECTION, "complaint allegations per 100 workforce")
+    if missing:
+        return missing
+    try:
+        rates = m.per_100_workforce(pack.store.table("complaint_allegations"), pack.store.table("workforce"),
+                                    pack.period)
+    except CoverageError as err:
+        return _not_available(pack, "complaint allegations per 100 workforce", str(err))
+    name = pack.borough.name
+    own = rates[rates["area_code"] == pack.borough.gss_code].iloc[0]
+    mps_rate = rates.attrs["mps_rate"]
+    _, current = _windows(pack)
+
+    title = f"Public complaint allegations per 100 workforce by borough, {current}"
+    fig = plot_ranked_bars(rates, "borough", "rate", name, title, "Allegations per 100 workforce",
+                           reference=mps_rate, reference_label="MPS rate")
+    alt = alt_text.ranked_alt(rates, "borough", "rate", name, "public complaint allegations per 100 workforce",
+                              reference=mps_rate, decimals=1, reference_label="The MPS rate")
+    pack.record.set(SECTION, "available", True)
+    pack.record.set(SECTION, "rate_per_100_workforce", float(own["rate"]))
+    pack.record.set(SECTION, "rate_rank", int(own["rank"]))
+    pack.record.set(SECTION, "workforce", float(own["workforce"]))
+    pack.record.set(SECTION, "workforce_month", own["workforce_month"])
+    pack.record.set(SECTION, "mps_rate_per_100_workforce", mps_rate)
+    pack.record.add_table("complaints_rate", rates)
+    return Section(
+        [
+            paragraph("The chart below shows allegations per 100 workforce (officers and staff), which allows "
+                      "boroughs with large and small workforces to be compared. "
+                      + m.rate_sentence(name, float(own["rate"]), mps_rate)),
+            pack.figure("fig-complaints-rate", SECTION, fig, title, alt, WORKFORCE_SOURCE),
+        ],
+        SECTION, pack.is_demo,
+    )
+
+
+def by_type(pack) -> Section:
+    """Figure and table: the borough's allegations by type, with shares and change.
+
+    Records ``complaints.by_type[]`` (type, allegations, pct, previous_12m, pct_change) and
+    the table ``complaints_by_type``.
+    """
+    missing = unavailable(pack, SECTION, "complaint allegations by type")
+    if missing:
+        return missing
+    types = m.by_type(pack.store.table("complaint_allegations"), pack.borough.gss_code, pack.period)
+    name = pack.borough.name
+    _, current = _windows(pack)
+    record = types.rename(columns={"allegation_type": "type"})
+
+    title = f"Public complaint allegations by type, {name}, {current}"
+    fig = plot_bars(types, "allegation_type", "allegations", title, "Allegations in 12 months")
+    alt = alt_text.bars_alt(types, "allegation_type", "allegations", f"public complaint allegations by type in {name}")
+    pack.record.set(SECTION, "available", True)
+    pack.record.set(SECTION, "by_type", record)
+    pack.record.add_table("complaints_by_type", record)
+
+    columns = [
+        Column("allegation_type", "Allegation type", str, numeric=False),
+        Column("allegations", "Allegations", fmt_count),
+        Column("pct", "% of total", fmt_pct),
+        Column("previous_12m", "Previous 12 months", fmt_count),
+        Column("pct_change", "% change", fmt_change, change_class),
+    ]
+    # The chart is numbered before the table, in the order they are printed.
+    chart = pack.figure("fig-complaints-type", SECTION, fig, title, alt, SOURCE)
+    caption = pack.table_caption("tbl-complaints-type", f"Public complaint allegations by type, {name}, {current}")
+    return Section(
+        [
+            paragraph(f"The chart and table below break down the public complaint allegations recorded in {name} "
+                      f"over the last 12 months ({current}) by type."),
+            paragraph(m.type_sentence(types)),
+            chart,
+            html_table(types, columns, caption, "tbl-complaints-type"),
+            source_line(SOURCE),
+        ],
+        SECTION, pack.is_demo,
+    )
+
+
+def by_outcome(pack) -> Section:
+    """Figure and table: the borough's allegation outcomes with counts and shares.
+
+    Records ``complaints.by_outcome[]`` (outcome, allegations, pct) and the table
+    ``complaints_by_outcome``.
+    """
+    title_na = "complaint allegation outcomes"
+    missing = unavailable(pack, SECTION, title_na)
+    if missing:
+        return missing
+    if not pack.store.has("complaint_outcomes"):
+        reason = "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)."
+        pack.record.set(SECTION, "outcomes_reason", reason)
+        return Section([not_available_box(title_na, reason)], SECTION, pack.is_demo)
+    outcomes = m.by_outcome(pack.store.table("complaint_outcomes"), pack.borough.gss_code, pack.period)
+    name = pack.borough.name
+    _, current = _windows(pack)
+
+    title = f"Outcomes of public complaint allegations, {name}, {current}"
+    fig = plot_bars(outcomes, "outcome", "allegations", title, "Allegations finalised in 12 months")
+    alt = alt_text.bars_alt(outcomes, "outcome", "allegations", f"outcomes of public complaint allegations in {name}")
+    pack.record.set(SECTION, "by_outcome", outcomes)
+    pack.record.add_table("complaints_by_outcome", outcomes)
+
+    columns = [
+        Column("outcome", "Outcome", str, numeric=False),
+        Column("allegations", "Allegations", fmt_count),
+        Column("pct", "% of outcomes", fmt_pct),
+    ]
+    chart = pack.figure("fig-complaints-outcome", SECTION, fig, title, alt, SOURCE)
+    caption = pack.table_caption("tbl-complaints-outcome", f"Outcomes of public complaint allegations, {name}, "
+                                 f"{current}")
+    return Section(
+        [
+            paragraph(f"The chart and table below show the outcomes of allegations finalised in {name} over the last "
+                      f"12 months ({current}); the percentages are of all outcomes recorded in that time."),
+            paragraph(m.outcome_sentence(outcomes)),
+            chart,
+            html_table(outcomes, columns, caption, "tbl-complaints-outcome"),
+            source_line(SOURCE),
+        ],
+        SECTION, pack.is_demo,
+    )

@@ -1,0 +1,104 @@
+"""London criminal justice context: court timeliness and proven reoffending against England and Wales."""
+
+from __future__ import annotations
+
+from ..errors import CoverageError
+from ..metrics.criminal_justice import LABELS, difference_sentence, format_value, latest_comparison, trend
+from ..periods import month_label
+from ..report import alt_text
+from ..report.charts import MPS, SERIES, plot_trend
+from ..report.html import bullet_list, not_available_box, paragraph, source_line
+from ..report.tables import Column, html_table
+from .section import Section, unavailable
+
+SECTION = "criminal_justice"
+TITLE = "criminal justice context"
+SOURCE = ("Ministry of Justice, criminal court statistics and proven reoffending statistics "
+          "(supplied by the board's analyst)")
+# The measure drawn over time: the one the MOPAC timeliness dashboard led with.
+TREND_MEASURE = "offence_to_completion_days"
+TREND_POINTS = 12
+UNIT_SUFFIX = {"days": " days", "percent": "%", "count": ""}
+AXIS_LABEL = {"days": "Days", "percent": "% of offenders", "count": "Reoffences per reoffender"}
+POINT_NOTE = {
+    "days": "Each point is the quarter ending in the month shown.",
+    "percent": "Each point is the group of offenders in the 12 months ending in the month shown.",
+    "count": "Each point is the group of offenders in the 12 months ending in the month shown.",
+}
+
+
+def _value(value: float, unit: str) -> str:
+    return format_value(value) + UNIT_SUFFIX[unit]
+
+
+def _signed(value: float, unit: str) -> str:
+    if value == 0:
+        return _value(0.0, unit)
+    sign = "+" if value > 0 else "−"
+    suffix = " pts" if unit == "percent" else UNIT_SUFFIX[unit]
+    return sign + _value(abs(value), "count") + suffix
+
+
+def context(pack) -> Section:
+    """Table of each measure, London against England and Wales, and a trend chart of one measure.
+
+    The figures are London-wide: the Ministry of Justice does not publish them by borough.
+    Records under ``criminal_justice``: ``measures[]`` (measure, label, unit, period_end,
+    london, england_wales, difference), ``trend_measure``, ``trend[]``, and the tables
+    ``criminal_justice`` and ``criminal_justice_trend``.
+    """
+    missing = unavailable(pack, SECTION, TITLE)
+    if missing:
+        return missing
+    cj = pack.store.table("criminal_justice")
+    try:
+        latest = latest_comparison(cj, pack.period)
+    except CoverageError as err:
+        pack.record.set(SECTION, "available", False)
+        pack.record.set(SECTION, "reason", str(err))
+        return Section([not_available_box(TITLE, str(err))], SECTION, pack.is_demo)
+    pack.record.set(SECTION, "available", True)
+    record = latest[["measure", "label", "unit", "period_end", "london", "england_wales", "difference"]]
+    pack.record.set(SECTION, "measures", record)
+    pack.record.add_table("criminal_justice", record)
+
+    shown = latest.assign(
+        london_text=[_value(v, u) for v, u in zip(latest["london"], latest["unit"])],
+        ew_text=[_value(v, u) for v, u in zip(latest["england_wales"], latest["unit"])],
+        diff_text=[_signed(v, u) for v, u in zip(latest["difference"], latest["unit"])],
+    )
+    columns = [
+        Column("label", "Measure", str, numeric=False),
+        Column("period_label", "Period", str, numeric=False),
+        Column("london_text", "London"),
+        Column("ew_text", "England and Wales"),
+        Column("diff_text", "London minus England and Wales"),
+    ]
+    caption = pack.table_caption("tbl-criminal-justice", f"Criminal justice in London against England and Wales, "
+                                 f"latest figures to {pack.period_label}")
+    parts = [
+        paragraph("These figures are for London as a whole: court timeliness and reoffending are not published "
+                  "by borough. Each measure is shown for the latest period published by the pack's month; "
+                  "reoffending figures follow a group of offenders for a year or more, so they are older."),
+        html_table(shown, columns, caption, "tbl-criminal-justice"),
+        source_line(SOURCE),
+        bullet_list([difference_sentence(r) for _, r in latest.iterrows()]),
+    ]
+
+    measure = TREND_MEASURE if TREND_MEASURE in set(latest["measure"]) else str(latest["measure"].iloc[0])
+    series = trend(cj, measure, pack.period).tail(TREND_POINTS).reset_index(drop=True)
+    unit = str(latest.loc[latest["measure"] == measure, "unit"].iloc[0])
+    series = series.assign(label=[month_label(p, "short") for p in series["period_end"]])
+    plotted = {"London": "london", "England and Wales": "england_wales"}
+    title = f"{LABELS[measure]}, London and England and Wales"
+    fig = plot_trend(series, "label", plotted, title, AXIS_LABEL[unit],
+                     colours={"London": SERIES[0], "England and Wales": MPS}, percent=unit == "percent")
+    alt = alt_text.trend_alt(series, "label", plotted, LABELS[measure][0].lower() + LABELS[measure][1:],
+                             percent=unit == "percent")
+    trend_record = series[["period_end", "london", "england_wales"]]
+    pack.record.set(SECTION, "trend_measure", measure)
+    pack.record.set(SECTION, "trend", trend_record)
+    pack.record.add_table("criminal_justice_trend", trend_record)
+    parts.append(pack.figure("fig-justice-trend", SECTION, fig, title, alt, SOURCE))
+    parts.append(paragraph(POINT_NOTE[unit], "footnote"))
+    return Section(parts, SECTION, pack.is_demo)

@@ -1,0 +1,98 @@
+"""ASB calls: the monthly series against the MPS, the 12-month change and its sentence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from boardpack.errors import CoverageError
+from boardpack.metrics import asb
+from boardpack.periods import month_range
+
+WF = "E09000031"
+PERIOD = "2015-10"
+
+
+def table(registry, borough_prev=10, borough_cur=9, others=1, months=24):
+    """Made-up calls: Waltham Forest ``borough_prev`` a month in the earlier year and ``borough_cur``
+    in the later one; every other borough ``others`` a month."""
+    rows = []
+    span = month_range(PERIOD, months)
+    for i, m in enumerate(span):
+        for code in registry.codes:
+            if code == WF:
+                calls = borough_cur if i >= len(span) - 12 else borough_prev
+            else:
+                calls = others
+            rows.append((code, m, calls))
+    return pd.DataFrame(rows, columns=["area_code", "month", "calls"])
+
+
+def test_monthly_series_mps_is_sum_of_32(registry):
+    s = asb.monthly_calls(table(registry), WF, PERIOD, registry=registry)
+    assert list(s.columns) == ["month", "borough", "mps"]
+    assert list(s["month"]) == month_range(PERIOD, 24)
+    assert s["borough"].tolist() == [10] * 12 + [9] * 12
+    # 31 other boroughs with 1 call each, plus Waltham Forest.
+    assert s["mps"].tolist() == [41] * 12 + [40] * 12
+
+
+def test_twelve_month_change_hand_worked(registry):
+    s = asb.monthly_calls(table(registry), WF, PERIOD, registry=registry)
+    c = asb.twelve_month_change(s, PERIOD)
+    assert (c.current_12m, c.previous_12m, c.pct_change) == (108, 120, -10.0)
+    # MPS: 480 against 492 -> -2.439...% -> -2.4
+    assert (c.mps_current_12m, c.mps_previous_12m, c.mps_pct_change) == (480, 492, -2.4)
+
+
+def test_change_rounds_half_up(registry):
+    # 17 calls against 16 is +6.25%, printed 6.3 (round-half-even would print 6.2).
+    df = table(registry, borough_prev=0, borough_cur=0)
+    prev_months = month_range(PERIOD, 24)[:12]
+    df.loc[(df.area_code == WF) & (df.month == prev_months[0]), "calls"] = 16
+    df.loc[(df.area_code == WF) & (df.month == PERIOD), "calls"] = 17
+    c = asb.twelve_month_change(asb.monthly_calls(df, WF, PERIOD, registry=registry), PERIOD)
+    assert c.pct_change == 6.3
+
+
+def test_sentence_decrease_increase_and_no_change(registry):
+    s = asb.monthly_calls(table(registry), WF, PERIOD, registry=registry)
+    text = asb.change_sentence("Waltham Forest", asb.twelve_month_change(s, PERIOD), PERIOD)
+    assert text == ("Waltham Forest recorded 108 ASB calls in the 12 months to October 2015, a decrease of 10% "
+                    "in ASB calls on the previous 12 months. Across the MPS there was a decrease of 2.4% in ASB calls.")
+    up = asb.twelve_month_change(asb.monthly_calls(table(registry, 9, 10), WF, PERIOD, registry=registry), PERIOD)
+    assert "an increase of 11.1% in ASB calls" in asb.change_sentence("Waltham Forest", up, PERIOD)
+    same = asb.twelve_month_change(asb.monthly_calls(table(registry, 5, 5), WF, PERIOD, registry=registry), PERIOD)
+    text = asb.change_sentence("Waltham Forest", same, PERIOD)
+    assert "no change in ASB calls on the previous 12 months" in text
+    assert "Across the MPS there was no change in ASB calls." in text
+
+
+def test_sentence_singular_and_no_previous_calls(registry):
+    c = asb.AsbChange(1, 0, None, 100, 90, 11.1)
+    text = asb.change_sentence("Barnet", c, PERIOD)
+    assert text.startswith("Barnet recorded 1 ASB call in the 12 months")
+    assert "against none in the previous 12 months" in text
+
+
+def test_incomplete_earlier_month_is_left_out(registry):
+    df = table(registry)
+    first = month_range(PERIOD, 24)[0]
+    df = df[~((df.area_code == "E09000003") & (df.month == first))]
+    s = asb.monthly_calls(df, WF, PERIOD, registry=registry)
+    assert len(s) == 23 and first not in set(s["month"])
+    c = asb.twelve_month_change(s, PERIOD)
+    assert c.previous_12m is None and c.pct_change is None and c.mps_pct_change is None
+    assert "no change can be given" in asb.change_sentence("Waltham Forest", c, PERIOD)
+
+
+def test_incomplete_current_month_is_an_error(registry):
+    df = table(registry)
+    df = df[~((df.area_code == "E09000003") & (df.month == "2015-06"))]
+    with pytest.raises(CoverageError, match="June 2015"):
+        asb.monthly_calls(df, WF, PERIOD, registry=registry)
+
+
+def test_unknown_borough(registry):
+    with pytest.raises(CoverageError, match="not one of the 32"):
+        asb.monthly_calls(table(registry), "E09000001", PERIOD, registry=registry)
