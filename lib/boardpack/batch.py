@@ -105,11 +105,14 @@ def execute_template(job: BuildJob, build_dir: Path) -> Path:
     """Run the template notebook with papermill in a fresh kernel, inside ``build_dir``."""
     import papermill as pm
 
+    from .kernel import LocalKernelManager
+
     out = build_dir / NOTEBOOK_NAME
     params = {**job.parameters, "output_dir": str(build_dir)}
     pm.execute_notebook(
         str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        kernel_manager_class=LocalKernelManager,
     )
     return out
 

@@ -115,6 +115,7 @@ class Store:
     def __init__(self, index_path: str | Path):
         self.index_path = Path(index_path)
         self.index = json.loads(self.index_path.read_text(encoding="utf-8"))
+        self._frames: dict[str, pd.DataFrame] = {}
 
     @property
     def is_demo(self) -> bool:
@@ -140,7 +141,10 @@ class Store:
         """
         if name not in self._table_paths:
             raise BoardPackError(f"table {name!r} is not available in the data at {self.index['data_dir']}")
-        return pd.read_parquet(self._table_paths[name])
+        # Sections read the same tables several times: parse each Parquet file once per pack.
+        if name not in self._frames:
+            self._frames[name] = pd.read_parquet(self._table_paths[name])
+        return self._frames[name].copy()
 
     def source_of(self, table: str) -> str | None:
         """The source name that produced ``table``."""

@@ -66,8 +66,9 @@ def borough_ranking(
 ) -> Ranking:
     """Rank the 32 boroughs on a PAS measure at one quarter end.
 
-    Rank 1 is the highest value. Boroughs with equal values share the best rank of the tie
-    (1, 2, 2, 4) and are listed alphabetically within it.
+    Rank 1 is the highest value. Ranks are taken on the printed whole percentages: boroughs
+    shown at the same figure share the best rank of the tie (1, 2, 2, 4), listed by value
+    and then alphabetically within it.
 
     Parameters
     ----------
@@ -107,8 +108,12 @@ def borough_ranking(
     # Published proportions have two decimals; rounding drops binary noise from *100 so
     # that equal published values tie.
     boroughs["value"] = (boroughs["proportion"] * 100).round(6)
-    boroughs["rank"] = boroughs["value"].rank(method="min", ascending=False).astype("int64")
-    boroughs = boroughs.sort_values(["rank", "borough"], kind="stable").reset_index(drop=True)
+    # Rank on the whole percentages the pack prints, so two boroughs shown at the same
+    # figure always share a rank.
+    printed = boroughs["proportion"].map(percent)
+    boroughs["rank"] = printed.rank(method="min", ascending=False).astype("int64")
+    boroughs = boroughs.sort_values(["rank", "value", "borough"], ascending=[True, False, True],
+                                    kind="stable").reset_index(drop=True)
     return Ranking(
         quarter_end=quarter_end,
         measure=measure,

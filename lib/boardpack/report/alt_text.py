@@ -64,7 +64,11 @@ def ranked_alt(df: pd.DataFrame, label: str, value: str, highlight: str, what: s
     pos = match.index[match[label] == highlight]
     if len(pos):
         i = int(pos[0])
-        text += f" {highlight} is {_ordinal(i + 1)} of {n} at {_num(match.loc[i, value], percent, decimals)}."
+        # A "rank" column carries shared ranks for ties; list position would contradict the text.
+        place = int(match.loc[i, "rank"]) if "rank" in match.columns else i + 1
+        tied = "rank" in match.columns and int((match["rank"] == place).sum()) > 1
+        text += (f" {highlight} is {'joint ' if tied else ''}{_ordinal(place)} of {n} at "
+                 f"{_num(match.loc[i, value], percent, decimals)}.")
     if reference is not None and pd.notna(reference):
         text += f" {reference_label}, {_num(reference, percent, decimals)}, is marked by a dashed line."
     return text

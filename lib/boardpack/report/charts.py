@@ -165,7 +165,7 @@ def plot_group_lines(df: pd.DataFrame, x: str, groups: dict[str, str], title: st
     return fig
 
 
-def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+def figure_png(fig: Figure, dpi: int = 130) -> bytes:
     """Render a Figure to PNG bytes and close it (charts are never kept open between cells)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
@@ -179,8 +179,9 @@ def chart_data(fig: Figure) -> list[dict]:
     Returns
     -------
     list of dict
-        One entry per line (``kind="line"``, ``label``, ``y``) and per bar group
-        (``kind="bars"``, ``labels``, ``values``), in drawing order. Tests compare these
+        One entry per line (``kind="line"``, ``label``, ``y``), per vertical reference
+        line (``kind="reference"``, ``label``, ``x``) and per bar group (``kind="bars"``,
+        ``labels``, ``values``), in drawing order. Tests compare these
         with the tables printed beside the chart.
     """
     out = []
@@ -189,7 +190,12 @@ def chart_data(fig: Figure) -> list[dict]:
             label = line.get_label()
             if label.startswith("_"):
                 continue
-            out.append({"kind": "line", "label": label, "y": [float(v) for v in line.get_ydata()]})
+            xs, ys = list(line.get_xdata()), list(line.get_ydata())
+            if len(xs) == 2 and xs[0] == xs[1] and [float(v) for v in ys] == [0.0, 1.0]:
+                # axvline: its y data are axes fractions; where it stands is the x value
+                out.append({"kind": "reference", "label": label, "x": float(xs[0])})
+                continue
+            out.append({"kind": "line", "label": label, "y": [float(v) for v in ys]})
         bars = [p for p in ax.patches if hasattr(p, "get_width")]
         if bars:
             horizontal = all(abs(b.get_x()) < 1e-9 for b in bars)

@@ -77,6 +77,7 @@ def html_table(
     group_col: str | None = None,
     row_class: Callable[[pd.Series], str] | None = None,
     header_groups: list[tuple[str, int]] | None = None,
+    wide: bool = False,
 ) -> str:
     """Render ``df`` as an accessible table.
 
@@ -94,6 +95,8 @@ def html_table(
         Row -> CSS class for the ``<tr>``.
     header_groups : list of (label, span), optional
         An extra header row above the column headers (e.g. years above months).
+    wide : bool
+        Many columns (e.g. 13 months): smaller type, and cells may wrap so nothing is clipped.
 
     Returns
     -------
@@ -127,6 +130,6 @@ def html_table(
             cells.append(f'<{tag} class="{" ".join(css)}">{esc(c.fmt(value))}</{end}>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return (
-        f'<table id="{esc(table_id)}" class="data"><caption>{esc(caption)}</caption>'
+        f'<table id="{esc(table_id)}" class="data{" wide" if wide else ""}"><caption>{esc(caption)}</caption>'
         f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
     )

@@ -9,7 +9,8 @@ from matplotlib.ticker import FuncFormatter
 
 from ..metrics.ethnicity import FoldApproximationWarning, fold_census
 from ..metrics.stop_search import (
-    GROUPS, KEY_CRIME_TARGET_PCT, WEAPONS_TARGET_PCT, disproportionality, last_month_summary, monthly_searches,
+    GROUPS, KEY_CRIME_TARGET_PCT, WEAPONS_TARGET_PCT, borough_coverage, disproportionality, last_month_summary,
+    monthly_searches,
     not_recorded_share, searches_by_group,
 )
 from ..periods import month_label, parse_month
@@ -52,27 +53,41 @@ def volume(pack) -> Section:
     ss = pack.store.table("stop_search")
     df = monthly_searches(ss, pack.borough.gss_code, pack.period, months=13)
     months = df["month"].tolist()
+    unsplit = _unsplittable(ss, months)
+    # A month where most records have no location cannot be split by borough: showing the
+    # few located records as the borough's count would understate it badly.
+    df.loc[df["month"].isin(unsplit), "searches"] = pd.NA
     pack.record.set(SECTION, "monthly", df[["month", "searches", "mps"]])
     pack.record.add_table("stop_search_monthly", df)
     name = pack.borough.name
-    table_df, cols = _wide({name: df["searches"].tolist(), "MPS": df["mps"].tolist()}, months, fmt_count)
-    caption = pack.table_caption("tbl-stop-search-monthly", f"Stop and searches per month, {name} and the MPS (excluding section 60)")
-    table = html_table(table_df, cols, caption, "tbl-stop-search-monthly", header_groups=_month_header(months))
     plot_df = df.assign(label=[month_label(m, "short") for m in months])
     title = f"Stop and searches per month in {name} (excluding section 60)"
     series = {name: "searches", "MPS": "mps"}
     fig = plot_trend(plot_df, "label", series, title, f"Searches in {name}", colours={name: BOROUGH, "MPS": MPS},
                      secondary={"MPS"})
     alt = alt_text.trend_alt(plot_df, "label", series, "stop and searches per month")
+    chart = pack.figure("fig-stop-search-monthly", SECTION, fig, title, alt, SOURCE)  # numbered before the table
+    table_df, cols = _wide({name: df["searches"].tolist(), "MPS": df["mps"].tolist()}, months, fmt_count)
+    caption = pack.table_caption("tbl-stop-search-monthly", f"Stop and searches per month, {name} and the MPS (excluding section 60)")
+    table = html_table(table_df, cols, caption, "tbl-stop-search-monthly", header_groups=_month_header(months), wide=True)
     cov = pack.coverage[SECTION]
     parts = [data_to_line(pack.period_label),
              paragraph("Each search is placed in a borough by its recorded location. Searches of unattended vehicles "
                        "are included; section 60 searches are not. The MPS figure counts every Met search, including "
                        "those with no location."),
-             pack.figure("fig-stop-search-monthly", SECTION, fig, title, alt, SOURCE), table, source_line(SOURCE)]
-    if "cannot be split by borough" in (cov.reason or ""):
-        parts.append(paragraph(cov.reason.split("; ", 1)[1].capitalize() + ".", "footnote"))
+             chart, table, source_line(SOURCE)]
+    if unsplit:
+        parts.append(paragraph(
+            f"n/a: in {', '.join(month_label(m) for m in unsplit)} most searches were published without a location, "
+            "so they cannot be placed in a borough.", "footnote"))
     return Section(parts, SECTION, pack.is_demo)
+
+
+def _unsplittable(stop_search: pd.DataFrame, months: list[str]) -> list[str]:
+    """The months among ``months`` whose records mostly have no location."""
+    cov = borough_coverage(stop_search)
+    bad = set(cov.loc[~cov["borough_split_ok"], "month"])
+    return [m for m in months if m in bad]
 
 
 def _census_year(period: str) -> int:
@@ -99,34 +114,33 @@ def disproportionality_table(pack) -> Section:
     counts = searches_by_group(ss, pack.borough.gss_code, pack.period, months=13)
     ratios = disproportionality(counts, pop)
     share = not_recorded_share(counts)
+    unsplit = _unsplittable(ss, sorted(ratios["month"].unique()))
+    hidden = ratios["month"].isin(unsplit)
+    ratios = ratios.astype({"searches": "Int64"})
+    ratios.loc[hidden, ["ratio", "ratio_2dp", "rate_per_1000"]] = float("nan")
+    ratios.loc[hidden, "searches"] = pd.NA
+    share = share.astype({"not_recorded": "Int64", "searches": "Int64"})
+    share.loc[share["month"].isin(unsplit), ["not_recorded", "searches"]] = pd.NA
+    share.loc[share["month"].isin(unsplit), "pct_not_recorded"] = float("nan")
     months = sorted(ratios["month"].unique())
+    name = pack.borough.name
 
     rec = ratios.rename(columns={"ethnic_group": "group"})[["month", "group", "ratio_2dp", "searches", "rate_per_1000"]]
     rec = rec.rename(columns={"ratio_2dp": "ratio"})
     pack.record.set(SECTION, "disproportionality", rec)
     pack.record.set(SECTION, "not_recorded", share)
-    pack.record.set(SECTION, "population", {"census_year": year, "fold": fold, **{g: int(pop[g]) for g in GROUPS}})
+    fold_used = "mixed_to_other" if caught else fold
+    pack.record.set(SECTION, "population", {"census_year": year, "fold": fold_used, "fold_requested": fold,
+                                            **{g: int(pop[g]) for g in GROUPS}})
     pack.record.add_table("stop_search_disproportionality", rec)
     pack.record.add_table("stop_search_population", pop.reset_index())
 
     def cell(r):
+        if pd.isna(r["searches"]):
+            return "n/a"
         if pd.isna(r["ratio_2dp"]):
             return f"– ({int(r['searches'])})"
         return f"{r['ratio_2dp']:.2f} ({int(r['searches'])})"
-
-    rows = {g: [cell(r) for _, r in ratios[ratios["ethnic_group"] == g].sort_values("month").iterrows()] for g in GROUPS}
-    rows["% ethnicity not recorded"] = [f"{fmt_pct(r['pct_not_recorded'])} ({int(r['not_recorded'])})"
-                                        for _, r in share.sort_values("month").iterrows()]
-    table_df, cols = _wide(rows, months, str)
-    name = pack.borough.name
-    caption = pack.table_caption("tbl-disproportionality",
-                                 f"Disproportionality ratio (searches) by officer-defined ethnicity, {name}, Census {year}")
-    table = html_table(table_df, cols, caption, "tbl-disproportionality", header_groups=_month_header(months))
-
-    pop_df = pd.DataFrame({"group": list(GROUPS) + ["Total"], "population": [int(pop[g]) for g in GROUPS] + [int(pop.sum())]})
-    pop_caption = pack.table_caption("tbl-population", f"Resident population by ethnic group, {name}, Census {year}")
-    pop_table = html_table(pop_df, [Column("group", "Ethnic group", numeric=False), Column("population", "Population", fmt_count)],
-                           pop_caption, "tbl-population")
 
     wide = ratios.pivot(index="month", columns="ethnic_group", values="ratio_2dp").reindex(months)
     plot_df = wide.reset_index()
@@ -137,13 +151,28 @@ def disproportionality_table(pack) -> Section:
     fig.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1f}"))
     alt = alt_text.trend_alt(plot_df, "label", series, "each group's search rate divided by the White search rate",
                              decimals=2)
+    chart = pack.figure("fig-disproportionality", SECTION, fig, title, alt, SOURCE)  # numbered before the tables
+    rows = {g: [cell(r) for _, r in ratios[ratios["ethnic_group"] == g].sort_values("month").iterrows()] for g in GROUPS}
+    rows["% ethnicity not recorded"] = ["n/a" if pd.isna(r["not_recorded"]) else
+                                        f"{fmt_pct(r['pct_not_recorded'])} ({int(r['not_recorded'])})"
+                                        for _, r in share.sort_values("month").iterrows()]
+    table_df, cols = _wide(rows, months, str)
+    caption = pack.table_caption("tbl-disproportionality",
+                                 f"Disproportionality ratio (searches) by officer-defined ethnicity, {name}, Census {year}")
+    table = html_table(table_df, cols, caption, "tbl-disproportionality", header_groups=_month_header(months), wide=True)
+
+    pop_df = pd.DataFrame({"group": list(GROUPS) + ["Total"], "population": [int(pop[g]) for g in GROUPS] + [int(pop.sum())]})
+    pop_caption = pack.table_caption("tbl-population", f"Resident population by ethnic group, {name}, Census {year}")
+    pop_table = html_table(pop_df, [Column("group", "Ethnic group", numeric=False), Column("population", "Population", fmt_count)],
+                           pop_caption, "tbl-population")
+
     fold_note = {
         "mps": "White = all White groups; Black = Black groups plus Mixed White and Black Caribbean and White and Black "
                "African; Asian = Indian, Pakistani, Bangladeshi and other Asian plus Mixed White and Asian; Other = "
                "Chinese, Arab, other Mixed and any other group.",
-        "mixed_to_other": "The four Census broad groups White, Black and Asian are used as they are, and Mixed is "
+        "mixed_to_other": "the Census broad groups White, Black and Asian are used as they are, and Mixed is "
                           "counted with Other.",
-    }[fold]
+    }[fold_used]
     notes = [paragraph(
         "The ratio is the group's searches per 1,000 residents of that group divided by the same rate for White "
         f"residents, on Census {year} populations. Officer-defined ethnicity has no Mixed group, so the Census groups "
@@ -151,7 +180,7 @@ def disproportionality_table(pack) -> Section:
         "reflect the people on the borough's streets.", "footnote")]
     if caught:
         notes.append(paragraph(str(caught[0].message), "footnote"))
-    return Section([pack.figure("fig-disproportionality", SECTION, fig, title, alt, SOURCE), table,
+    return Section([chart, table,
                     source_line(f"{SOURCE}; {CENSUS_SOURCE} {year}"), pop_table, *notes], SECTION, pack.is_demo)
 
 
