@@ -14,6 +14,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -113,15 +114,24 @@ def execute_template(job: BuildJob, build_dir: Path) -> Path:
         str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         kernel_manager_class=LocalKernelManager,
+        # nbclient interrupts the kernel as it shuts it down, which ipykernel logs as an error on
+        # our stderr; real failures reach the notebook and the manifest as cell errors instead.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     return out
 
 
-def render_html(notebook: Path) -> str:
-    """The HTML twin, through the board-pack nbconvert exporter."""
+@lru_cache(maxsize=1)
+def _html_exporter():
+    # Building the exporter loads its Jinja templates; a worker process reuses one for every borough.
     from .render.exporters import BoardPackHTMLExporter
 
-    html, _ = BoardPackHTMLExporter().from_filename(str(notebook), resources={"metadata": {"path": str(notebook.parent)}})
+    return BoardPackHTMLExporter()
+
+
+def render_html(notebook: Path) -> str:
+    """The HTML twin, through the board-pack nbconvert exporter."""
+    html, _ = _html_exporter().from_filename(str(notebook), resources={"metadata": {"path": str(notebook.parent)}})
     (notebook.parent / "board_pack.html").write_text(html, encoding="utf-8")
     return html
 

@@ -59,7 +59,7 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     code_key = text_sha256(tree_sha256(PACKAGE_DIR / "loaders"), file_sha256(PARAMS_DIR / "boroughs.yaml"))
 
     index = {"data_dir": str(data_dir), "demo": (data_dir / DEMO_MARKER).is_file(), "sources": {}}
-    for source in sources or ALL_SOURCES:
+    for source in ALL_SOURCES if sources is None else sources:
         files = source.discover(data_dir)
         inputs = [{"path": str(p.relative_to(data_dir)), "sha256": file_sha256(p)} for p in files]
         entry = {"description": source.description, "files": inputs, "tables": {}}

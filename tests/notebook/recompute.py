@@ -618,3 +618,65 @@ def key_sentences(figures: dict) -> list[str]:
     if comp.get("available"):
         out.append(f"{name} recorded a total of {comp['total']:,} public complaint allegations")
     return out
+
+
+def mid_year_population(data_dir: Path) -> dict[tuple[str, int], int]:
+    """Population by (GSS code, year) from the MYE4 sheets; where workbooks overlap the newest release wins."""
+    releases = []
+    for path in sorted(Path(data_dir, "population").glob("*")):
+        if path.suffix not in (".xlsx", ".xls"):
+            continue
+        df = pd.read_excel(path, sheet_name="MYE4", header=7)
+        years = {int(c[4:]): c for c in df.columns if re.fullmatch(r"Mid-\d{4}", str(c))}
+        releases.append((max(years), df, years))
+    out: dict[tuple[str, int], int] = {}
+    for _, df, years in sorted(releases, key=lambda r: r[0]):  # later releases overwrite earlier ones
+        for _, row in df[df["Code"].astype(str).str.startswith("E09")].iterrows():
+            for year, col in years.items():
+                out[(row["Code"], year)] = int(row[col])
+    return out
+
+
+def homicide_victims_raw(data_dir: Path, gss_code: str, months: list[str]) -> tuple[int, int]:
+    """(borough victims, all victims) in ``months`` from the raw homicide dashboard CSV."""
+    labels = borough_labels()
+    borough = total = 0
+    for path in sorted(Path(data_dir, "mps_homicide").glob("*.csv")):
+        for row in csv.DictReader(io.StringIO(_read_text(path))):
+            stamp = pd.to_datetime(row["Recorded Date"].strip(), format="%b-%y")
+            if stamp.strftime("%Y-%m") not in months:
+                continue
+            n = int(row["Count of Victims"])
+            total += n
+            if code_of(row["Borough"], labels) == gss_code:
+                borough += n
+    return borough, total
+
+
+def check_rates(figures: dict, data_dir: Path) -> None:
+    """Offences per 1,000 residents and homicide victims equal the raw files."""
+    rec = figures["recorded_crime"]
+    period, gss = figures["period_end"], figures["gss_code"]
+    codes = list(borough_names())
+    pop = mid_year_population(data_dir)
+    year = max(y for (c, y) in pop if c == gss and y <= int(period[:4]))
+    current = months_to(period, 12)
+    crime = crime_long(data_dir, rec["vintage"], current)
+    labels = borough_labels()
+    own = int(crime.loc[crime["area"].map(lambda a: code_of(a, labels)) == gss, "count"].sum())
+    mps = int(crime["count"].sum())
+    mps_pop = sum(pop[(c, year)] for c in codes)
+    assert rec["rate_per_1000"] == {"borough": half_up(Fraction(own * 1000, pop[(gss, year)]), 1),
+                                    "mps": half_up(Fraction(mps * 1000, mps_pop), 1),
+                                    "population": pop[(gss, year)], "mps_population": mps_pop,
+                                    "population_year": year}
+    last = max(pd.to_datetime(r["Recorded Date"].strip(), format="%b-%y").strftime("%Y-%m")
+               for p in Path(data_dir, "mps_homicide").glob("*.csv") for r in csv.DictReader(io.StringIO(_read_text(p))))
+    if last < period:
+        assert "homicide_victims" not in rec
+        return
+    previous = months_to(period, 24)[:12]
+    b_prev, m_prev = homicide_victims_raw(data_dir, gss, previous)
+    b_cur, m_cur = homicide_victims_raw(data_dir, gss, current)
+    assert rec["homicide_victims"] == {"previous_12m": b_prev, "current_12m": b_cur,
+                                       "mps_previous_12m": m_prev, "mps_current_12m": m_cur}

@@ -25,9 +25,10 @@ RANKED = {  # ranked borough chart -> (its table, figures.json key of the value 
     "fig-complaints-ranked": ("complaints_by_borough", ("complaints", "mps_average_allegations")),
     "fig-complaints-change": ("complaints_change", ("complaints", "mps_pct_change")),
     "fig-complaints-rate": ("complaints_rate", ("complaints", "mps_rate_per_100_workforce")),
+    "fig-satisfaction-gap": ("satisfaction-gap-ranked", ("victim_satisfaction", "mps_gap")),
 }
 RANKED_VALUE = {"confidence-ranked": "value", "satisfaction-ranked": "value", "complaints_by_borough": "allegations",
-                "complaints_change": "pct_change", "complaints_rate": "rate"}
+                "complaints_change": "pct_change", "complaints_rate": "rate", "satisfaction-gap-ranked": "gap"}
 
 
 @pytest.fixture(params=CASES)

@@ -54,6 +54,7 @@ def test_header(pack, recompute, demo_data_dir):
 def test_recorded_crime_equals_raw_wide_files(pack, recompute):
     assert pack.figures["recorded_crime"]["vintage"] == "upper_2010"  # the demo copies that layout only
     recompute.check_recorded_crime(pack.figures, pack.data_dir)
+    recompute.check_rates(pack.figures, pack.data_dir)
 
 
 def test_confidence_equals_raw_pas(pack, recompute):

@@ -63,6 +63,7 @@ def test_recorded_crime_equals_raw_wide_files(pack, recompute):
     # docs/method.md: mixed_2010 is the vintage used from 2019 to January 2024.
     assert pack.figures["recorded_crime"]["vintage"] == "mixed_2010"
     recompute.check_recorded_crime(pack.figures, pack.data_dir)
+    recompute.check_rates(pack.figures, pack.data_dir)
 
 
 def test_confidence_equals_raw_pas(pack, recompute):

@@ -106,6 +106,17 @@ def satisfaction(pack) -> Section:
         if mps_gap is not None:
             text += f" The MPS gap is {plural(abs(mps_gap), 'percentage point')}."
         parts.append(paragraph(text))
+        gaps = _gap_ranking(uss, quarter)
+        if gaps is not None:
+            title = f"Gap between white and BME victim satisfaction by borough, rolling 12 months to {label}"
+            fig = plot_ranked_bars(gaps, "borough", "gap", pack.borough.name, title,
+                                   "White minus BME satisfaction (percentage points)", reference=mps_gap,
+                                   reference_label="MPS gap")
+            alt = alt_text.ranked_alt(gaps, "borough", "gap", pack.borough.name,
+                                      "the gap between white and BME victim satisfaction in percentage points",
+                                      reference=mps_gap, reference_label="The MPS gap")
+            pack.record.add_table("satisfaction-gap-ranked", gaps)
+            parts.append(pack.figure("fig-satisfaction-gap", "victim_satisfaction", fig, title, alt, USS_SOURCE))
     for key, v in rec.items():
         pack.record.set("victim_satisfaction", key, v)
     return Section(parts, "victim_satisfaction", pack.is_demo)
@@ -123,6 +134,26 @@ def _gap(uss: pd.DataFrame, quarter: str, gss: str) -> tuple[int, int, int | Non
         return None
     mw, mb = val("MPS", "white"), val("MPS", "bme")
     return white, bme, (mw - mb) if mw is not None and mb is not None else None
+
+
+def _gap_ranking(uss: pd.DataFrame, quarter: str) -> pd.DataFrame | None:
+    """White minus BME satisfaction (printed whole percentages) for every borough, largest first.
+
+    None when any of the 32 boroughs lacks either value for the quarter.
+    """
+    from ..registry import load_registry
+
+    registry = load_registry()
+    q = uss[(uss["quarter_end"] == quarter) & uss["measure"].isin(["white", "bme"])
+            & uss["area_code"].isin(registry.codes)]
+    wide = q.pivot(index="area_code", columns="measure", values="proportion")
+    if len(wide) < len(registry.codes) or wide[["white", "bme"]].isna().any().any():
+        return None
+    df = pd.DataFrame({"area_code": wide.index,
+                       "gap": [percent(w) - percent(b) for w, b in zip(wide["white"], wide["bme"])]})
+    df["borough"] = df["area_code"].map(lambda c: registry.by_code(c).name)
+    df["rank"] = df["gap"].rank(method="min", ascending=False).astype("int64")
+    return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]
 
 
 def trends(pack) -> Section:

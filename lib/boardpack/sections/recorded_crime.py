@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import CoverageError
 from ..metrics.crime import monthly_series, recorded_crime_table
+from ..metrics.rates import homicide_victims, population_for, rate_per_1000
 from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase
 from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
+from ..registry import load_registry
 from .section import Section, unavailable
 
 SECTION = "recorded_crime"
@@ -104,3 +107,55 @@ def glossary(pack) -> Section:
     from .glossary import topic
 
     return topic(pack, "crime")
+
+
+def rates(pack) -> Section:
+    """Table: offences per 1,000 residents and homicide victims, borough against the MPS.
+
+    Records ``recorded_crime.rate_per_1000`` (borough, mps, population, population_year) and
+    ``recorded_crime.homicide_victims`` when the homicide data covers the period.
+    """
+    missing = unavailable(pack, SECTION, "crime rates")
+    if missing:
+        return missing
+    parts, rows = [], []
+    notes = []
+    if pack.store.has("population"):
+        pop = pack.store.table("population")
+        try:
+            year, b_pop = population_for(pop, [pack.borough.gss_code], pack.period)
+            _, m_pop = population_for(pop, load_registry().codes, f"{year}-12")
+            crime = pack.store.table("crime")
+            full = recorded_crime_table(crime, pack.borough.gss_code, pack.period,
+                                        vintage=pack.options.get("crime_vintage", "auto")).iloc[0]
+            b_rate = rate_per_1000(full["current_12m"], b_pop)
+            m_rate = rate_per_1000(full["mps_current_12m"], m_pop)
+            pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": b_pop,
+                                                       "mps_population": m_pop, "population_year": year})
+            rows.append({"measure": f"Total notifiable offences per 1,000 residents (mid-{year} population)",
+                         "borough": f"{b_rate:.1f}", "mps": f"{m_rate:.1f}"})
+        except CoverageError as exc:
+            notes.append(f"Rates per 1,000 residents are not shown: {exc}.")
+    else:
+        notes.append("Rates per 1,000 residents are not shown: no mid-year population file in the data folder.")
+    if pack.store.has("homicide"):
+        try:
+            h = homicide_victims(pack.store.table("homicide"), pack.borough.gss_code, pack.period)
+            pack.record.set(SECTION, "homicide_victims", h)
+            rows.append({"measure": "Homicide victims, 12 months (MPS homicide dashboard)",
+                         "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,})",
+                         "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"})
+        except CoverageError as exc:
+            notes.append(f"Homicide victims are not shown: {exc}.")
+    else:
+        notes.append("Homicide victims are not shown: no MPS homicide dashboard file in the data folder.")
+    if rows:
+        df = pd.DataFrame(rows)
+        pack.record.add_table("recorded_crime_rates", df)
+        caption = pack.table_caption("tbl-crime-rates", f"Crime per 1,000 residents and homicide victims, {pack.borough.name} and the MPS")
+        cols = [Column("measure", "Measure", str, numeric=False), Column("borough", pack.borough.name, str),
+                Column("mps", "MPS", str)]
+        parts.append(html_table(df, cols, caption, "tbl-crime-rates"))
+        parts.append(source_line("MPS Borough Level Crime; ONS mid-year population estimates; MPS homicide dashboard data"))
+    parts += [paragraph(n, "footnote") for n in notes]
+    return Section(parts, SECTION, pack.is_demo)
