@@ -227,3 +227,24 @@ def test_real_data_supports_the_documented_periods(real_data_dir, tmp_path):
     cov = section_coverage(store, "2019-02")
     assert all(cov[s].available for s in ("recorded_crime", "confidence", "stop_search"))
     assert "February 2018 to March 2018 have a location" in cov["stop_search"].reason
+
+
+def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch):
+    import boardpack.coverage as coverage_module
+    from boardpack.store import Store
+
+    data = tmp_path / "data" / "asb"
+    data.mkdir(parents=True)
+    rows = ["borough,month,calls"] + [f"Camden,{m},5" for m in
+                                      [f"2018-{i:02d}" for i in range(1, 13)] + [f"2019-{i:02d}" for i in range(1, 13)]]
+    (data / "asb_calls.csv").write_text("\n".join(rows) + "\n")
+    from boardpack.loaders import inputs
+    from boardpack.store import prepare_store
+
+    store = Store(prepare_store(tmp_path / "data", tmp_path / "store", [s for s in inputs.SOURCES if s.name == "asb"]))
+    first = coverage_module.cached_section_coverage(store, "2019-12")
+    calls = []
+    monkeypatch.setattr(coverage_module, "section_coverage", lambda *a: calls.append(a))
+    again = coverage_module.cached_section_coverage(store, "2019-12")
+    assert again == first and not calls
+    assert again["asb"].available and not again["recorded_crime"].available

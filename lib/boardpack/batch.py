@@ -321,11 +321,14 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         data_param = str(data_path)
     store_index = prepare_store(data_path)
     store = Store(store_index)
+    from .coverage import cached_section_coverage
     from .pack import latest_period
     from .periods import parse_month
 
     period = period or latest_period(store)
     parse_month(period)
+    # Once for the whole run: refuses a period no section covers, and every notebook reuses it.
+    cached_section_coverage(store, period)
     output_root = Path(output_dir or OUTPUTS_DIR).resolve()
     period_dir = output_root / period
     recover(period_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .coverage import section_coverage
+from .coverage import cached_section_coverage
 from .periods import month_label, parse_month
 from .registry import load_registry
 from .report.charts import chart_data, figure_png
@@ -32,7 +32,7 @@ class BoardPack:
         self.store = store
         self.output_dir = Path(output_dir)
         self.options = dict(options)
-        self.coverage = section_coverage(store, period)
+        self.coverage = cached_section_coverage(store, period)
         self.record = FiguresRecord(
             {
                 "borough": borough.name,

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import validate
-from ._io import check_header, read_csv
+from ._io import check_header, find_files, read_csv
 from .source import Source
 
 FOLDER = "mps_borough_crime"
@@ -58,10 +58,7 @@ def discover(data_dir: Path) -> list[Path]:
     list of Path
         Every ``*.csv`` and ``*.csv.gz`` file, sorted; empty when the folder is absent.
     """
-    root = Path(data_dir) / FOLDER
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.name.endswith((".csv", ".csv.gz")))
+    return find_files(data_dir, FOLDER, recursive=True)
 
 
 def detect_vintage(path: Path, columns) -> str:

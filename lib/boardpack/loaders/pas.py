@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import validate
-from ._io import read_csv
+from ._io import find_files, read_csv
 from .source import Source
 
 FOLDER = "pas_confidence"
@@ -49,10 +49,7 @@ def discover(data_dir: Path) -> list[Path]:
     list of Path
         Empty when the folder is absent.
     """
-    folder = Path(data_dir) / FOLDER
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith((".csv", ".csv.gz")))
+    return find_files(data_dir, FOLDER)
 
 
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:

@@ -9,7 +9,7 @@ from ..periods import month_label
 from ..metrics.confidence import GOOD_JOB, borough_ranking, comparison, latest_quarter, percent, quarter_label, trend
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_trend
-from ..report.html import data_to_line, not_available_box, paragraph, source_line
+from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
 from .section import Section, unavailable
 

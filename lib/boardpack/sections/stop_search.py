@@ -70,7 +70,6 @@ def volume(pack) -> Section:
     table_df, cols = _wide({name: df["searches"].tolist(), "MPS": df["mps"].tolist()}, months, fmt_count)
     caption = pack.table_caption("tbl-stop-search-monthly", f"Stop and searches per month, {name} and the MPS (excluding section 60)")
     table = html_table(table_df, cols, caption, "tbl-stop-search-monthly", header_groups=_month_header(months), wide=True)
-    cov = pack.coverage[SECTION]
     parts = [data_to_line(pack.period_label),
              paragraph("Each search is placed in a borough by its recorded location. Searches of unattended vehicles "
                        "are included; section 60 searches are not. The MPS figure counts every Met search, including "
