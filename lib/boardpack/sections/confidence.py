@@ -190,7 +190,9 @@ def trends(pack) -> Section:
     pack.record.set("confidence", "trend", df.drop(columns="label"))
     pack.record.add_table("confidence_satisfaction_trend", df.drop(columns="label"))
     first = df["quarter_end"].iloc[0]
-    text = paragraph(f"The chart sets out public confidence and victim satisfaction in {pack.borough.name} "
+    shown = " and ".join(w for w, ok in (("public confidence", "Confidence (PAS)" in series),
+                                          ("victim satisfaction", any("(USS)" in k for k in series))) if ok)
+    text = paragraph(f"The chart sets out {shown} in {pack.borough.name} "
                      f"since {quarter_label(first, capitalise=False)}, the first quarter in the data.")
     source = " and ".join(s for s, ok in ((PAS_SOURCE, "Confidence (PAS)" in series),
                                            (USS_SOURCE, len(series) > ("Confidence (PAS)" in series))) if ok)

@@ -38,6 +38,18 @@ def glossary(pack) -> Section:
     return full_glossary(pack)
 
 
+def _files_used(pack, section: str, sources: list[str]) -> list[str]:
+    """Input files behind a section; for recorded crime only the files of the vintage used."""
+    vintage = pack.record.sections.get("recorded_crime", {}).get("vintage")
+    if section == "recorded_crime" and vintage and pack.store.has("crime"):
+        crime = pack.store.table("crime")
+        if "source_file" in crime.columns:
+            used = crime.loc[crime["vintage"] == vintage, "source_file"].unique()
+            return sorted(f"mps_borough_crime/{f}" for f in used)
+    names = {pack.store.source_of(t) or t for t in sources}
+    return [f["path"] for name in sorted(names) for f in pack.store.sources.get(name, {}).get("files", [])]
+
+
 def _describe_files(paths: list[str]) -> str:
     """File names, or a count per folder when a folder holds many (monthly files)."""
     if not paths:
@@ -64,8 +76,7 @@ def method_notes(pack) -> Section:
     rows = []
     for section in SECTIONS:
         cov = pack.coverage[section]
-        files = _describe_files([f["path"] for name in cov.sources
-                                 for f in pack.store.sources.get(name, {}).get("files", [])])
+        files = _describe_files(_files_used(pack, section, cov.sources))
         data_to = month_label(cov.data_to) if cov.available and cov.data_to else "not available"
         rows.append({
             "section": TITLES[section],

@@ -27,10 +27,16 @@ class Section:
 
 
 def unavailable(pack, section_id: str, title: str) -> Section | None:
-    """The "not available" Section when the section's data does not cover the period, else None."""
+    """The "not available" Section when the section's data does not cover the period, else None.
+
+    A section built from several cells says so once: its first cell shows the box, the
+    others show nothing.
+    """
     cov = pack.coverage.get(section_id)
     if cov is not None and cov.available:
         return None
+    if pack.record.sections.get(section_id, {}).get("available") is False:
+        return Section([], section_id, pack.is_demo)
     reason = cov.reason if cov is not None else "No data for this section was found."
     pack.record.set(section_id, "available", False)
     pack.record.set(section_id, "reason", reason)
