@@ -62,6 +62,7 @@ class BuildResult:
     files: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        """The result as plain JSON-ready values, for the manifest."""
         return asdict(self)
 
 
@@ -277,6 +278,7 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
+        """True when every borough was built or skipped as unchanged (the exit status is 0)."""
         return all(r.status in ("built", "skipped") for r in self.results)
 
 

@@ -99,6 +99,7 @@ class BoardPack:
 
     @property
     def is_demo(self) -> bool:
+        """True when the pack is built from the synthetic demo dataset."""
         return self.store.is_demo
 
     def cover(self):
@@ -149,10 +150,10 @@ def latest_period(store: Store) -> str:
     for table in ("crime", "stop_search", "asb"):
         if store.has(table):
             return str(store.table(table)["month"].max())
-    raise_missing(store)
+    _raise_missing(store)
 
 
-def raise_missing(store: Store):
+def _raise_missing(store: Store):
     from .errors import CoverageError
 
     raise CoverageError(

@@ -65,6 +65,7 @@ class BoardPackPDFExporter(BoardPackHTMLExporter):
         return "index.html.j2"
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        """Render the HTML twin, then draw it as PDF reading only the notebook's folder."""
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
         build_dir = (resources.get("metadata") or {}).get("path") or None
         pdf = html_to_pdf(html, build_dir=build_dir)

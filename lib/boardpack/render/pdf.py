@@ -28,6 +28,7 @@ class BuildFolderFetcher(URLFetcher):
         self.root = Path(build_dir).resolve() if build_dir else None
 
     def fetch(self, url, headers=None):
+        """Fetch ``url`` if :meth:`allows` it, else refuse with :class:`RenderError`."""
         if not self.allows(url):
             raise RenderError(f"refused to fetch {url!r}: the renderer reads only the page and its build folder")
         return super().fetch(url, headers)

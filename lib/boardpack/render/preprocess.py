@@ -18,6 +18,7 @@ class BoardPackMetaPreprocessor(Preprocessor):
     """
 
     def preprocess(self, nb, resources):
+        """Move the metadata output into ``resources`` and list the level-2 headings."""
         meta, toc = {}, []
         for cell in nb.cells:
             if cell.cell_type == "markdown":
