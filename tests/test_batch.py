@@ -64,3 +64,23 @@ def test_summary_table_lists_status_time_and_output():
     assert "Camden" in text and "built" in text and "9.5" in text and "/o/camden" in text
     assert "ValueError: boom" in text
     assert "1 built, 0 skipped (unchanged), 1 failed" in text
+
+
+def test_nothing_to_do_starts_no_worker(tmp_path, registry, monkeypatch):
+    jobs = []
+    for slug in ("camden", "brent"):
+        out = tmp_path / slug
+        out.mkdir()
+        for name in batch.OUTPUT_FILES:
+            (out / name).write_text("x")
+        (out / batch.STAMP).write_text(json.dumps({"input_key": "k", "files": {"board_pack.pdf": "abc"}}))
+        jobs.append(BuildJob(registry.get(slug), "2019-02", {"borough": slug}, out, "k"))
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started for a run with nothing to build")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(batch, "run_borough", no_pool)
+    results = batch.execute_jobs(jobs, workers=2, progress=False)
+    assert [r.status for r in results] == ["skipped", "skipped"]
+    assert results[0].files == {"board_pack.pdf": "abc"}

@@ -156,14 +156,19 @@ def write_stamp(job: BuildJob, build_dir: Path) -> dict:
     return files
 
 
+def skipped_result(job: BuildJob) -> BuildResult:
+    """The result of a borough left as it is because nothing it depends on changed."""
+    files = json.loads((job.output_dir / STAMP).read_text(encoding="utf-8"))["files"]
+    return BuildResult(job.borough.name, job.borough.slug, job.borough.gss_code, "skipped",
+                       str(job.output_dir), job.parameters, files=files)
+
+
 def run_borough(job: BuildJob) -> BuildResult:
     """Build one borough: skip if unchanged, else execute, render, publish and record."""
+    if is_up_to_date(job):
+        return skipped_result(job)
     result = BuildResult(job.borough.name, job.borough.slug, job.borough.gss_code, "built",
                          str(job.output_dir), job.parameters)
-    if is_up_to_date(job):
-        result.status = "skipped"
-        result.files = json.loads((job.output_dir / STAMP).read_text(encoding="utf-8"))["files"]
-        return result
     build_dir = make_build_dir(job.output_dir)
     clock = _Clock(result.timings)
     try:
@@ -250,14 +255,23 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True) -> l
 
     results: dict[str, BuildResult] = {}
     bar = tqdm(total=len(jobs), desc="Board packs", unit="borough", disable=not progress, dynamic_ncols=True)
+    # Unchanged boroughs are settled here, so a run with nothing to do starts no worker at all.
+    stale = []
+    for job in jobs:
+        if is_up_to_date(job):
+            results[job.borough.slug] = skipped_result(job)
+            bar.update()
+        else:
+            stale.append(job)
+    workers = min(workers, len(stale))
     if workers <= 1:
-        for job in jobs:
+        for job in stale:
             results[job.borough.slug] = run_borough(job)
             bar.set_postfix_str(f"{job.borough.name}: {results[job.borough.slug].status}")
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(run_borough, job): job for job in jobs}
+            futures = {pool.submit(run_borough, job): job for job in stale}
             for fut in as_completed(futures):
                 job = futures[fut]
                 results[job.borough.slug] = fut.result()
