@@ -90,7 +90,7 @@ def test_all_sections_available_for_feb_2019(full_store):
 
 def test_stop_search_notes_months_without_locations(full_store):
     reason = section_coverage(full_store, "2019-02")["stop_search"].reason
-    assert "fewer than half of the searches in February 2018 to March 2018 have a location" in reason
+    assert "too few of the searches in February 2018 to March 2018 can be placed in a borough" in reason
 
 
 def test_stop_search_missing_months_in_plain_english(full_store):
@@ -226,7 +226,7 @@ def test_real_data_supports_the_documented_periods(real_data_dir, tmp_path):
     assert periods["stop_search"] == [("2018-12", "2019-02")]
     cov = section_coverage(store, "2019-02")
     assert all(cov[s].available for s in ("recorded_crime", "confidence", "stop_search"))
-    assert "February 2018 to March 2018 have a location" in cov["stop_search"].reason
+    assert "February 2018 to March 2018 can be placed in a borough" in cov["stop_search"].reason
 
 
 def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch):

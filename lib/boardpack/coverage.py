@@ -19,6 +19,7 @@ from functools import cached_property
 import pandas as pd
 
 from .errors import CoverageError
+from .metrics.stop_search import MIN_LOCATED_SHARE
 from .periods import month_label, month_range, parse_month
 
 SECTIONS = ("recorded_crime", "asb", "confidence", "victim_satisfaction", "complaints", "stop_search",
@@ -168,7 +169,7 @@ class _Facts:
         if not self.has("stop_search"):
             return pd.DataFrame(columns=["records", "located"])
         df = self.store.table("stop_search")[["month", "location_status"]]
-        df = df.assign(located=df["location_status"] != "no_location")
+        df = df.assign(located=df["location_status"] == "borough")
         out = df.groupby("month").agg(records=("located", "size"), located=("located", "sum"))
         out.index = out.index.astype(str)
         return out
@@ -281,9 +282,10 @@ def _stop_search(facts: _Facts, period: str) -> Coverage:
                             f"No stop and search records for {describe_months(missing)} in the data folder", sources)
     reason = f"Stop and search records for {describe_months(needed)}"
     window = counts.loc[needed]
-    unlocated = window[window["located"] * 2 < window["records"]].index
+    # The same rule as the section's n/a months (metrics.stop_search.MIN_LOCATED_SHARE).
+    unlocated = window[window["located"] < MIN_LOCATED_SHARE * window["records"]].index
     if len(unlocated):
-        reason += (f"; fewer than half of the searches in {describe_months(unlocated)} have a location, "
+        reason += (f"; too few of the searches in {describe_months(unlocated)} can be placed in a borough, "
                    "so those months cannot be split by borough")
     return Coverage("stop_search", True, period, needed, [], reason, sources)
 

@@ -47,6 +47,7 @@ class BoardPack:
             }
         )
         self._figure_numbers: dict[str, int] = {}
+        self._computed: dict[str, object] = {}
 
     @classmethod
     def open(
@@ -116,6 +117,12 @@ class BoardPack:
         if self.is_demo:
             text += " (DEMO DATA – NOT OFFICIAL STATISTICS)"
         return _Bundle({META_MIMETYPE: meta, "text/plain": text})
+
+    def computed(self, key: str, make):
+        """The result of ``make()``, worked out once per pack and shared by the cells that need it."""
+        if key not in self._computed:
+            self._computed[key] = make()
+        return self._computed[key]
 
     def figure(self, fig_id: str, section: str, fig, title: str, alt: str, source: str) -> str:
         """Render a chart to embedded HTML and record its title, alt text and drawn data."""

@@ -76,3 +76,16 @@ def test_direction():
     assert direction(-0.5) == "decrease"
     assert direction(0.0) == "no change"
     assert direction(None) is None
+
+
+def test_round_half_up_is_exact_and_symmetric():
+    from fractions import Fraction
+
+    from boardpack.metrics.change import round_half_up, share
+
+    assert round_half_up(2.085, 2) == 2.09  # binary 2.085 is 2.08499..., the printed 2.085 is a tie
+    assert round_half_up(Fraction(1, 8), 2) == 0.13
+    assert round_half_up(-0.125, 2) == -0.13  # ties go away from zero on both sides
+    assert round_half_up(-0.04, 1) == 0.0 and str(round_half_up(-0.04, 1)) == "0.0"
+    assert round_half_up(0.5) == 1.0 and round_half_up(1.5) == 2.0 and round_half_up(2.5) == 3.0
+    assert share(10, 13, 0) == 77.0 and share(1, 0) is None and share(None, 5) is None

@@ -9,6 +9,7 @@ import pytest
 
 from boardpack.errors import BoardPackError, CoverageError
 from boardpack.metrics import stop_search as m
+from boardpack.metrics.change import round_half_up
 
 BOROUGH = "E09000031"
 OTHER_BOROUGH = "E09000022"
@@ -220,7 +221,7 @@ def test_reference_figure12_is_a_subset_of_figure11(reference_counts):
 
 def _whole_counts(pct: float, volume: int) -> list[int]:
     """Whole counts whose share of ``volume`` rounds half-up (1 dp) to ``pct``."""
-    return [n for n in range(volume + 1) if m._half_up(Fraction(100 * n, volume), 1) == pct]
+    return [n for n in range(volume + 1) if round_half_up(Fraction(100 * n, volume), 1) == pct]
 
 
 def test_reference_figure13_borough_counts_are_recoverable():

@@ -9,7 +9,7 @@ Percentages are rounded half away from zero, as published statistics are.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from ..errors import CoverageError
 from ..periods import month_label, rolling_windows
 from ..registry import Registry, load_registry
 from ..report.narrative import change_phrase, count_sentence, plural
-from .change import pct_change
+from .change import pct_change, round_half_up, share
 
 ALLEGATION_TYPES = ("Oppressive Behaviour", "Discrimination", "Malpractice", "Failures in Duty",
                     "Incivility", "Traffic Irregularity", "Other")
@@ -34,25 +34,6 @@ OUTCOME_WORDS = {
     "Discontinuance": "discontinuance",
     "Withdrawn": "'Withdrawn'",
 }
-
-
-def share(part, total, decimals: int = 1) -> float | None:
-    """``part`` as a percentage of ``total``, rounded half away from zero.
-
-    Parameters
-    ----------
-    part, total : int or float
-    decimals : int
-
-    Returns
-    -------
-    float or None
-        None when ``total`` is 0.
-    """
-    if total == 0:
-        return None
-    exact = Decimal(str(part)) * 100 / Decimal(str(total))
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _window_totals(allegations: pd.DataFrame, months: list[str], registry: Registry) -> pd.Series:
@@ -118,8 +99,7 @@ def average_per_borough(ranked: pd.DataFrame) -> float:
     -------
     float
     """
-    exact = Decimal(int(ranked["allegations"].sum())) / Decimal(len(ranked))
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return round_half_up(Fraction(int(ranked["allegations"].sum()), len(ranked)), 1)
 
 
 def pct_change_by_borough(allegations: pd.DataFrame, period: str, registry: Registry | None = None) -> pd.DataFrame:

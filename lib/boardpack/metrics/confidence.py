@@ -10,13 +10,13 @@ next to two equal printed numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ..errors import BoardPackError, CoverageError
 from ..periods import parse_month
 from ..registry import Registry, load_registry
+from .change import exact, round_half_up
 
 GOOD_JOB = '"Good Job" local'
 # Financial-year quarters end in June (Q1), September (Q2), December (Q3) and March (Q4).
@@ -58,7 +58,7 @@ def percent(proportion: float) -> int:
     int
         E.g. 0.675 -> 68 (Python's ``round`` would give 67 or 68 depending on binary noise).
     """
-    return int((Decimal(str(proportion)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return int(round_half_up(exact(proportion) * 100))
 
 
 def borough_ranking(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import month_label, parse_month
 from ..report.narrative import plural
+from .change import share
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,8 @@ def whole_pct(part: int, total: int) -> int | None:
     int or None
         E.g. 10 of 13 -> 77; None when ``total`` is 0.
     """
-    if total == 0:
-        return None
-    return int((Decimal(part) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    pct = share(part, total, 0)
+    return None if pct is None else int(pct)
 
 
 def quarter_label(quarter_end: str) -> str:

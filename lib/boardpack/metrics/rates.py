@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import parse_month, rolling_windows
+from .change import exact, round_half_up
 
 
 def population_for(population: pd.DataFrame, area_codes: list[str], period: str) -> tuple[int, int]:
@@ -44,8 +43,7 @@ def population_for(population: pd.DataFrame, area_codes: list[str], period: str)
 
 def rate_per_1000(count: float, population: int, decimals: int = 1) -> float:
     """``count`` per 1,000 residents, rounded half up to ``decimals`` places."""
-    exact = Decimal(str(count)) * 1000 / Decimal(population)
-    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return round_half_up(exact(count) * 1000 / population, decimals)
 
 
 def homicide_victims(homicide: pd.DataFrame, gss_code: str, period: str) -> dict:

@@ -9,12 +9,12 @@ floating-point noise.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import floor
 
 import pandas as pd
 
 from ..errors import BoardPackError, CoverageError
 from ..periods import month_range, parse_month
+from .change import round_half_up, share
 
 GROUPS = ("White", "Black", "Asian", "Other")
 NOT_RECORDED = "Not recorded"
@@ -157,7 +157,7 @@ def disproportionality(searches_by_group_month: pd.DataFrame, population_by_grou
         for m, g, s in zip(df["month"], df["ethnic_group"], df["searches"])
     ]
     df["ratio"] = [float(r) if r is not None else float("nan") for r in ratios]
-    df["ratio_2dp"] = [_half_up(r, 2) if r is not None else float("nan") for r in ratios]
+    df["ratio_2dp"] = [round_half_up(r, 2) if r is not None else float("nan") for r in ratios]
     order = {g: i for i, g in enumerate(GROUPS)}
     df = df.sort_values(["month", "ethnic_group"], key=lambda s: s.map(order) if s.name == "ethnic_group" else s)
     return df[["month", "ethnic_group", "searches", "population", "rate_per_1000", "ratio", "ratio_2dp"]].reset_index(
@@ -183,7 +183,7 @@ def not_recorded_share(searches_by_group_month: pd.DataFrame) -> pd.DataFrame:
     total = df.groupby("month", sort=True)["searches"].sum().astype("int64")
     missing = df[df["ethnic_group"] == NOT_RECORDED].groupby("month")["searches"].sum()
     missing = missing.reindex(total.index, fill_value=0).astype("int64")
-    pct = [_half_up(Fraction(int(n) * 100, int(t)), 1) if t else float("nan") for n, t in zip(missing, total)]
+    pct = [round_half_up(Fraction(int(n) * 100, int(t)), 1) if t else float("nan") for n, t in zip(missing, total)]
     return pd.DataFrame(
         {"month": total.index, "searches": total.values, "not_recorded": missing.values, "pct_not_recorded": pct}
     )
@@ -316,10 +316,5 @@ def _exact_ratio(searches, population, white_searches, white_population) -> Frac
     return Fraction(int(searches)) * white_population / (population * int(white_searches))
 
 
-def _half_up(value: Fraction, places: int) -> float:
-    scale = 10**places
-    return floor(Fraction(value) * scale + Fraction(1, 2)) / scale
-
-
 def _pct(part: int, whole: int) -> float:
-    return _half_up(Fraction(part * 100, whole), 1) if whole else float("nan")
+    return share(part, whole) if whole else float("nan")

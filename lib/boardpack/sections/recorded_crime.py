@@ -21,6 +21,13 @@ SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore
 GROUP_LABELS = {"total": "", "mopac7": "MOPAC 7 crime", "mopac7_total": "", "other": "Other crime"}
 
 
+def _crime_table(pack):
+    """The borough's Figure 1 table, computed once per pack (the table and the rates both use it)."""
+    return pack.computed("recorded_crime_table", lambda: recorded_crime_table(
+        pack.store.table("crime"), pack.borough.gss_code, pack.period,
+        vintage=pack.options.get("crime_vintage", "auto")))
+
+
 def table(pack) -> Section:
     """Figure: the recorded crime table with the opening sentence.
 
@@ -30,8 +37,7 @@ def table(pack) -> Section:
     missing = unavailable(pack, SECTION, "recorded crime")
     if missing:
         return missing
-    crime = pack.store.table("crime")
-    df = recorded_crime_table(crime, pack.borough.gss_code, pack.period, vintage=pack.options.get("crime_vintage", "auto"))
+    df = _crime_table(pack)
     vintage = df.attrs.get("vintage") or (df["vintage"].iloc[0] if "vintage" in df else None)
     previous, current = rolling_windows(pack.period)
     prev_label = f"{month_label(previous[0], 'short')} – {month_label(previous[-1], 'short')}"
@@ -125,9 +131,7 @@ def rates(pack) -> Section:
         try:
             year, b_pop = population_for(pop, [pack.borough.gss_code], pack.period)
             _, m_pop = population_for(pop, load_registry().codes, f"{year}-12")
-            crime = pack.store.table("crime")
-            full = recorded_crime_table(crime, pack.borough.gss_code, pack.period,
-                                        vintage=pack.options.get("crime_vintage", "auto")).iloc[0]
+            full = _crime_table(pack).iloc[0]
             b_rate = rate_per_1000(full["current_12m"], b_pop)
             m_rate = rate_per_1000(full["mps_current_12m"], m_pop)
             pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": b_pop,
