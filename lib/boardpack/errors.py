@@ -41,6 +41,9 @@ class DataValidationError(BoardPackError, ValueError):
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {rule}")
 
+    def __reduce__(self):  # workers are processes: the error must cross a pickle intact
+        return (type(self), (self.file, self.rule, self.row, self.column))
+
 
 class CoverageError(BoardPackError, ValueError):
     """The requested period is not covered by the data at all."""
@@ -48,3 +51,18 @@ class CoverageError(BoardPackError, ValueError):
 
 class RenderError(BoardPackError):
     """A notebook could not be rendered to HTML or PDF."""
+
+
+class EmptyInputError(DataValidationError):
+    """An input file holds no data rows (it is empty, or has only its header).
+
+    For the crime files this refuses the run; for every optional source the store records
+    the source as ``empty`` and the sections that read it show their "not available" box,
+    naming the file.
+    """
+
+    def __init__(self, file, rule: str = "the file has no data rows (it is empty or holds only its header)"):
+        super().__init__(file, rule)
+
+    def __reduce__(self):
+        return (type(self), (self.file, self.rule))
