@@ -46,3 +46,13 @@ def month_label(month: str, style: str = "long") -> str:
     """``"2019-02"`` as ``"February 2019"`` (long) or ``"Feb 2019"`` (short)."""
     p = parse_month(month)
     return p.strftime("%B %Y" if style == "long" else "%b %Y")
+
+
+def current_month() -> pd.Period:
+    """The month the machine's clock is in, as a monthly :class:`pandas.Period`.
+
+    Loaders refuse figures dated after this month. Tests replace this function to move
+    "now" (``monkeypatch.setattr(boardpack.periods, "current_month", ...)``), so callers
+    must look it up on the module at call time, not import the name.
+    """
+    return pd.Period(pd.Timestamp.now(), freq="M")

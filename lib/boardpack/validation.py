@@ -7,9 +7,13 @@ index so that a failing index maps back to a line of the file.
 
 from __future__ import annotations
 
+from numbers import Integral
+from typing import Sequence
+
 import pandas as pd
 import pandera.pandas as pa
 
+from . import periods
 from .errors import DataValidationError
 
 
@@ -106,3 +110,59 @@ def _describe(check: str, found, column) -> str:
     if check.startswith("str_matches("):
         return f"value {found!r} does not match the expected pattern {check[12:-1]}"
     return f"check {check} failed for value {found!r}"
+
+
+def check_not_future(
+    file,
+    months: Sequence[str],
+    rows: int | Sequence[int] | None = None,
+    columns: str | Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> None:
+    """Refuse figures dated after the current month by the machine's clock.
+
+    A month in the future is never real data: it is a mistyped or shifted date, and a pack
+    built from it would print "data to" a month that has not happened.
+
+    Parameters
+    ----------
+    file : str or Path
+        The input file, named in the error.
+    months : sequence of str
+        ``"YYYY-MM"`` months (quarter ends, or the month of a mid-year estimate), in file order.
+    rows : int or sequence of int, optional
+        The file line of every month, or one line for all (e.g. 1 for month columns in a header).
+    columns : str or sequence of str, optional
+        The column of every month, or one column for all.
+    labels : sequence of str, optional
+        How to name each value in the message (default ``"month YYYY-MM"``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the first future month, its line and column, and the current month.
+    """
+    now = str(periods.current_month())
+    values = pd.Series(list(months), dtype="str")
+    future = (values > now).to_numpy()  # "YYYY-MM" strings sort as months do
+    if not future.any():
+        return
+    i = int(future.argmax())
+    label = labels[i] if labels is not None else f"month {values.iat[i]}"
+    raise DataValidationError(
+        file,
+        f"{label} is later than the current month ({now}); figures cannot be dated in the future "
+        "(is the year mistyped or shifted?)",
+        row=_pick(rows, i),
+        column=_pick(columns, i),
+    )
+
+
+def _pick(value, i: int):
+    if value is None or isinstance(value, (Integral, str)):
+        return _plain(value)
+    return _plain(list(value)[i])
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from boardpack.errors import DataValidationError
+from boardpack.errors import DataValidationError, EmptyInputError
 from boardpack.loaders import stop_search as ss
 
 WESTMINSTER, LAMBETH, CITY = "E09000033", "E09000022", "CITY"
@@ -227,13 +227,13 @@ def test_bad_date(test_data, tmp_path):
 
 
 def test_empty_file(tmp_path):
-    with pytest.raises(DataValidationError, match="empty"):
+    with pytest.raises(EmptyInputError, match="empty"):
         ss.read_file(_write_csv(tmp_path, ""))
 
 
 def test_header_only_file(test_data, tmp_path):
     header = _csv_text(test_data).splitlines()[0] + "\n"
-    with pytest.raises(DataValidationError, match="no stop and search records"):
+    with pytest.raises(EmptyInputError, match="no data rows"):
         ss.read_file(_write_csv(tmp_path, header))
 
 
@@ -312,7 +312,7 @@ def test_json_not_a_list(tmp_path):
 def test_json_empty_list(tmp_path):
     path = tmp_path / "2024-09.json"
     path.write_text("[]")
-    with pytest.raises(DataValidationError, match="no stop and search records"):
+    with pytest.raises(EmptyInputError, match="no data rows"):
         ss.read_file(path)
 
 

@@ -1,7 +1,12 @@
 """Reading raw files with clear errors for the ways a download goes wrong.
 
-Every loader reads through :func:`read_csv`, so an empty file, a truncated gzip, a
-wrong delimiter or a wrong encoding gives the same plain message whichever source it is.
+Every loader reads through :func:`read_csv` (or, for workbooks and shapefiles, through
+:func:`require_bytes` and :func:`require_rows`), so an empty file, a file with only its
+header, a truncated gzip, a wrong delimiter or a wrong encoding gives the same plain message
+whichever source it is. A file with no data rows raises
+:class:`~boardpack.errors.EmptyInputError` and nothing else does, so the store can tell "no
+data supplied" from "bad data supplied". Loaders that read several published layouts name
+a missing column through :func:`match_layout`, by the layout the rest of the header fits.
 """
 
 from __future__ import annotations
@@ -9,12 +14,17 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Sequence
 
 import pandas as pd
 
-from ..errors import DataValidationError
+from ..errors import DataValidationError, EmptyInputError
+
+EMPTY_FILE_RULE = "file is empty: it has no header and no data rows"
 
 
 def read_bytes(path: Path) -> bytes:
@@ -22,19 +32,70 @@ def read_bytes(path: Path) -> bytes:
 
     Raises
     ------
+    EmptyInputError
+        If the file is empty (0 bytes, or only white space once decompressed).
     DataValidationError
-        If the file is empty, or a ``.gz`` file is truncated or not gzip at all.
+        If a ``.gz`` file is truncated or not gzip at all.
     """
     path = Path(path)
-    raw = path.read_bytes()
+    raw = require_bytes(path)
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
         except (EOFError, OSError, zlib.error) as exc:
             raise DataValidationError(path, f"compressed file is truncated or not valid gzip ({exc})") from None
     if not raw.strip():
-        raise DataValidationError(path, "file is empty")
+        raise EmptyInputError(path, EMPTY_FILE_RULE)
     return raw
+
+
+def require_bytes(path: Path) -> bytes:
+    """Return a file's raw bytes, refusing a file of 0 bytes.
+
+    Raises
+    ------
+    EmptyInputError
+        If the file has no bytes at all.
+    """
+    raw = Path(path).read_bytes()
+    if not raw:
+        raise EmptyInputError(path, EMPTY_FILE_RULE)
+    return raw
+
+
+def require_rows(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Refuse a table that has no data row (a row with at least one non-blank cell).
+
+    Parameters
+    ----------
+    path : Path
+        The file the rows came from, named in the error.
+    df : DataFrame
+        The rows read from the file, header excluded.
+
+    Returns
+    -------
+    DataFrame
+        ``df`` unchanged.
+
+    Raises
+    ------
+    EmptyInputError
+        If every row is blank, or there is none.
+    """
+    if len(df) and _non_blank(df.iloc[:1]).any():  # the usual case, without scanning the file
+        return df
+    if not len(df) or not _non_blank(df).any():
+        raise EmptyInputError(path)
+    return df
+
+
+def _non_blank(df: pd.DataFrame) -> pd.Series:
+    """Per row: does any cell hold something other than white space?"""
+    filled = pd.Series(False, index=df.index)
+    for _, col in df.items():
+        filled |= col.notna() & col.astype("string").str.strip().fillna("").ne("")
+    return filled
 
 
 def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
@@ -88,13 +149,18 @@ def read_csv(
 
     Raises
     ------
+    EmptyInputError
+        The file is empty or has only its header line (blank lines do not count as rows).
     DataValidationError
-        Empty file, bad gzip, wrong encoding, wrong delimiter, a required column missing
-        (with a hint when a near spelling is present), or a header naming a column twice.
+        Bad gzip, wrong encoding, wrong delimiter, a required column missing (with a hint
+        when a near spelling is present), or a header naming a column twice.
     """
     path = Path(path)
     text = read_text(path, encodings)
-    header = text.splitlines()[0] if text.splitlines() else ""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 and kwargs.get("nrows") != 0:
+        raise EmptyInputError(path)
+    header = lines[0]
     check_delimiter(path, header, sep)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, **kwargs)
@@ -103,6 +169,8 @@ def read_csv(
     except ValueError as exc:
         raise DataValidationError(path, f"file cannot be parsed: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]
+    if kwargs.get("nrows") != 0:
+        require_rows(path, df)
     check_header(path, df.columns, required)
     return df
 
@@ -124,13 +192,109 @@ def check_header(path: Path, columns, required) -> None:
     dupes = sorted({c for c in cols if cols.count(c) > 1} | {c.rsplit(".", 1)[0] for c in cols if _is_mangled(c, cols)})
     if dupes:
         raise DataValidationError(path, f"column {dupes[0]!r} appears more than once in the header", row=1, column=dupes[0])
-    lower = {c.casefold(): c for c in cols}
     for name in required:
         if name in cols:
             continue
-        near = lower.get(name.casefold())
-        hint = f" (found {near!r}: headers are case-sensitive)" if near else ""
-        raise DataValidationError(path, f"required column {name!r} is missing{hint}", row=1, column=name)
+        raise DataValidationError(path, f"required column {name!r} is missing{_near_hint(name, cols)}", row=1, column=name)
+
+
+def _normal(name: str) -> str:
+    """A column name with case, spaces and punctuation taken out, to spot near spellings."""
+    return re.sub(r"[^0-9a-z]", "", str(name).casefold())
+
+
+def _near_hint(name: str, cols: Sequence[str]) -> str:
+    near = next((c for c in cols if _normal(c) == _normal(name)), None)
+    if near is None:
+        return ""
+    if near.casefold() == name.casefold():
+        return f" (found {near!r}: headers are case-sensitive)"
+    return f" (found {near!r}: the name must be spelled exactly)"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One published header layout of a source.
+
+    Attributes
+    ----------
+    name : str
+        The layout's short name, e.g. ``"upper_2010"``.
+    label : str
+        How a message names it, e.g. ``"MPS crime upper_2010 layout"``.
+    columns : tuple of str
+        The columns a file in this layout must have.
+    """
+
+    name: str
+    label: str
+    columns: tuple[str, ...]
+
+
+def match_layout(
+    path: Path,
+    columns: Sequence[str],
+    layouts: Sequence[Layout],
+    what: str,
+    tie_break: Callable[[list[Layout]], Layout | None] | None = None,
+) -> Layout:
+    """Tell which published layout a header belongs to, or name what is missing from it.
+
+    A layout whose columns are all present wins (the first listed, if several are). Otherwise
+    the layout sharing the most columns with the header (exactly or by a near spelling) is
+    the one the file was meant to be, and the error names *its* first missing column, so a
+    file is never told about a column of a layout it does not resemble.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in any error.
+    columns : sequence of str
+        The file's header.
+    layouts : sequence of Layout
+        The layouts the source publishes, in order of preference.
+    what : str
+        The source in words, e.g. ``"MPS borough crime"``.
+    tie_break : callable, optional
+        ``tie_break(candidates) -> Layout or None``: picks among layouts that share equally
+        many columns with the header (e.g. from the file's contents); ``None`` if it cannot.
+
+    Returns
+    -------
+    Layout
+
+    Raises
+    ------
+    DataValidationError
+        Naming the missing column and the layout, at line 1; or, when no layout shares a
+        column with the header, listing the columns of every layout.
+    """
+    cols = [str(c) for c in columns]
+    for layout in layouts:
+        if set(layout.columns).issubset(cols):
+            return layout
+    normal = {_normal(c) for c in cols}
+    score = {layout.name: sum(_normal(c) in normal for c in layout.columns) for layout in layouts}
+    best = max(score.values(), default=0)
+    if best == 0:
+        expected = "; ".join(f"{lay.label}: {', '.join(lay.columns)}" for lay in layouts)
+        raise DataValidationError(path, f"header matches no published {what} layout; expected the columns of one of {expected}", row=1)
+    candidates = [lay for lay in layouts if score[lay.name] == best]
+    chosen = candidates[0] if len(candidates) == 1 else (tie_break(candidates) if tie_break else None)
+    if chosen is None:
+        options = " or ".join(f"the {lay.label} (needs {_first_missing(lay, cols)!r})" for lay in candidates)
+        raise DataValidationError(path, f"header is incomplete: it could be {options}, but has neither column", row=1)
+    name = _first_missing(chosen, cols)
+    raise DataValidationError(
+        path,
+        f"required column {name!r} is missing{_near_hint(name, cols)}; the rest of the header matches the "
+        f"{chosen.label} ({', '.join(chosen.columns)})",
+        row=1, column=name,
+    )
+
+
+def _first_missing(layout: Layout, cols: Sequence[str]) -> str:
+    return next(c for c in layout.columns if c not in cols)
 
 
 def _is_mangled(col: str, cols: list[str]) -> bool:
@@ -144,8 +308,10 @@ def read_json(path: Path):
 
     Raises
     ------
+    EmptyInputError
+        If the file is empty.
     DataValidationError
-        If the file is empty, truncated or not JSON.
+        If the file is truncated or not JSON.
     """
     text = read_text(path)
     try:

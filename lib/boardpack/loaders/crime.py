@@ -19,8 +19,8 @@ import pandera.pandas as pa
 
 from ..errors import DataValidationError
 from ..registry import Registry
-from ..validation import validate
-from ._io import check_header, find_files, read_csv
+from ..validation import check_not_future, validate
+from ._io import Layout, find_files, match_layout, read_csv
 from .source import Source
 
 FOLDER = "mps_borough_crime"
@@ -34,6 +34,11 @@ LAYOUTS: dict[str, tuple[str, str, str]] = {
 }
 
 COLUMNS = ["vintage", "area_code", "major", "minor", "month", "count", "source_file"]
+
+_LAYOUTS = [Layout(v, f"MPS borough crime {v} layout", keys) for v, keys in LAYOUTS.items()]
+# The category mappings tell two layouts with the same category columns apart (mixed_2010
+# and upper_2010 differ only in the area column and in the case of their category labels).
+MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 
 # A City of London row belongs to another force, and an MPS row is a total: either would be
 # double counted by "TNO = sum of all rows", so such a file is refused rather than guessed at.
@@ -61,7 +66,7 @@ def discover(data_dir: Path) -> list[Path]:
     return find_files(data_dir, FOLDER, recursive=True)
 
 
-def detect_vintage(path: Path, columns) -> str:
+def detect_vintage(path: Path, columns, majors=()) -> str:
     """Name the published layout a header belongs to.
 
     Parameters
@@ -70,6 +75,10 @@ def detect_vintage(path: Path, columns) -> str:
         The file, named in any error.
     columns : sequence of str
         The header's column names.
+    majors : iterable of str, optional
+        The file's major category labels. When a key column is missing and two layouts
+        fit the rest of the header equally well, the layout whose category mapping knows
+        more of these labels is the one the file was meant to be.
 
     Returns
     -------
@@ -79,21 +88,32 @@ def detect_vintage(path: Path, columns) -> str:
     Raises
     ------
     DataValidationError
-        If no layout's three key columns are all present. The message names the columns of
-        the closest layout (or of every layout when none is close).
+        If no layout's three key columns are all present. The message names the missing
+        column of the layout the rest of the header matches (or the columns of every
+        layout when none is close).
     """
-    cols = set(columns)
-    for vintage, keys in LAYOUTS.items():
-        if cols.issuperset(keys):
-            return vintage
-    best = max(LAYOUTS, key=lambda v: len(cols.intersection(LAYOUTS[v])))
-    if cols.intersection(LAYOUTS[best]):
-        # Reuse the header check so a case slip ("boroughname") gets its hint.
-        check_header(path, columns, LAYOUTS[best])
-    expected = "; ".join(f"{v}: {', '.join(k)}" for v, k in LAYOUTS.items())
-    raise DataValidationError(
-        path, f"header matches no published MPS borough crime layout; expected the key columns of one of {expected}", row=1
-    )
+    labels = {str(m).strip() for m in majors}
+
+    def by_categories(candidates: list[Layout]) -> Layout | None:
+        known = {lay.name: len(labels & _mapped_majors(lay.name)) for lay in candidates}
+        top = max(known.values())
+        winners = [lay for lay in candidates if known[lay.name] == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
+    return match_layout(path, columns, _LAYOUTS, "MPS borough crime", tie_break=by_categories).name
+
+
+def _major_labels(raw: pd.DataFrame) -> set[str]:
+    """The labels in whichever major category columns the file has."""
+    columns = {keys[0] for keys in LAYOUTS.values()} & set(raw.columns)
+    return set().union(*(set(raw[c].dropna()) for c in columns)) if columns else set()
+
+
+def _mapped_majors(vintage: str) -> set[str]:
+    mapping = MAPPINGS_DIR / f"crime_{vintage}.csv"
+    if not mapping.is_file():
+        return set()
+    return set(pd.read_csv(mapping, dtype=str, usecols=["major"])["major"].str.strip())
 
 
 def read_crime_file(path: Path, registry: Registry) -> pd.DataFrame:
@@ -119,7 +139,7 @@ def read_crime_file(path: Path, registry: Registry) -> pd.DataFrame:
         refused area, or the same category and area twice.
     """
     raw = read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    vintage = detect_vintage(path, raw.columns)
+    vintage = detect_vintage(path, raw.columns, _major_labels(raw))
     major_col, minor_col, area_col = LAYOUTS[vintage]
     month_cols = [c for c in raw.columns if c not in (major_col, minor_col, area_col)]
     months = _check_months(path, month_cols)
@@ -162,6 +182,7 @@ def _check_months(path: Path, month_cols: list[str]) -> list[str]:
                 path, f"column {col!r} is neither a key column of this layout nor a month in the form YYYYMM", row=1, column=col
             )
         months.append(f"{m.group(1)}-{m.group(2)}")
+    check_not_future(path, months, rows=1, columns=month_cols)
     periods = pd.PeriodIndex(months, freq="M")
     for prev, cur in zip(periods[:-1], periods[1:]):
         if cur <= prev:

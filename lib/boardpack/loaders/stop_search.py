@@ -17,9 +17,9 @@ import pandera.pandas as pa
 
 from ..errors import DataValidationError
 from ..registry import Registry
-from ..validation import validate
+from ..validation import check_not_future, validate
 from . import geography
-from ._io import read_csv, read_json
+from ._io import read_csv, read_json, require_rows
 from .source import Source
 
 CSV_SUFFIXES = (".csv", ".csv.gz")
@@ -73,6 +73,9 @@ JSON_NAMES = {
 }  # fmt: skip
 _JSON_KEYS = ("datetime", "type", "location", "officer_defined_ethnicity", "legislation", "object_of_search", "outcome")
 _NAME_MONTH = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])(?!\d)")
+# A file of MPS searches whose located records mostly fall outside London is not a file of
+# MPS searches as read: most often its latitude and longitude columns are swapped.
+MAX_OUTSIDE_SHARE = 0.5
 
 
 def discover(data_dir: Path) -> list[Path]:
@@ -148,8 +151,14 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
         raise DataValidationError(where, rule)
     frames = [read_file(p) for p in sorted(records)]
     _check_months_unique(frames, sorted(records))
-    table = pd.concat(frames, ignore_index=True)
-    return {"stop_search": assign_areas(table, shps[0], registry)}
+    boundaries = geography.read_boundaries(shps[0])
+    polygon_codes = _polygon_area_codes(boundaries, shps[0], registry)
+    assigned = []
+    for path, frame in zip(sorted(records), frames):
+        index = _locate(frame, boundaries)
+        check_mostly_in_london(path, frame, index, boundaries)
+        assigned.append(_with_areas(frame, index, polygon_codes, registry))
+    return {"stop_search": pd.concat(assigned, ignore_index=True)}
 
 
 def read_file(path: Path) -> pd.DataFrame:
@@ -168,9 +177,12 @@ def read_file(path: Path) -> pd.DataFrame:
     Raises
     ------
     DataValidationError
-        Empty or truncated file, wrong delimiter, missing column or field, a latitude or
-        longitude that is not a number or out of range, a date that does not parse, an
-        unknown ethnicity or outcome label, or a month that disagrees with the file name.
+        Truncated file, wrong delimiter, missing column or field, a latitude or longitude
+        that is not a number or out of range, a date that does not parse, an unknown
+        ethnicity or outcome label, a month that disagrees with the file name, or a month
+        later than the current month.
+    EmptyInputError
+        If the file is empty, has only its header, or is an empty JSON list.
     """
     path = Path(path)
     fmt = _format_of(path)
@@ -180,8 +192,7 @@ def read_file(path: Path) -> pd.DataFrame:
     else:
         raw = _json_frame(path)
         names, line_offset = JSON_NAMES, 1
-    if raw.empty:
-        raise DataValidationError(path, "file has no stop and search records")
+    require_rows(path, raw)
     try:
         checked = validate(raw, _schema(names), path, line_offset=line_offset)
         checked = validate(checked, _rules(names), path, line_offset=line_offset)
@@ -194,6 +205,7 @@ def read_file(path: Path) -> pd.DataFrame:
         raise DataValidationError(path, f"record {exc.row}: {exc.rule}", column=exc.column) from None
     month = when.dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m")
     _check_single_month(month, path, names["datetime"], line_offset, fmt)
+    _check_not_future(month, path, names["datetime"], line_offset, fmt)
     out = pd.DataFrame({
         "month": month.astype("str"),
         "datetime": when,
@@ -238,7 +250,15 @@ def assign_areas(table: pd.DataFrame, shp_path: Path, registry: Registry) -> pd.
     """
     boundaries = geography.read_boundaries(shp_path)
     polygon_codes = _polygon_area_codes(boundaries, shp_path, registry)
-    index = geography.locate_points(table["longitude"].to_numpy(), table["latitude"].to_numpy(), boundaries)
+    return _with_areas(table, _locate(table, boundaries), polygon_codes, registry)
+
+
+def _locate(table: pd.DataFrame, boundaries: geography.BoundaryPolygons) -> np.ndarray:
+    return geography.locate_points(table["longitude"].to_numpy(), table["latitude"].to_numpy(), boundaries)
+
+
+def _with_areas(table: pd.DataFrame, index: np.ndarray, polygon_codes: np.ndarray, registry: Registry) -> pd.DataFrame:
+    """``table`` with ``area_code`` and ``location_status`` from each record's polygon index."""
     codes = np.where(index >= 0, polygon_codes[np.maximum(index, 0)], None)
     boroughs = set(registry.codes)
     has_location = table["latitude"].notna().to_numpy()
@@ -248,6 +268,49 @@ def assign_areas(table: pd.DataFrame, shp_path: Path, registry: Registry) -> pd.
     out["area_code"] = pd.Series(codes, index=table.index, dtype="str")
     out["location_status"] = pd.Series(status, index=table.index, dtype="str")
     return out[COLUMNS]
+
+
+def check_mostly_in_london(path: Path, frame: pd.DataFrame, index: np.ndarray,
+                           boundaries: geography.BoundaryPolygons) -> None:
+    """Refuse a file whose searches with a location mostly fall outside the boundaries.
+
+    A few located searches outside the polygons are normal (the river, the airports, the
+    edge of London) and are kept as ``outside_boroughs``. When more than half are outside,
+    the file cannot be read as MPS searches: counting it would print "0 searches" for
+    boroughs. The usual cause is latitude and longitude swapped, which the message checks.
+
+    Parameters
+    ----------
+    path : Path
+        The month file, named in the error.
+    frame : DataFrame
+        Its rows from :func:`read_file`, in file order.
+    index : numpy.ndarray of int
+        The polygon of each row from :func:`geography.locate_points` (-1 for none).
+    boundaries : geography.BoundaryPolygons
+        The polygons, to test the swapped reading.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, the first line (or record) outside and the share outside.
+    """
+    located = frame["latitude"].notna().to_numpy()
+    outside = located & (index < 0)
+    if outside.sum() <= MAX_OUTSIDE_SHARE * located.sum():
+        return
+    i = int(np.flatnonzero(outside)[0])
+    lat, lon = frame["latitude"].to_numpy()[outside], frame["longitude"].to_numpy()[outside]
+    swapped = (geography.locate_points(lat, lon, boundaries) >= 0).mean() > MAX_OUTSIDE_SHARE
+    cause = ("read the other way round they fall in London, so latitude and longitude appear to be swapped"
+             if swapped else "latitude and longitude may be swapped, or the file is not of MPS searches")
+    csv = frame["source_format"].iat[0] == "csv"
+    names = CSV_NAMES if csv else JSON_NAMES
+    where = "" if csv else f"record {i + 1}: "
+    rule = (f"{where}{int(outside.sum()):,} of the {int(located.sum()):,} searches with a location fall outside "
+            f"London's boroughs (this one is at latitude {frame['latitude'].iat[i]:g}, longitude "
+            f"{frame['longitude'].iat[i]:g}); {cause}")
+    raise DataValidationError(path, rule, row=i + 2 if csv else None, column=names["latitude"])
 
 
 def _polygon_area_codes(boundaries: geography.BoundaryPolygons, shp_path: Path, registry: Registry) -> np.ndarray:
@@ -285,10 +348,16 @@ def _json_frame(path: Path) -> pd.DataFrame:
             if key not in rec:
                 raise DataValidationError(path, f"record {i}: required field {key!r} is missing", column=key)
         loc = rec["location"]
-        if loc is not None and not (isinstance(loc, dict) and "latitude" in loc and "longitude" in loc):
+        if loc is not None and not isinstance(loc, dict):
             raise DataValidationError(
                 path, f"record {i}: location must be null or have latitude and longitude", column="location"
             )
+        for key in ("latitude", "longitude"):
+            if loc is not None and key not in loc:
+                raise DataValidationError(
+                    path, f"record {i}: required field 'location.{key}' is missing (location must be null "
+                    "or have latitude and longitude)", column=f"location.{key}",
+                )
         loc = loc or {}
         rows.append({
             "datetime": rec["datetime"], "type": rec["type"],
@@ -373,6 +442,15 @@ def _check_single_month(month: pd.Series, path: Path, column: str, line_offset: 
     if fmt == "csv":
         raise DataValidationError(path, rule, row=i + line_offset, column=column)
     raise DataValidationError(path, f"record {i + line_offset}: {rule}", column=column)
+
+
+def _check_not_future(month: pd.Series, path: Path, column: str, line_offset: int, fmt: str) -> None:
+    try:
+        check_not_future(path, month.to_numpy(), rows=month.index + line_offset, columns=column)
+    except DataValidationError as exc:
+        if fmt == "csv":
+            raise
+        raise DataValidationError(path, f"record {exc.row}: {exc.rule}", column=column) from None
 
 
 def _check_months_unique(frames: list[pd.DataFrame], paths: list[Path]) -> None:
