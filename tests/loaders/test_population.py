@@ -91,6 +91,15 @@ def test_missing_sheet(tmp_path, registry):
 def test_no_header_row(tmp_path, registry):
     (tmp_path / "population").mkdir()
     _workbook(tmp_path / "population" / "x.xlsx", [2022], [("E09000003", "Barnet", "LB", 1)], header_first="Area")
+    # The header row is still found by its Mid-YYYY columns, so the error names its line and the missing column.
+    with pytest.raises(DataValidationError, match="required column 'Code' is missing") as info:
+        _load(tmp_path, registry)
+    assert (info.value.row, info.value.column) == (8, "Code")
+
+
+def test_no_header_row_at_all(tmp_path, registry):
+    (tmp_path / "population").mkdir()
+    _workbook(tmp_path / "population" / "x.xlsx", [], [("E09000003", "Barnet", "LB", 1)], header_first="Area")
     with pytest.raises(DataValidationError, match="no header row starting with 'Code'"):
         _load(tmp_path, registry)
 

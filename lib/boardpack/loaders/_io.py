@@ -186,16 +186,34 @@ def check_delimiter(path: Path, header: str, sep: str) -> None:
             )
 
 
-def check_header(path: Path, columns, required) -> None:
-    """Raise if a required column is missing or any column name is repeated."""
+def check_header(path: Path, columns, required, row: int = 1, where: str = "") -> None:
+    """Raise if a required column is missing or any column name is repeated.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in the error.
+    columns : sequence of str
+        The header's column names.
+    required : sequence of str
+        Names that must be present.
+    row : int
+        The header's line in the file (1 for a CSV file).
+    where : str
+        Put before the rule, e.g. ``"sheet MYE4: "``.
+    """
     cols = [str(c) for c in columns]
     dupes = sorted({c for c in cols if cols.count(c) > 1} | {c.rsplit(".", 1)[0] for c in cols if _is_mangled(c, cols)})
     if dupes:
-        raise DataValidationError(path, f"column {dupes[0]!r} appears more than once in the header", row=1, column=dupes[0])
+        raise DataValidationError(
+            path, f"{where}column {dupes[0]!r} appears more than once in the header", row=row, column=dupes[0]
+        )
     for name in required:
         if name in cols:
             continue
-        raise DataValidationError(path, f"required column {name!r} is missing{_near_hint(name, cols)}", row=1, column=name)
+        raise DataValidationError(
+            path, f"{where}required column {name!r} is missing{_near_hint(name, cols)}", row=row, column=name
+        )
 
 
 def _normal(name: str) -> str:
@@ -224,11 +242,14 @@ class Layout:
         How a message names it, e.g. ``"MPS crime upper_2010 layout"``.
     columns : tuple of str
         The columns a file in this layout must have.
+    summary : str
+        The columns in short, for a message listing every layout (default: all of them).
     """
 
     name: str
     label: str
     columns: tuple[str, ...]
+    summary: str = ""
 
 
 def match_layout(
@@ -277,18 +298,21 @@ def match_layout(
     score = {layout.name: sum(_normal(c) in normal for c in layout.columns) for layout in layouts}
     best = max(score.values(), default=0)
     if best == 0:
-        expected = "; ".join(f"{lay.label}: {', '.join(lay.columns)}" for lay in layouts)
-        raise DataValidationError(path, f"header matches no published {what} layout; expected the columns of one of {expected}", row=1)
+        expected = "; ".join(f"{lay.label}: {lay.summary or ', '.join(lay.columns)}" for lay in layouts)
+        raise DataValidationError(
+            path, f"header matches no published {what} layout (not a recognised {what} file); expected the columns "
+            f"of one of {expected}", row=1,
+        )
     candidates = [lay for lay in layouts if score[lay.name] == best]
     chosen = candidates[0] if len(candidates) == 1 else (tie_break(candidates) if tie_break else None)
     if chosen is None:
         options = " or ".join(f"the {lay.label} (needs {_first_missing(lay, cols)!r})" for lay in candidates)
-        raise DataValidationError(path, f"header is incomplete: it could be {options}, but has neither column", row=1)
+        raise DataValidationError(path, f"header fits no {what} layout completely: it could be {options}, but has neither column", row=1)
     name = _first_missing(chosen, cols)
     raise DataValidationError(
         path,
         f"required column {name!r} is missing{_near_hint(name, cols)}; the rest of the header matches the "
-        f"{chosen.label} ({', '.join(chosen.columns)})",
+        f"{chosen.label} ({chosen.summary or ', '.join(chosen.columns)})",
         row=1, column=name,
     )
 

@@ -24,7 +24,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import validate
-from ._io import find_files, read_csv
+from ._io import Layout, find_files, match_layout, read_csv
 from .source import Source
 
 FOLDER = "census_ethnicity"
@@ -109,6 +109,11 @@ _REQ_2011 = ["geography", "geography code", _nomis(_NOMIS_ALL)] + [_nomis(b) for
 ]
 _CODE_2021 = "Ethnic group (8 categories) Code"
 _REQ_2021 = ["Upper tier local authorities Code", "Upper tier local authorities", _CODE_2021, "Observation"]
+LAYOUTS = (
+    Layout("2011", "Census 2011 Nomis QS201EW layout", tuple(_REQ_2011),
+           "geography, geography code and 24 'Ethnic Group: ...; measures: Value' columns"),
+    Layout("2021", "Census 2021 'Ethnic group (8 categories)' long layout", tuple(_REQ_2021)),
+)
 
 # Two passes: pandera would run the >= 0 check on a column it failed to coerce and report
 # that instead of the cell that cannot be read.
@@ -160,25 +165,21 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     Raises
     ------
     DataValidationError
-        A file in neither layout, a missing column, a negative or non-integer count,
+        A file in neither layout, a column missing from the layout the rest of its header
+        matches, no London rows, a negative or non-integer count,
         2011 categories that do not add up to "All categories" (or to their broad total),
         an unknown 2021 category code, a borough missing a category, or a category given
         twice for one borough and year.
+    EmptyInputError
+        A file that is empty or has only its header.
     """
     frames = []
     for path in map(Path, paths):
-        header = read_csv(path, nrows=0).columns
-        if "geography code" in header:
-            frames.append(_read_2011(path, registry))
-        elif _CODE_2021 in header:
-            frames.append(_read_2021(path, registry))
-        else:
-            raise DataValidationError(
-                path,
-                "not a recognised Census ethnicity file: expected the Census 2011 Nomis layout "
-                f"('geography code' column) or the Census 2021 long layout ('{_CODE_2021}' column)",
-                row=1,
-            )
+        # Text first: a count such as "12.5" must fail, not be truncated by an int cast.
+        raw = read_csv(path, dtype=str, keep_default_na=False)
+        layout = match_layout(path, raw.columns, LAYOUTS, "Census ethnicity")
+        read = _read_2011 if layout.name == "2011" else _read_2021
+        frames.append(read(path, raw, registry))
     if not frames:
         empty = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
         return {"census_ethnicity": empty.astype({"census_year": "int64", "population": "int64"})}
@@ -213,10 +214,19 @@ def _area_codes(codes: pd.Series, names: pd.Series, path: Path, column: str, reg
     return resolved
 
 
-def _read_2011(path: Path, registry: Registry) -> pd.DataFrame:
-    # Text first: a count such as "12.5" must fail, not be truncated by an int cast.
-    raw = read_csv(path, required=_REQ_2011, dtype=str, keep_default_na=False)
-    raw = raw[raw["geography code"].str.strip().str.startswith("E09")]
+def _london(raw: pd.DataFrame, column: str, path: Path) -> pd.DataFrame:
+    """The London local authority rows (``E09`` codes); a file with none is refused."""
+    london = raw[raw[column].str.strip().str.startswith("E09")]
+    if london.empty:
+        raise DataValidationError(
+            path, "no London local authority rows (codes starting E09): is this the table for another area?",
+            column=column,
+        )
+    return london
+
+
+def _read_2011(path: Path, raw: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    raw = _london(raw, "geography code", path)
     count_cols = [c for c in raw.columns if c.startswith("Ethnic Group:")]
     # The index still counts from the first data line, so errors name the file's own lines.
     counts = _counts(raw[count_cols], path)
@@ -261,9 +271,8 @@ def _read_2011(path: Path, registry: Registry) -> pd.DataFrame:
     return _typed(pd.concat(rows, ignore_index=True))
 
 
-def _read_2021(path: Path, registry: Registry) -> pd.DataFrame:
-    raw = read_csv(path, required=_REQ_2021, dtype=str, keep_default_na=False)
-    raw = raw[raw["Upper tier local authorities Code"].str.strip().str.startswith("E09")]
+def _read_2021(path: Path, raw: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    raw = _london(raw, "Upper tier local authorities Code", path)
     code = raw[_CODE_2021].str.strip()
     known = {c.code: c for c in CATEGORIES_2021}
     unknown = ~code.isin([*known, _DOES_NOT_APPLY])

@@ -17,7 +17,8 @@ import pyproj
 import shapefile
 import shapely
 
-from ..errors import DataValidationError
+from ..errors import DataValidationError, EmptyInputError
+from ._io import require_bytes
 
 BOUNDARY_STEM = "London_Borough_Excluding_MHW"
 BOUNDARY_SUFFIXES = (".shp", ".shx", ".dbf", ".prj")
@@ -84,14 +85,17 @@ def read_boundaries(shp_path: Path) -> BoundaryPolygons:
     ------
     DataValidationError
         If a part is missing or unreadable, the projection is not EPSG:27700, a required
-        field (``NAME``, ``GSS_CODE``) is missing, a shape is not a polygon, or the file has
-        no records.
+        field (``NAME``, ``GSS_CODE``) is missing, or a shape is not a polygon.
+    EmptyInputError
+        If the ``.shp`` or ``.dbf`` part is 0 bytes, or the shapefile has no records.
     """
     shp_path = Path(shp_path)
     for suffix in (".dbf", ".prj"):
         if not shp_path.with_suffix(suffix).is_file():
             raise DataValidationError(shp_path, f"the shapefile's {suffix} part is missing beside it")
     _check_projection(shp_path.with_suffix(".prj"))
+    for suffix in (".shp", ".dbf"):
+        require_bytes(shp_path.with_suffix(suffix))
     try:
         codes, names, geoms = _read_polygons(shp_path)
     except DataValidationError:
@@ -100,7 +104,7 @@ def read_boundaries(shp_path: Path) -> BoundaryPolygons:
         # pyshp reports a corrupt file as whatever its parser trips over first.
         raise DataValidationError(shp_path, f"not a readable shapefile ({type(exc).__name__}: {exc})") from None
     if not geoms:
-        raise DataValidationError(shp_path, "the shapefile has no polygons")
+        raise EmptyInputError(shp_path, "the shapefile has no polygons (no data rows)")
     geometries = np.array(geoms, dtype=object)
     shapely.prepare(geometries)
     return BoundaryPolygons(np.array(codes, dtype=object), np.array(names, dtype=object), geometries)

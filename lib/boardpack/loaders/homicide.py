@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from ..errors import DataValidationError
 from ..registry import Registry
-from ..validation import validate
+from ..validation import check_not_future, validate
 from ._io import find_files, read_csv
 from .source import Source
 
@@ -80,9 +80,11 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     Raises
     ------
     DataValidationError
-        A missing column, a ``Recorded Date`` not in the form ``Mon-YY``, a victim count
-        below 1, an unknown borough, or a ``Domestic Abuse`` value other than
-        "Domestic Abuse" / "Not Domestic Abuse".
+        A missing column, a ``Recorded Date`` not in the form ``Mon-YY`` or after the
+        current month, a victim count below 1, an unknown borough, or a ``Domestic Abuse``
+        value other than "Domestic Abuse" / "Not Domestic Abuse".
+    EmptyInputError
+        If a file is empty or has only its header.
     """
     frames = [_read_file(Path(p), registry) for p in paths]
     if not frames:
@@ -106,6 +108,8 @@ def _read_file(path: Path, registry: Registry) -> pd.DataFrame:
         )
     # The dashboard starts in January 2003, so a two-digit year is always 20YY.
     month = (2000 + parts[1].astype(int)).astype(str) + "-" + parts[0].map(_MONTHS).map("{:02d}".format)
+    check_not_future(path, month.to_numpy(), rows=month.index + 2, columns="Recorded Date",
+                     labels=[f"Recorded Date {d!r} (month {m})" for d, m in zip(raw["Recorded Date"], month)])
 
     area = raw["Borough"].map(registry.area_code)
     bad = area.isna() | area.isin(["MPS", "CITY"])

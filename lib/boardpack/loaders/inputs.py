@@ -20,8 +20,8 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..periods import parse_month
 from ..registry import Registry
-from ..validation import validate
-from ._io import check_header, read_csv
+from ..validation import check_not_future, validate
+from ._io import Layout, match_layout, read_csv, require_rows
 from .source import Source
 
 HEADER_LINES = 1
@@ -143,6 +143,8 @@ CRIMINAL_JUSTICE = InputFormat(
 
 # The complaints folder holds three formats; a file's header says which it is.
 COMPLAINT_FORMATS = {"allegation_type": ALLEGATIONS, "outcome": OUTCOMES_FORMAT, "workforce": WORKFORCE}
+COMPLAINT_LAYOUTS = [Layout(f.table, f"{f.name} format", tuple(f.columns)) for f in COMPLAINT_FORMATS.values()]
+_COMPLAINT_TABLES = {f.table: f for f in COMPLAINT_FORMATS.values()}
 
 
 def discover_folder(data_dir: Path, folder: str) -> list[Path]:
@@ -200,9 +202,7 @@ def read_input(path: Path, fmt: InputFormat, registry: Registry) -> pd.DataFrame
 def _validate_frame(df: pd.DataFrame, path: Path, fmt: InputFormat, registry: Registry) -> pd.DataFrame:
     df = df[fmt.columns].apply(lambda s: s.str.strip()).replace("", None)
     # Blank lines are kept by the reader so that the index still counts file lines.
-    df = df.loc[df.notna().any(axis=1)]
-    if df.empty:
-        raise DataValidationError(path, "file has a header line but no data rows", row=HEADER_LINES + 1)
+    df = require_rows(path, df.loc[df.notna().any(axis=1)])
     for schema in _schemas(fmt):
         df = validate(df, schema, path, line_offset=HEADER_LINES + 1)
     df = df.assign(_file=str(path), _line=df.index + HEADER_LINES + 1)
@@ -253,6 +253,9 @@ def _check_periods(df: pd.DataFrame, path: Path, fmt: InputFormat) -> None:
                 raise DataValidationError(path, f"{value!r} {MONTH_RULE}", row=int(line), column=f.name)
             if f.kind == "quarter" and value[5:] not in ("03", "06", "09", "12"):
                 raise DataValidationError(path, f"{value!r} {QUARTER_RULE}", row=int(line), column=f.name)
+        what = "quarter ending" if f.kind == "quarter" else "month"
+        check_not_future(path, df[f.name].to_numpy(), rows=df["_line"].to_numpy(), columns=f.name,
+                         labels=[f"{what} {v}" for v in df[f.name]])
 
 
 def _is_month(value: str) -> bool:
@@ -427,11 +430,7 @@ def load_complaints(paths: list[Path], registry: Registry) -> dict[str, pd.DataF
     frames: dict[str, list[pd.DataFrame]] = {}
     for path in paths:
         df = read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
-        fmt = next((f for col, f in COMPLAINT_FORMATS.items() if col in df.columns), None)
-        if fmt is None:
-            expected = "; ".join(f"{f.name}: {','.join(f.columns)}" for f in COMPLAINT_FORMATS.values())
-            raise DataValidationError(path, f"header matches none of the complaints formats ({expected})", row=1)
-        check_header(path, df.columns, fmt.columns)
+        fmt = _COMPLAINT_TABLES[match_layout(path, df.columns, COMPLAINT_LAYOUTS, "complaints").name]
         frames.setdefault(fmt.table, []).append(_validate_frame(df, path, fmt, registry))
     formats = {f.table: f for f in COMPLAINT_FORMATS.values()}
     return {table: to_table(fs, formats[table], registry) for table, fs in frames.items()}

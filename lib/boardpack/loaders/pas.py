@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from ..errors import DataValidationError
 from ..registry import Registry
-from ..validation import validate
+from ..validation import check_not_future, validate
 from ._io import find_files, read_csv
 from .source import Source
 
@@ -71,7 +71,8 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     Raises
     ------
     DataValidationError
-        Wrong delimiter, a missing column, a date that is not a quarter end, an unknown
+        Wrong delimiter, a missing column, a date that is not a quarter end or is a
+        quarter end after the current month, an unknown
         borough, a proportion outside 0-1 or not a number, or two files (or two rows)
         giving different values for the same quarter, area and measure.
     """
@@ -148,7 +149,10 @@ def _quarter_ends(dates: pd.Series, path: Path) -> pd.Series:
             path, f"Date {dates[i]!r} is not a quarter end (31 March, 30 June, 30 September or 31 December)",
             row=int(i) + 2, column="Date",
         )
-    return parsed.dt.strftime("%Y-%m")
+    quarters = parsed.dt.strftime("%Y-%m")
+    check_not_future(path, quarters.to_numpy(), rows=quarters.index + 2, columns="Date",
+                     labels=[f"quarter ending {q} (Date {d!r})" for q, d in zip(quarters, dates)])
+    return quarters
 
 
 def _numbers(text: pd.Series, path: Path, column: str) -> pd.Series:

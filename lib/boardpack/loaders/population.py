@@ -22,7 +22,8 @@ import pandera.pandas as pa
 
 from ..errors import DataValidationError
 from ..registry import Registry
-from ..validation import validate
+from ..validation import check_not_future, validate
+from ._io import check_header, require_bytes, require_rows
 from .source import Source
 
 FOLDER = "population"
@@ -75,9 +76,12 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     Raises
     ------
     DataValidationError
-        A workbook that cannot be opened, has no MYE4 sheet, no ``Code`` header row or no
-        ``Mid-YYYY`` column, a missing, negative or non-integer estimate, or two workbooks
-        of the same release disagreeing on a figure.
+        A workbook that cannot be opened, has no MYE4 sheet, no ``Code`` header row, no
+        ``Mid-YYYY`` column or a year after the current one, no London rows, a missing,
+        negative or non-integer estimate, or two workbooks of the same release disagreeing
+        on a figure.
+    EmptyInputError
+        A workbook of 0 bytes, or an MYE4 sheet with no rows below its header.
     """
     frames = [_read_workbook(Path(p), registry) for p in paths]
     if not frames:
@@ -94,16 +98,23 @@ def _read_workbook(path: Path, registry: Registry) -> pd.DataFrame:
     header = [str(v).strip() for v in grid.iloc[header_row]]
     body = grid.iloc[header_row + 1:].reset_index(drop=True)
     body.columns = header
-    if "Name" not in header:
-        raise DataValidationError(path, f"sheet {sheet}: required column 'Name' is missing", row=header_row + 1)
+    check_header(path, header, ["Code", "Name"], row=header_row + 1, where=f"sheet {sheet}: ")
     years = {col: int(m.group(1)) for col in header if (m := _YEAR.match(col))}
     if not years:
         raise DataValidationError(
             path, f"sheet {sheet}: no 'Mid-YYYY' estimate columns in the header row", row=header_row + 1
         )
+    require_rows(path, body)
+    check_not_future(path, [f"{y}-06" for y in years.values()], rows=header_row + 1, columns=list(years),
+                     labels=[f"sheet {sheet}: estimate column {c!r} (June {y})" for c, y in years.items()])
 
     codes = body["Code"].astype("str").str.strip()
     london = body[codes.str.startswith("E09")]
+    if london.empty:
+        raise DataValidationError(
+            path, f"sheet {sheet}: no London authority rows (codes starting E09) below the header row",
+            row=header_row + 1, column="Code",
+        )
     # Excel rows are 1-based and the data start on the row after the header.
     line_offset = header_row + 2
     counts = validate(_as_numbers(london[list(years)], path, sheet, line_offset), _schema(years), path, line_offset)
@@ -144,6 +155,7 @@ def _as_numbers(cells: pd.DataFrame, path: Path, sheet: str, line_offset: int) -
 
 
 def _read_sheet(path: Path) -> tuple[str, pd.DataFrame]:
+    require_bytes(path)
     try:
         with warnings.catch_warnings():
             # pandas 3 flags its xlrd engine as deprecated; xlrd is still the reader for
@@ -162,17 +174,24 @@ def _read_sheet(path: Path) -> tuple[str, pd.DataFrame]:
         raise
     except Exception as exc:  # any reader failure means the workbook is unreadable
         raise DataValidationError(path, f"workbook cannot be read as Excel: {exc}") from None
+    require_rows(path, grid)
     return str(sheet).strip(), grid
 
 
 def _header_row(grid: pd.DataFrame, path: Path, sheet: str) -> int:
     first = grid.iloc[:_HEADER_SEARCH_ROWS, 0].astype("str").str.strip()
     hits = first.index[first == "Code"]
-    if len(hits) == 0:
-        raise DataValidationError(
-            path, f"sheet {sheet}: no header row starting with 'Code' in the first {_HEADER_SEARCH_ROWS} rows"
-        )
-    return int(hits[0])
+    if len(hits):
+        return int(hits[0])
+    # A header row without 'Code' is still recognisable by its Mid-YYYY columns: name what it lacks.
+    for i in range(min(_HEADER_SEARCH_ROWS, len(grid))):
+        cells = [str(v).strip() for v in grid.iloc[i]]
+        if any(_YEAR.match(c) for c in cells):
+            check_header(path, cells, ["Code"], row=i + 1, where=f"sheet {sheet}: ")
+    raise DataValidationError(
+        path, f"sheet {sheet}: no header row starting with 'Code' in the first {_HEADER_SEARCH_ROWS} rows",
+        column="Code",
+    )
 
 
 def _newest_release(rows: pd.DataFrame) -> pd.DataFrame:
