@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from boardpack.coverage import SECTIONS, data_periods, describe_months, section_coverage
+from boardpack.coverage import PARTS, SECTIONS, data_periods, describe_months, section_coverage
 from boardpack.errors import BoardPackError, CoverageError
 from boardpack.periods import month_range
 from boardpack.store import Store
@@ -18,8 +18,9 @@ BOROUGHS = ["E09000003", "E09000031"]
 class FakeStore:
     """The has/table interface of boardpack.store.Store over in-memory tables."""
 
-    def __init__(self, **tables):
+    def __init__(self, sources=None, **tables):
         self.tables = tables
+        self.sources = sources or {}
 
     def has(self, name):
         return name in self.tables
@@ -78,14 +79,16 @@ def full_store():
 
 def test_all_sections_available_for_feb_2019(full_store):
     cov = section_coverage(full_store, "2019-02")
-    assert list(cov) == list(SECTIONS)
-    assert {s: c.available for s, c in cov.items()} == {s: True for s in SECTIONS}
+    assert list(cov) == [*SECTIONS, *PARTS]
+    assert {s: cov[s].available for s in SECTIONS} == {s: True for s in SECTIONS}
     assert cov["recorded_crime"].data_to == "2019-02"
     assert cov["recorded_crime"].months_needed == month_range("2019-02", 24)
     assert cov["confidence"].data_to == "2018-12"
     assert cov["custody_visits"].data_to == "2018-09"
     assert cov["criminal_justice"].data_to == "2018-03"
-    assert cov["stop_search"].sources == ["stop_search", "census_ethnicity"]
+    assert cov["stop_search"].sources == ["stop_search"]
+    assert cov["stop_search_ethnicity"].sources == ["stop_search", "census_ethnicity"]
+    assert cov["stop_search_ethnicity"].details == {"census_year": 2011, "census_note": ""}
 
 
 def test_stop_search_notes_months_without_locations(full_store):
@@ -100,10 +103,61 @@ def test_stop_search_missing_months_in_plain_english(full_store):
     assert cov.reason == "No stop and search records for March 2019 to June 2019 in the data folder"
 
 
-def test_stop_search_needs_census(full_store):
+def test_only_the_ethnicity_part_needs_the_census(full_store):
     del full_store.tables["census_ethnicity"]
-    cov = section_coverage(full_store, "2019-02")["stop_search"]
-    assert not cov.available and "Census" in cov.reason
+    cov = section_coverage(full_store, "2019-02")
+    assert cov["stop_search"].available
+    assert not cov["stop_search_ethnicity"].available
+    assert "census_ethnicity/" in cov["stop_search_ethnicity"].reason
+
+
+def test_census_2021_falls_back_to_2011_and_says_so(full_store):
+    full_store.tables["stop_search"] = stop_search("2022-01", "2023-02")
+    cov = section_coverage(full_store, "2023-02")["stop_search_ethnicity"]
+    assert cov.available and cov.details["census_year"] == 2011
+    assert "no Census 2021 ethnicity file" in cov.details["census_note"]
+    assert "Census 2011 populations" in cov.details["census_note"]
+
+
+def test_census_fallback_names_the_empty_file(full_store):
+    full_store.tables["stop_search"] = stop_search("2022-01", "2023-02")
+    full_store.sources = {"census": {"status": "ok", "empty_files": ["census_ethnicity/Census_2021_ethnicity.csv"]}}
+    note = section_coverage(full_store, "2023-02")["stop_search_ethnicity"].details["census_note"]
+    assert "census_ethnicity/Census_2021_ethnicity.csv held no data rows" in note
+
+
+def test_no_usable_census_year_is_not_available(full_store):
+    full_store.tables["census_ethnicity"] = CENSUS.assign(census_year=2021)
+    cov = section_coverage(full_store, "2019-02")["stop_search_ethnicity"]
+    assert not cov.available and "Census 2011" in cov.reason
+
+
+def test_empty_source_names_its_file(full_store):
+    del full_store.tables["pas"]
+    full_store.sources = {"pas": {"status": "empty", "problem": "pas_confidence/PAS_buroughs.csv has no data rows"}}
+    cov = section_coverage(full_store, "2019-02")["confidence"]
+    assert not cov.available
+    assert cov.reason.startswith("pas_confidence/PAS_buroughs.csv has no data rows")
+
+
+def test_rates_and_homicide_parts(full_store):
+    cov = section_coverage(full_store, "2019-02")
+    assert not cov["crime_rates"].available and "population/" in cov["crime_rates"].reason
+    assert not cov["homicide_victims"].available and "mps_homicide/" in cov["homicide_victims"].reason
+    full_store.tables["population"] = pd.DataFrame(
+        [{"area_code": c, "year": y, "population": 10} for c in _all_codes() for y in (2017, 2020)])
+    full_store.tables["homicide"] = pd.DataFrame({"month": ["2018-12"], "area_code": ["E09000003"], "victims": [1]})
+    cov = section_coverage(full_store, "2019-02")
+    assert cov["crime_rates"].available and cov["crime_rates"].details == {"population_year": 2017}
+    assert not cov["homicide_victims"].available
+    assert cov["homicide_victims"].reason == "The homicide file ends in December 2018, before February 2019"
+    assert section_coverage(full_store, "2018-12")["homicide_victims"].available
+
+
+def _all_codes():
+    from boardpack.registry import load_registry
+
+    return load_registry().codes
 
 
 def test_recorded_crime_needs_one_vintage_with_all_24_months(full_store):

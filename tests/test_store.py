@@ -87,3 +87,100 @@ def test_tables_are_copies(data, tmp_path):
     store.table("things").loc[0, "n"] = 99
     assert store.table("things")["n"].tolist() == [1, 2]
     assert json.loads(store.index_path.read_text())["sources"]["things"]["status"] == "ok"
+
+
+class EmptyAwareSource:
+    """A source named ``name`` over data_dir/<name>/*.csv whose empty files raise EmptyInputError."""
+
+    def __init__(self, name, needs_all=False):
+        self.name = name
+        self.needs_all = needs_all
+
+    def discover(self, data_dir):
+        return sorted((data_dir / self.name).glob("*.csv"))
+
+    def load(self, paths, registry):
+        from boardpack.errors import EmptyInputError
+
+        frames = []
+        for p in paths:
+            df = pd.read_csv(p)
+            if df.empty:
+                raise EmptyInputError(p)
+            frames.append(df)
+        if self.needs_all and len(paths) < 2:
+            raise DataValidationError(paths[0], "needs its companion file")
+        return {self.name: pd.concat(frames, ignore_index=True)}
+
+    def source(self):
+        return Source(self.name, "test source", self.discover, self.load)
+
+
+def _files(data, name, **contents):
+    (data / name).mkdir(parents=True, exist_ok=True)
+    for file, text in contents.items():
+        (data / name / f"{file}.csv").write_text(text)
+
+
+def test_empty_optional_source_is_recorded_with_its_file(tmp_path):
+    data = tmp_path / "data"
+    _files(data, "pas", a="n\n")
+    store = Store(prepare_store(data, tmp_path / "store", [EmptyAwareSource("pas").source()]))
+    entry = store.sources["pas"]
+    assert entry["status"] == "empty" and entry["empty_files"] == ["pas/a.csv"]
+    assert entry["problem"].startswith("pas/a.csv has no data rows")
+    assert not store.has("pas")
+
+
+def test_empty_file_of_a_dependent_source_costs_the_whole_source(tmp_path):
+    data = tmp_path / "data"
+    _files(data, "pas", a="n\n1\n", b="n\n")
+    store = Store(prepare_store(data, tmp_path / "store", [EmptyAwareSource("pas").source()]))
+    assert store.sources["pas"]["status"] == "empty" and store.sources["pas"]["empty_files"] == ["pas/b.csv"]
+
+
+def test_empty_file_of_a_separable_source_is_set_aside(tmp_path):
+    data = tmp_path / "data"
+    _files(data, "census", a="n\n7\n", b="n\n")
+    index = prepare_store(data, tmp_path / "store", [EmptyAwareSource("census").source()])
+    store = Store(index)
+    assert store.sources["census"]["status"] == "ok"
+    assert store.sources["census"]["empty_files"] == ["census/b.csv"]
+    assert store.table("census")["n"].tolist() == [7]
+    # Served from the prepared tables the second time, still naming the file set aside.
+    again = Store(prepare_store(data, tmp_path / "store", [EmptyAwareSource("census").source()]))
+    assert again.sources["census"]["empty_files"] == ["census/b.csv"]
+
+
+def test_separable_source_whose_rest_cannot_stand_alone_is_empty(tmp_path):
+    data = tmp_path / "data"
+    _files(data, "stop_search", a="n\n7\n", b="n\n")
+    store = Store(prepare_store(data, tmp_path / "store", [EmptyAwareSource("stop_search", needs_all=True).source()]))
+    assert store.sources["stop_search"]["status"] == "empty"
+
+
+def test_empty_crime_file_refuses_the_run(tmp_path):
+    from boardpack.errors import EmptyInputError
+
+    data = tmp_path / "data"
+    _files(data, "crime", a="n\n")
+    with pytest.raises(EmptyInputError, match="a.csv"):
+        prepare_store(data, tmp_path / "store", [EmptyAwareSource("crime").source()])
+
+
+def test_a_data_folder_without_crime_files_is_refused(tmp_path):
+    data = tmp_path / "data"
+    _files(data, "pas", a="n\n1\n")
+    sources = [EmptyAwareSource("crime").source(), EmptyAwareSource("pas").source()]
+    with pytest.raises(DataValidationError, match="no recorded crime file was found") as err:
+        prepare_store(data, tmp_path / "store", sources)
+    assert err.value.file.endswith("mps_borough_crime")
+
+
+def test_optional_source_that_cannot_be_found_whole_is_absent_with_its_reason(tmp_path):
+    def discover(data_dir):
+        raise DataValidationError(data_dir / "boundaries", "the borough boundaries are needed")
+
+    store = Store(prepare_store(tmp_path, tmp_path / "store", [Source("stop_search", "t", discover, None)]))
+    assert store.sources["stop_search"]["status"] == "absent"
+    assert store.sources["stop_search"]["problem"] == "boundaries: the borough boundaries are needed"

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from .errors import CoverageError
 from .metrics.stop_search import MIN_LOCATED_SHARE
 from .periods import month_label, month_range, parse_month
+from .registry import load_registry
 
 SECTIONS = ("recorded_crime", "asb", "confidence", "victim_satisfaction", "complaints", "stop_search",
             "custody_visits", "criminal_justice")
@@ -58,6 +59,32 @@ ABSENT = {
                         "moj/criminal_justice.csv (see docs/data.md)",
 }
 
+# Parts of a section that read a source of their own: when that source is missing, only the
+# part shows its box and the rest of the section is still built. They are not sections, so a
+# period is never refused or supported because of them.
+PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity")
+PART_TITLES = {
+    "crime_rates": "Crime per 1,000 residents",
+    "homicide_victims": "Homicide victims",
+    "stop_search_ethnicity": "Stop and search by ethnic group",
+}
+# The canonical table -> the source (docs/data.md) that produces it, to name its files.
+TABLE_SOURCE = {
+    "crime": "crime", "pas": "pas", "stop_search": "stop_search", "census_ethnicity": "census",
+    "population": "population", "homicide": "homicide", "asb": "asb", "victim_satisfaction": "victim_satisfaction",
+    "complaint_allegations": "complaints", "complaint_outcomes": "complaints", "workforce": "complaints",
+    "custody_visits": "custody_visits", "criminal_justice": "criminal_justice",
+}
+ABSENT.update({
+    "population": "No mid-year population file in the data folder; add the ONS mid-year estimates workbook to "
+                  "population/ (see docs/data.md)",
+    "homicide": "No MPS homicide dashboard file in the data folder; add it to mps_homicide/ (see docs/data.md)",
+})
+# Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
+CENSUS_2021_FROM = 2022
+# Bumped whenever the coverage rules change, so a cached answer from older rules is not reused.
+COVERAGE_VERSION = 2
+
 CRIME_MONTHS = 24
 ASB_MONTHS = 24
 COMPLAINT_MONTHS = 24
@@ -87,6 +114,9 @@ class Coverage:
         Plain English: what the section shows, or what is missing and how to supply it.
     sources : list of str
         The canonical tables the section reads that the data folder has.
+    details : dict
+        Choices made for the section that the pack must state (e.g. ``census_year`` and
+        ``census_note`` for stop and search by ethnic group).
     """
 
     section: str
@@ -96,6 +126,7 @@ class Coverage:
     months_missing: list[str]
     reason: str
     sources: list[str]
+    details: dict = field(default_factory=dict)
 
 
 def describe_months(months) -> str:
@@ -135,6 +166,43 @@ class _Facts:
 
     def has(self, table: str) -> bool:
         return self.store.has(table)
+
+    def missing(self, table: str) -> str:
+        """Why ``table`` is not there, naming the file when one was found but held no data."""
+        entry = getattr(self.store, "sources", {}).get(TABLE_SOURCE.get(table, table), {})
+        if entry.get("status") == "empty":
+            return f"{entry['problem']}; supply the complete file (see docs/data.md)"
+        if entry.get("problem"):
+            return entry["problem"]
+        return ABSENT[table]
+
+    def set_aside(self, table: str) -> list[str]:
+        """Files of the table's source that held no data and were set aside."""
+        entry = getattr(self.store, "sources", {}).get(TABLE_SOURCE.get(table, table), {})
+        return list(entry.get("empty_files", [])) if entry.get("status") == "ok" else []
+
+    @cached_property
+    def census_years(self) -> set[int]:
+        if not self.has("census_ethnicity"):
+            return set()
+        return {int(y) for y in self.store.table("census_ethnicity")["census_year"].unique()}
+
+    @cached_property
+    def population_years(self) -> set[int]:
+        """Mid-years for which the population table has every borough (and so the MPS)."""
+        if not self.has("population"):
+            return set()
+        df = self.store.table("population")
+        df = df[df["area_code"].str.startswith("E09")]
+        per_year = df.groupby("year")["area_code"].nunique()
+        return {int(y) for y in per_year[per_year >= len(load_registry().codes)].index}
+
+    @cached_property
+    def homicide_last(self) -> str | None:
+        if not self.has("homicide"):
+            return None
+        months = self.store.table("homicide")["month"].astype(str)
+        return str(months.max()) if len(months) else None
 
     def months(self, table: str, column: str) -> set[str]:
         return set(self.store.table(table)[column].astype(str)) if self.has(table) else set()
@@ -201,7 +269,7 @@ def _window(section: str, facts: _Facts, period: str, table: str, months: int, w
     needed = month_range(period, months)
     sources = [table] if facts.has(table) else []
     if not sources:
-        return _unavailable(section, needed, needed, ABSENT[table], sources)
+        return _unavailable(section, needed, needed, facts.missing(table), sources)
     inside = sorted(set(needed) & facts.quarter_ends[table])
     if not inside:
         earlier = sorted(m for m in facts.quarter_ends[table] if m <= period)
@@ -215,7 +283,7 @@ def _window(section: str, facts: _Facts, period: str, table: str, months: int, w
 def _recorded_crime(facts: _Facts, period: str) -> Coverage:
     needed = month_range(period, CRIME_MONTHS)
     if not facts.crime:
-        return _unavailable("recorded_crime", needed, needed, ABSENT["crime"], [])
+        return _unavailable("recorded_crime", needed, needed, facts.missing("crime"), [])
     # One edition (vintage) must hold all 24 months: categories differ between editions.
     best = min(facts.crime.values(), key=lambda months: (len(set(needed) - months), -len(months)))
     missing = set(needed) - best
@@ -231,7 +299,7 @@ def _recorded_crime(facts: _Facts, period: str) -> Coverage:
 def _asb(facts: _Facts, period: str) -> Coverage:
     needed = month_range(period, ASB_MONTHS)
     if not facts.has("asb"):
-        return _unavailable("asb", needed, needed, ABSENT["asb"], [])
+        return _unavailable("asb", needed, needed, facts.missing("asb"), [])
     missing = set(needed) - facts.asb
     current = set(needed[-12:])
     if current & missing:
@@ -251,7 +319,7 @@ def _complaints(facts: _Facts, period: str) -> Coverage:
     sources = [t for t in ("complaint_allegations", "complaint_outcomes", "workforce") if facts.has(t)]
     for table in ("complaint_allegations", "workforce"):
         if not facts.has(table):
-            return _unavailable("complaints", needed, needed, ABSENT[table], sources)
+            return _unavailable("complaints", needed, needed, facts.missing(table), sources)
     missing = set(needed) - facts.allegations
     if missing:
         return _unavailable(
@@ -270,16 +338,17 @@ def _complaints(facts: _Facts, period: str) -> Coverage:
 
 def _stop_search(facts: _Facts, period: str) -> Coverage:
     needed = month_range(period, STOP_SEARCH_MONTHS)
-    sources = [t for t in ("stop_search", "census_ethnicity") if facts.has(t)]
-    for table in ("stop_search", "census_ethnicity"):
-        if not facts.has(table):
-            return _unavailable("stop_search", needed, needed if table == "stop_search" else [], ABSENT[table],
-                                sources)
+    sources = ["stop_search"] if facts.has("stop_search") else []
+    if not sources:
+        return _unavailable("stop_search", needed, needed, facts.missing("stop_search"), sources)
     counts = facts.stop_search
     missing = set(needed) - set(counts.index)
     if missing:
+        aside = facts.set_aside("stop_search")
+        because = f" ({', '.join(aside)} held no data rows and was set aside)" if aside else ""
         return _unavailable("stop_search", needed, missing,
-                            f"No stop and search records for {describe_months(missing)} in the data folder", sources)
+                            f"No stop and search records for {describe_months(missing)} in the data folder{because}",
+                            sources)
     reason = f"Stop and search records for {describe_months(needed)}"
     window = counts.loc[needed]
     # The same rule as the section's n/a months (metrics.stop_search.MIN_LOCATED_SHARE).
@@ -288,6 +357,80 @@ def _stop_search(facts: _Facts, period: str) -> Coverage:
         reason += (f"; too few of the searches in {describe_months(unlocated)} can be placed in a borough, "
                    "so those months cannot be split by borough")
     return Coverage("stop_search", True, period, needed, [], reason, sources)
+
+
+def census_year_for(period: str) -> int:
+    """The Census whose populations a pack to ``period`` uses: 2021 from 2022 on, else 2011."""
+    return 2021 if parse_month(period).year >= CENSUS_2021_FROM else 2011
+
+
+def _stop_search_ethnicity(facts: _Facts, period: str, searches: Coverage) -> Coverage:
+    """Search rates by ethnic group need the searches and a Census of the residents."""
+    needed = month_range(period, STOP_SEARCH_MONTHS)
+    sources = [t for t in ("stop_search", "census_ethnicity") if facts.has(t)]
+    if not searches.available:
+        return _unavailable("stop_search_ethnicity", needed, searches.months_missing, searches.reason, sources)
+    if not facts.has("census_ethnicity"):
+        return _unavailable("stop_search_ethnicity", needed, [], facts.missing("census_ethnicity"), sources)
+    wanted = census_year_for(period)
+    years = facts.census_years
+    if wanted in years:
+        return Coverage("stop_search_ethnicity", True, searches.data_to, needed, [],
+                        f"Census {wanted} populations", sources, {"census_year": wanted, "census_note": ""})
+    if wanted == 2021 and 2011 in years:  # the documented fallback (docs/data.md)
+        aside = facts.set_aside("census_ethnicity")
+        why = (f"{', '.join(aside)} held no data rows" if aside
+               else "the data folder has no Census 2021 ethnicity file")
+        note = (f"Census 2021 populations would be used for a pack to {month_label(period)}, but {why}, so the "
+                "rates use Census 2011 populations, which are further out of date.")
+        return Coverage("stop_search_ethnicity", True, searches.data_to, needed, [], note, sources,
+                        {"census_year": 2011, "census_note": note})
+    aside = facts.set_aside("census_ethnicity")
+    why = f"{', '.join(aside)} held no data rows" if aside else "the data folder has no such file"
+    return _unavailable(
+        "stop_search_ethnicity", needed, [],
+        f"Search rates by ethnic group need Census {wanted} populations for a pack to {month_label(period)}, but "
+        f"{why}; add it to census_ethnicity/ (see docs/data.md)", sources)
+
+
+def _crime_rates(facts: _Facts, period: str, crime: Coverage) -> Coverage:
+    """Offences per 1,000 residents need the recorded crime and a mid-year population."""
+    needed = month_range(period, 12)
+    if not crime.available:
+        return _unavailable("crime_rates", needed, crime.months_missing, crime.reason, crime.sources)
+    if not facts.has("population"):
+        return _unavailable("crime_rates", needed, [], facts.missing("population"), ["crime"])
+    year = parse_month(period).year
+    usable = [y for y in facts.population_years if y <= year]
+    if not usable:
+        return _unavailable("crime_rates", needed, [],
+                            f"The population file has no mid-year estimate for every borough at or before {year}",
+                            ["crime", "population"])
+    return Coverage("crime_rates", True, period, needed, [], f"Mid-{max(usable)} population estimates",
+                    ["crime", "population"], {"population_year": max(usable)})
+
+
+def _homicide_victims(facts: _Facts, period: str) -> Coverage:
+    """Homicide victims in the 12 months to the period and the 12 before."""
+    needed = month_range(period, CRIME_MONTHS)
+    if not facts.has("homicide"):
+        return _unavailable("homicide_victims", needed, needed, facts.missing("homicide"), [])
+    last = facts.homicide_last
+    if last is None or last < period:
+        return _unavailable(
+            "homicide_victims", needed, [m for m in needed if last is None or m > last],
+            f"The homicide file ends in {month_label(last)}, before {month_label(period)}" if last
+            else "The homicide file has no victims at all", ["homicide"])
+    return Coverage("homicide_victims", True, period, needed, [], f"Homicide victims to {month_label(period)}",
+                    ["homicide"])
+
+
+def _assess_parts(facts: _Facts, period: str, sections: dict[str, Coverage]) -> dict[str, Coverage]:
+    return {
+        "crime_rates": _crime_rates(facts, period, sections["recorded_crime"]),
+        "homicide_victims": _homicide_victims(facts, period),
+        "stop_search_ethnicity": _stop_search_ethnicity(facts, period, sections["stop_search"]),
+    }
 
 
 def _assess(facts: _Facts, period: str) -> dict[str, Coverage]:
@@ -319,7 +462,7 @@ def section_coverage(store, period: str) -> dict[str, Coverage]:
     Returns
     -------
     dict of str to Coverage
-        Keyed by section id, in :data:`SECTIONS` order.
+        Keyed by section id, in :data:`SECTIONS` order, then by the ids of :data:`PARTS`.
 
     Raises
     ------
@@ -334,7 +477,7 @@ def section_coverage(store, period: str) -> dict[str, Coverage]:
     result = _assess(facts, period)
     if not any(c.available for c in result.values()):
         raise CoverageError(_refusal(period, _periods(facts)))
-    return result
+    return {**result, **_assess_parts(facts, period, result)}
 
 
 def data_periods(store) -> dict[str, list[tuple[str, str]]]:
@@ -406,7 +549,7 @@ def cached_section_coverage(store, period: str) -> dict[str, Coverage]:
     """
     index_path = store.index_path
     key = hashlib.sha256(index_path.read_bytes()).hexdigest()[:16]
-    path = index_path.with_name(f"coverage-{key}-{period}.json")
+    path = index_path.with_name(f"coverage-{COVERAGE_VERSION}-{key}-{period}.json")
     if path.is_file():
         return {name: Coverage(**fields) for name, fields in json.loads(path.read_text(encoding="utf-8")).items()}
     result = section_coverage(store, period)

@@ -16,12 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import BoardPackError
+from .errors import BoardPackError, DataValidationError, EmptyInputError
 from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
 from .registry import load_registry
 
 DEMO_MARKER = "DEMO_DATA.txt"
+
+# The pack cannot be built without recorded crime; every other source is optional, and one
+# that is absent or has no data rows costs only the sections that read it.
+REQUIRED_SOURCES = frozenset({"crime"})
+# Sources whose files stand alone (one Census year, one month of searches per file): an empty
+# file is set aside and the others are still read.
+SEPARABLE_SOURCES = frozenset({"census", "stop_search"})
 
 
 def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sources=None) -> Path:
@@ -56,21 +63,45 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     store_dir = Path(store_dir or STORE_DIR).resolve()
     store_dir.mkdir(parents=True, exist_ok=True)
     registry = load_registry()
-    code_key = text_sha256(tree_sha256(PACKAGE_DIR / "loaders"), file_sha256(PARAMS_DIR / "boroughs.yaml"))
+    code_key = text_sha256(tree_sha256(PACKAGE_DIR / "loaders"), file_sha256(PARAMS_DIR / "boroughs.yaml"),
+                           file_sha256(Path(__file__)))
 
     index = {"data_dir": str(data_dir), "demo": (data_dir / DEMO_MARKER).is_file(), "sources": {}}
     for source in ALL_SOURCES if sources is None else sources:
-        files = source.discover(data_dir)
+        try:
+            files = source.discover(data_dir)
+        except DataValidationError as exc:  # e.g. searches with no boundaries to place them by
+            if source.name in REQUIRED_SOURCES:
+                raise
+            index["sources"][source.name] = {"description": source.description, "files": [], "tables": {},
+                                             "status": "absent", "problem": _problem_text(exc, data_dir)}
+            continue
         inputs = [{"path": str(p.relative_to(data_dir)), "sha256": file_sha256(p)} for p in files]
         entry = {"description": source.description, "files": inputs, "tables": {}}
         if not files:
+            if source.name in REQUIRED_SOURCES:
+                raise DataValidationError(
+                    data_dir / "mps_borough_crime",
+                    "no recorded crime file was found, and no pack can be built without one: put the MPS Borough "
+                    "Level Crime CSV files in a folder under mps_borough_crime/ (see docs/data.md)")
             entry["status"] = "absent"
             index["sources"][source.name] = entry
             continue
         key = text_sha256(source.name, code_key, *(f"{i['path']}:{i['sha256']}" for i in inputs))
         folder = store_dir / f"{source.name}-{key[:16]}"
         if not (folder / "tables.json").is_file():
-            _write_tables(folder, source.load(files, registry))
+            tables, empty = _load_source(source, files, registry, data_dir)
+            if tables is None:
+                entry["status"] = "empty"
+                entry["empty_files"] = empty
+                entry["problem"] = _empty_problem(empty)
+                index["sources"][source.name] = entry
+                continue
+            _write_tables(folder, tables, empty)
+        empty = json.loads((folder / "empty_files.json").read_text()) if (folder / "empty_files.json").is_file() else []
+        if empty:
+            entry["empty_files"] = empty
+            entry["problem"] = _empty_problem(empty)
         entry["status"] = "ok"
         entry["key"] = key
         entry["tables"] = {t: str(folder / f"{t}.parquet") for t in json.loads((folder / "tables.json").read_text())}
@@ -81,11 +112,63 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     return index_path
 
 
-def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+def _load_source(source, files: list[Path], registry, data_dir: Path):
+    """Load one source; return ``(tables, empty_files)``, with tables None when it has no data.
+
+    A required source with an empty file refuses the run (the error propagates). An optional
+    source with an empty file is "empty"; for a separable source the empty file is set aside
+    and the rest are read, unless nothing usable is left.
+    """
+    empty: list[str] = []
+    remaining = list(files)
+    while True:
+        try:
+            return source.load(remaining, registry), empty
+        except EmptyInputError as exc:
+            if source.name in REQUIRED_SOURCES:
+                raise
+            bad = _relative(Path(exc.file), data_dir)
+            empty.append(bad)
+            left = [f for f in remaining if _relative(f, data_dir) != bad]
+            if source.name not in SEPARABLE_SOURCES or not left or len(left) == len(remaining):
+                return None, empty
+            remaining = left
+        except BoardPackError:
+            if empty:  # what is left of a separable source does not stand on its own
+                return None, empty
+            raise
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(data_dir))
+    except ValueError:
+        return str(path)
+
+
+def _problem_text(exc: DataValidationError, data_dir: Path) -> str:
+    """The error's rule, led by its file relative to the data folder."""
+    where = [_relative(Path(exc.file), data_dir)]
+    if exc.row is not None:
+        where.append(f"line {exc.row}")
+    if exc.column is not None:
+        where.append(f"column {exc.column!r}")
+    return f"{', '.join(where)}: {exc.rule}"
+
+
+def _empty_problem(empty: list[str]) -> str:
+    names = ", ".join(empty)
+    verb = "has" if len(empty) == 1 else "have"
+    return f"{names} {verb} no data rows (the file is empty or holds only its header)"
+
+
+def _write_tables(folder: Path, tables: dict[str, pd.DataFrame], empty_files: list[str] = ()) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     try:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
+        if empty_files:
+            (tmp / "empty_files.json").write_text(json.dumps(list(empty_files)))
         (tmp / "tables.json").write_text(json.dumps(sorted(tables)))
         try:
             os.rename(tmp, folder)
@@ -124,7 +207,11 @@ class Store:
 
     @property
     def sources(self) -> dict[str, dict]:
-        """Each source's status (``ok`` or ``absent``), input files with sha256, and tables."""
+        """Each source's status (``ok``, ``absent`` or ``empty``), input files with sha256, and tables.
+
+        An ``empty`` source, and an ``ok`` one from which empty files were set aside, also
+        carry ``empty_files`` (paths relative to the data folder) and ``problem`` (plain words).
+        """
         return self.index["sources"]
 
     def has(self, table: str) -> bool:

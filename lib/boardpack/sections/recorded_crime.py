@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import CoverageError
 from ..metrics.crime import monthly_series, recorded_crime_table
 from ..metrics.rates import homicide_victims, population_for, rate_per_1000
 from ..periods import month_label, rolling_windows
@@ -14,7 +13,7 @@ from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase
 from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
 from ..registry import load_registry
-from .section import Section, unavailable
+from .section import Section, record_parts, unavailable
 
 SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
@@ -126,33 +125,29 @@ def rates(pack) -> Section:
         return missing
     parts, rows = [], []
     notes = []
-    if pack.store.has("population"):
+    rates_cov, homicide_cov = pack.coverage["crime_rates"], pack.coverage["homicide_victims"]
+    if rates_cov.available:
         pop = pack.store.table("population")
-        try:
-            year, b_pop = population_for(pop, [pack.borough.gss_code], pack.period)
-            _, m_pop = population_for(pop, load_registry().codes, f"{year}-12")
-            full = _crime_table(pack).iloc[0]
-            b_rate = rate_per_1000(full["current_12m"], b_pop)
-            m_rate = rate_per_1000(full["mps_current_12m"], m_pop)
-            pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": b_pop,
-                                                       "mps_population": m_pop, "population_year": year})
-            rows.append({"measure": f"Total notifiable offences per 1,000 residents (mid-{year} population)",
-                         "borough": f"{b_rate:.1f}", "mps": f"{m_rate:.1f}"})
-        except CoverageError as exc:
-            notes.append(f"Rates per 1,000 residents are not shown: {exc}.")
+        year, b_pop = population_for(pop, [pack.borough.gss_code], pack.period)
+        _, m_pop = population_for(pop, load_registry().codes, f"{year}-12")
+        full = _crime_table(pack).iloc[0]
+        b_rate = rate_per_1000(full["current_12m"], b_pop)
+        m_rate = rate_per_1000(full["mps_current_12m"], m_pop)
+        pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": b_pop,
+                                                   "mps_population": m_pop, "population_year": year})
+        rows.append({"measure": f"Total notifiable offences per 1,000 residents (mid-{year} population)",
+                     "borough": f"{b_rate:.1f}", "mps": f"{m_rate:.1f}"})
     else:
-        notes.append("Rates per 1,000 residents are not shown: no mid-year population file in the data folder.")
-    if pack.store.has("homicide"):
-        try:
-            h = homicide_victims(pack.store.table("homicide"), pack.borough.gss_code, pack.period)
-            pack.record.set(SECTION, "homicide_victims", h)
-            rows.append({"measure": "Homicide victims, 12 months (MPS homicide dashboard)",
-                         "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,})",
-                         "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"})
-        except CoverageError as exc:
-            notes.append(f"Homicide victims are not shown: {exc}.")
+        notes.append(f"Rates per 1,000 residents are not shown: {rates_cov.reason}.")
+    if homicide_cov.available:
+        h = homicide_victims(pack.store.table("homicide"), pack.borough.gss_code, pack.period)
+        pack.record.set(SECTION, "homicide_victims", h)
+        rows.append({"measure": "Homicide victims, 12 months (MPS homicide dashboard)",
+                     "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,})",
+                     "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"})
     else:
-        notes.append("Homicide victims are not shown: no MPS homicide dashboard file in the data folder.")
+        notes.append(f"Homicide victims are not shown: {homicide_cov.reason}.")
+    record_parts(pack, SECTION, {"crime_rates": rates_cov, "homicide_victims": homicide_cov})
     if rows:
         df = pd.DataFrame(rows)
         pack.record.add_table("recorded_crime_rates", df)

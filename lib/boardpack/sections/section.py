@@ -41,3 +41,27 @@ def unavailable(pack, section_id: str, title: str) -> Section | None:
     pack.record.set(section_id, "available", False)
     pack.record.set(section_id, "reason", reason)
     return Section([not_available_box(title, reason)], section_id, pack.is_demo)
+
+
+def record_parts(pack, section_id: str, parts: dict) -> None:
+    """Record in ``figures.json`` whether each part of a section was shown, and why not.
+
+    ``parts`` maps a part id of ``coverage.PARTS`` to its Coverage; they are kept under
+    ``<section>.parts.<part>`` as ``{"available": bool, "reason": str}``.
+    """
+    record = dict(pack.record.sections.get(section_id, {}).get("parts", {}))
+    for part_id, cov in parts.items():
+        record[part_id] = {"available": bool(cov.available), "reason": cov.reason}
+    pack.record.set(section_id, "parts", record)
+
+
+def part_unavailable(pack, part_id: str, section_id: str, title: str) -> Section | None:
+    """The "not available" box for one part of a section (see ``coverage.PARTS``), else None.
+
+    The rest of the section is still built, and the part's state is recorded (:func:`record_parts`).
+    """
+    cov = pack.coverage[part_id]
+    record_parts(pack, section_id, {part_id: cov})
+    if cov.available:
+        return None
+    return Section([not_available_box(title, cov.reason)], section_id, pack.is_demo)

@@ -18,7 +18,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_group_lines, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.tables import Column, fmt_count, fmt_pct, html_table
-from .section import Section, unavailable
+from .section import Section, part_unavailable, unavailable
 
 SECTION = "stop_search"
 SOURCE = "police.uk stop and search records (Metropolitan Police Service)"
@@ -89,11 +89,6 @@ def _unsplittable(stop_search: pd.DataFrame, months: list[str]) -> list[str]:
     return [m for m in months if m in bad]
 
 
-def _census_year(period: str) -> int:
-    # Census 2021 figures apply from its publication year on; earlier packs use 2011, as MOPAC did.
-    return 2021 if parse_month(period).year >= 2022 else 2011
-
-
 def disproportionality_table(pack) -> Section:
     """Figure and tables: ratio of each group's search rate to the White rate, per month, with counts.
 
@@ -103,9 +98,13 @@ def disproportionality_table(pack) -> Section:
     missing = unavailable(pack, SECTION, "stop and search by ethnic group")
     if missing:
         return missing
+    missing = part_unavailable(pack, "stop_search_ethnicity", SECTION, "Stop and search by ethnic group")
+    if missing:
+        return missing
     ss = pack.store.table("stop_search")
     fold = pack.options.get("census_fold", "mps")
-    year = _census_year(pack.period)
+    census = pack.coverage["stop_search_ethnicity"].details
+    year = census["census_year"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FoldApproximationWarning)
         pop = fold_census(pack.store.table("census_ethnicity"), year, fold)
@@ -179,6 +178,8 @@ def disproportionality_table(pack) -> Section:
         "reflect the people on the borough's streets.", "footnote")]
     if caught:
         notes.append(paragraph(str(caught[0].message), "footnote"))
+    if census["census_note"]:
+        notes.append(paragraph(census["census_note"], "footnote"))
     return Section([chart, table,
                     source_line(f"{SOURCE}; {CENSUS_SOURCE} {year}"), pop_table, *notes], SECTION, pack.is_demo)
 
