@@ -1,13 +1,19 @@
 """Unit tests of batch planning, incremental keys and the summary (no notebook is executed)."""
 
+import datetime as dt
+import errno
 import json
+import os
+import pickle
+import signal
 from pathlib import Path
 
 import pytest
 
 from boardpack import batch
 from boardpack.batch import BuildJob, BuildResult, is_up_to_date, job_key, notebook_parameters, select_boroughs
-from boardpack.errors import UnknownBoroughError
+from boardpack.errors import (DataValidationError, EmptyInputError, OptionError, OutputsBusyError, RunInterrupted,
+                              RunStoppedError, UnknownBoroughError)
 from boardpack.summary import summary_table
 
 
@@ -79,8 +85,144 @@ def test_nothing_to_do_starts_no_worker(tmp_path, registry, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for a run with nothing to build")
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(batch, "_Worker", no_pool)
     monkeypatch.setattr(batch, "run_borough", no_pool)
     results = batch.execute_jobs(jobs, workers=2, progress=False)
     assert [r.status for r in results] == ["skipped", "skipped"]
     assert results[0].files == {"board_pack.pdf": "abc"}
+
+
+@pytest.mark.parametrize("exc", [
+    OptionError("--jobs", "give 1 or more"),
+    OutputsBusyError("/o: another run"),
+    RunStoppedError("/o/camden: the disk is full — free some space"),
+    RunInterrupted(signal.SIGTERM, batch.RunReport("2019-02", Path("/o/2019-02"), [], 1.0, not_done=["camden"])),
+    DataValidationError("f.csv", "bad", 3, "Month"),
+    EmptyInputError("f.csv"),
+])
+def test_errors_survive_a_pickle_round_trip(exc):
+    back = pickle.loads(pickle.dumps(exc))
+    assert type(back) is type(exc) and str(back) == str(exc) and back.__dict__.keys() == exc.__dict__.keys()
+    if isinstance(exc, RunInterrupted):
+        assert back.signum == signal.SIGTERM and back.exit_status == 143 and back.report.not_done == ["camden"]
+        assert isinstance(back, KeyboardInterrupt) and not isinstance(back, Exception)  # no `except Exception` eats it
+    if isinstance(exc, OptionError):
+        assert (back.option, back.problem) == ("--jobs", "give 1 or more")
+
+
+def test_stop_request_raises_at_once_outside_the_build_loop_and_defers_inside_it():
+    stop = batch.StopRequest()
+    try:
+        with pytest.raises(RunInterrupted) as caught:
+            stop(signal.SIGINT, None)
+        assert caught.value.exit_status == 130
+        stop.signum = None
+        stop.deferred = True
+        stop(signal.SIGTERM, None)  # recorded, not raised: the loop stops the workers itself
+        assert stop.signum == signal.SIGTERM and os.read(stop.fileno(), 10)
+        stop.deferred = False
+        stop(signal.SIGINT, None)  # a second signal while stopping is ignored
+        assert stop.signum == signal.SIGTERM
+    finally:
+        stop.close()
+
+
+def _job(registry, out, key="k1"):
+    return BuildJob(registry.get("camden"), "2019-02", {"borough": "Camden"}, out, key)
+
+
+def _old_pack(out):
+    out.mkdir(parents=True)
+    for name in batch.OUTPUT_FILES:
+        (out / name).write_text("old " + name)
+
+
+def test_a_full_disk_fails_the_borough_plainly_keeps_the_old_pack_and_stops_the_run(tmp_path, registry, monkeypatch):
+    out = tmp_path / "2019-02" / "camden"
+    _old_pack(out)
+
+    def execute(job, build_dir):
+        (build_dir / "board_pack.ipynb").write_text("{}")
+        return build_dir / "board_pack.ipynb"
+
+    def full_disk(html, build_dir):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(build_dir / "board_pack.pdf"))
+
+    monkeypatch.setattr(batch, "execute_template", execute)
+    monkeypatch.setattr(batch, "render_html", lambda nb: "<html></html>")
+    monkeypatch.setattr(batch, "render_pdf", full_disk)
+    result = batch.run_borough(_job(registry, out))
+    assert result.status == "failed" and result.stop_run
+    assert result.error.endswith("board_pack.pdf: the disk is full (no space left on device) — free some space, "
+                                 "or choose an --output-dir on another disk, and run again")
+    assert "stop_run" not in result.as_dict() and "OSError" not in result.error
+    assert sorted(p.name for p in out.parent.iterdir()) == ["camden"]  # the build folder is gone
+    assert all((out / n).read_text() == "old " + n for n in batch.OUTPUT_FILES)
+    assert not (out / "board_pack.failed.ipynb").exists()
+
+
+def test_a_pack_published_just_before_its_worker_was_killed_counts_as_built(tmp_path, registry):
+    out = tmp_path / "camden"
+    _old_pack(out)
+    job = _job(registry, out, key="new")
+    before = dt.datetime.now(dt.timezone.utc)
+    stamp = {"input_key": "new", "files": {"board_pack.pdf": "abc"}, "built": before.isoformat()}
+    (out / batch.STAMP).write_text(json.dumps(stamp))
+    result = batch.settled_on_disk(job, before)
+    assert result.status == "built" and result.files == {"board_pack.pdf": "abc"}
+    assert batch.settled_on_disk(job, before + dt.timedelta(seconds=1)) is None  # an earlier run's pack
+    assert batch.settled_on_disk(_job(registry, out, key="other"), before) is None
+    (out / "board_pack.pdf").unlink()
+    assert batch.settled_on_disk(job, before) is None
+
+
+def test_a_stopped_run_records_only_finished_boroughs_and_the_sections(tmp_path, registry, monkeypatch):
+    from boardpack.coverage import Coverage
+
+    period_dir = tmp_path / "2019-02"
+    period_dir.mkdir()
+    earlier = {"run": {}, "boroughs": [{"borough": "Brent", "slug": "brent", "status": "built", "files": {}},
+                                        {"borough": "Camden", "slug": "camden", "status": "built", "files": {}}]}
+    (period_dir / "manifest.json").write_text(json.dumps(earlier))
+
+    class Store:
+        sources = {"crime": {"status": "ok", "files": []}, "asb": {"status": "absent", "files": []}}
+        is_demo = True
+
+    coverage = {"asb": Coverage("asb", False, None, ["2019-02"], ["2019-02"], "no ASB file: asb/*.csv", [])}
+    camden = BuildResult("Camden", "camden", "E09000007", "built", str(period_dir / "camden"), {}, files={"x": "1"})
+    report = batch.RunReport("2019-02", period_dir, [camden], 3.0, not_done=["brent"],
+                             stopped="interrupted by Ctrl-C (SIGINT)")
+    assert not report.ok
+    batch.record_run(report, Store(), tmp_path, 2, False, coverage)
+    doc = json.loads((period_dir / "manifest.json").read_text())
+    assert doc["run"]["stopped"] == "interrupted by Ctrl-C (SIGINT)" and doc["run"]["not_done"] == ["brent"]
+    assert doc["run"]["boroughs_this_run"] == ["camden"]
+    assert doc["run"]["sections"] == {"asb": {"available": False, "reason": "no ASB file: asb/*.csv", "data_to": None}}
+    assert doc["run"]["inputs"]["asb"]["status"] == "absent"
+    by_slug = {b["slug"]: b for b in doc["boroughs"]}
+    assert by_slug["brent"] == earlier["boroughs"][0]  # not finished: its previous entry stands
+    assert by_slug["camden"]["files"] == {"x": "1"}
+    for name in ("manifest.json", "index.html"):
+        assert (period_dir / name).stat().st_mode & 0o044 == 0o044 & ~_umask()  # readable like any new file
+    assert sorted(p.name for p in period_dir.iterdir()) == ["index.html", "manifest.json"]
+
+
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_workers_report_each_borough_in_job_order_and_leave_no_process(tmp_path, registry):
+    import psutil
+
+    # A template that does not exist fails every borough fast, inside real worker processes.
+    jobs = [BuildJob(registry.get(slug), "2019-02", {"borough": slug}, tmp_path / slug, "k",
+                     template=tmp_path / "missing.ipynb") for slug in ("camden", "brent", "barnet")]
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    results = batch.execute_jobs(jobs, workers=2, progress=False, runtime_dir=runtime)
+    assert [r.slug for r in results] == ["camden", "brent", "barnet"]
+    assert all(r.status == "failed" and "missing.ipynb" in r.error for r in results)
+    assert not psutil.Process().children(recursive=True)

@@ -1,26 +1,66 @@
-"""Command line: build board packs (the default), fetch real data, or write the demo dataset."""
+"""Command line: build board packs (the default), fetch real data, or write the demo dataset.
+
+Exit statuses of the build command:
+
+- 0   every borough built, or was unchanged;
+- 1   the run finished but at least one borough failed (see the table and manifest.json), or
+      boardpack itself hit an unexpected error (run again with ``--debug`` for the traceback);
+- 2   the run was refused or could not go on: a bad option, a data or output folder it
+      cannot use, input data it cannot read, or a disk that is full or read-only;
+- 130 stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM. Boroughs finished before the stop
+      are kept and recorded; the others keep their previous packs; nothing half-made is published.
+
+Every refusal or error is one line on stderr, ``run_all.py: ...``, naming the option or path
+and what to do; ``--debug`` shows the full traceback instead.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
-from .errors import BoardPackError
+from .errors import BoardPackError, OptionError, RunInterrupted
 
+PROG = "run_all.py"
 EPILOG = """examples:
   python run_all.py                                  all 32 boroughs, demo data, latest month
   python run_all.py --boroughs "Waltham Forest" camden --period 2026-06
   python run_all.py --data-dir ../shared/data --period 2019-02
   python run_all.py fetch --data-dir data/real       download the real public files
   python run_all.py demo --out data/demo             write the synthetic demo dataset
+
+exit status: 0 all built or unchanged; 1 a borough failed; 2 refused (bad option or folder, unreadable
+data, full or read-only disk); 130 stopped by Ctrl-C; 143 stopped by SIGTERM
 """
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a refusal is one line naming the option, not a usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} — see 'python {self.prog} --help'\n")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of worker processes: give a whole number of 1 or more, or 0 for one per core")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The build command's options."""
-    p = argparse.ArgumentParser(
-        prog="run_all.py",
+    p = _Parser(
+        prog=PROG,
         description="Build Safer Neighbourhood Board performance summary packs (PDF + HTML) for London boroughs.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -31,13 +71,92 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, metavar="DIR",
                    help="folder of real public data laid out as docs/data.md says (default: the bundled demo data)")
     p.add_argument("--demo", action="store_true", help="use the generated demo dataset (the default without --data-dir)")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel worker processes (default: number of cores)")
+    p.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                   help="parallel worker processes, 1 or more (default 0: one per core)")
     p.add_argument("--output-dir", type=Path, metavar="DIR", help="root folder for outputs (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild boroughs even when nothing they depend on changed")
     p.add_argument("--census-fold", choices=["mps", "mixed_to_other"],
                    help="how Census 'Mixed' folds into the four stop-and-search groups (default from params/defaults.yaml)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--debug", action="store_true", help="on an error, show the full Python traceback")
     return p
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse options the run cannot use, before any data is read or any folder changed.
+
+    Raises
+    ------
+    OptionError
+        Naming the option, its value and what to do instead.
+    """
+    if args.demo and args.data_dir:
+        raise OptionError("--demo and --data-dir", "use one or the other: --demo builds from the generated demo "
+                                                   "data, --data-dir from a folder of real data")
+    if args.period:
+        from .periods import parse_month
+
+        try:
+            parse_month(args.period)
+        except BoardPackError:
+            raise OptionError(f"--period {args.period!r}", "not a month in the form YYYY-MM — give the last month "
+                                                           "of data the packs cover, e.g. --period 2019-02") from None
+    if args.boroughs:
+        from .errors import UnknownBoroughError
+        from .registry import load_registry
+
+        registry = load_registry()
+        for name in args.boroughs:
+            try:
+                registry.get(name)
+            except UnknownBoroughError as exc:
+                raise OptionError("--boroughs", str(exc)) from None
+    if args.data_dir is not None:
+        check_data_dir(args.data_dir)
+    check_output_dir(args.output_dir)
+
+
+def check_data_dir(path: Path) -> None:
+    """The data folder exists, is a folder and can be read."""
+    if not path.exists():
+        raise OptionError(f"--data-dir {path}", "no such folder — check the path, or leave --data-dir out to build "
+                                                "from the demo data")
+    if not path.is_dir():
+        raise OptionError(f"--data-dir {path}", "this is a file, not a folder — give the folder that holds the data "
+                                                "files, laid out as docs/data.md describes")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise OptionError(f"--data-dir {path}", "this folder cannot be read (permission denied) — ask for read "
+                                                "access or copy the data somewhere you can read")
+
+
+def check_output_dir(path: Path | None) -> Path:
+    """The output folder exists (it is created if missing) and a file can be written in it.
+
+    A probe file is written and removed: the honest test, which also holds for a full or
+    read-only disk and for root, whom permission bits do not stop.
+    """
+    from .paths import OUTPUTS_DIR
+
+    option = f"--output-dir {path}" if path is not None else f"the output folder {OUTPUTS_DIR} (default of --output-dir)"
+    target = Path(path) if path is not None else OUTPUTS_DIR
+    blocker = next((p for p in [target, *target.parents] if p.exists() and not p.is_dir()), None)
+    if blocker == target:
+        raise OptionError(option, "this is a file, not a folder — give a folder for the packs (it is created if "
+                                  "missing)")
+    if blocker is not None:
+        raise OptionError(option, f"{blocker} is a file, so no folder can be made inside it — give a folder for "
+                                  "the packs")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=target)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        from .batch import os_problem
+
+        where = f"{exc.filename}: " if exc.filename and Path(exc.filename) not in (target, target.resolve()) else ""
+        raise OptionError(option, where + os_problem(exc)) from None
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,26 +171,88 @@ def main(argv: list[str] | None = None) -> int:
 
         return demo_main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.demo and args.data_dir:
-        print("run_all.py: --demo and --data-dir cannot be used together", file=sys.stderr)
+    previous = _install(_stop_now)  # until the run's own handler is in place
+    try:
+        return _build(args)
+    except RunInterrupted as exc:
+        print(f"{PROG}: {interrupted_line(exc)}", file=sys.stderr)
+        return exc.exit_status
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        check_options(args)  # refuse bad input before any work is done
+    except OptionError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
-    from .batch import run_all
-    from .periods import parse_month
+    from . import batch
     from .summary import summary_table
 
-    try:  # refuse bad input before any work is done
-        if args.period:
-            parse_month(args.period)
-    except BoardPackError as exc:
-        print(f"run_all.py: {exc}", file=sys.stderr)
-        return 2
-
+    stop = batch.StopRequest()
+    _install(stop)
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:
-        report = run_all(args.boroughs, args.period, None if args.demo else args.data_dir, args.output_dir,
-                         args.jobs, args.force, not args.no_progress, overrides)
+        report = batch.run_all(args.boroughs, args.period, None if args.demo else args.data_dir, args.output_dir,
+                               args.jobs, args.force, not args.no_progress, overrides, stop=stop)
+    except RunInterrupted:
+        raise
     except BoardPackError as exc:
-        print(f"run_all.py: {exc}", file=sys.stderr)
+        if args.debug:
+            raise
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"{PROG}: {batch.describe_os_error(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if args.debug:
+            raise
+        text = " ".join(str(exc).split()) or "(no message)"
+        print(f"{PROG}: unexpected error, {type(exc).__name__}: {text[:300]} — this is a fault in boardpack, not "
+              "in your options; run again with --debug for the traceback", file=sys.stderr)
+        return 1
+    finally:
+        stop.close()
     print(summary_table(report))
     return 0 if report.ok else 1
+
+
+def _stop_now(signum, frame):
+    raise RunInterrupted(signum)
+
+
+def _install(handler) -> dict:
+    """Handle SIGINT and SIGTERM with ``handler``; return the handlers it replaced."""
+    previous = {}
+    for signum in STOP_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, handler)
+        except ValueError:  # not the main thread (the command run from a thread): leave signals alone
+            break
+    return previous
+
+
+def interrupted_line(exc: RunInterrupted) -> str:
+    """The one line printed when a run is stopped by a signal."""
+    from .batch import SIGNAL_WORDS
+
+    how = SIGNAL_WORDS.get(exc.signum, f"signal {exc.signum}")
+    how = "Ctrl-C" if exc.signum == signal.SIGINT else how
+    report = exc.report
+    if report is None:
+        return f"interrupted by {how} before any borough was built; no pack was changed"
+    total = len(report.results) + len(report.not_done)
+    if not report.results:
+        return (f"interrupted by {how} before any of the {total} boroughs was finished; they keep their previous "
+                "packs and nothing half-made was published")
+    built, skipped, failed = report.count("built"), report.count("skipped"), report.count("failed")
+    parts = [f"{built} built"] + ([f"{skipped} unchanged"] if skipped else []) + ([f"{failed} failed"] if failed else [])
+    line = f"interrupted by {how} after {len(report.results)} of {total} boroughs ({', '.join(parts)}, in manifest.json)"
+    if report.not_done:
+        line += f"; the other {len(report.not_done)} keep their previous packs"
+    return line + "; nothing half-made was published"

@@ -66,3 +66,63 @@ class EmptyInputError(DataValidationError):
 
     def __reduce__(self):
         return (type(self), (self.file, self.rule))
+
+
+class OptionError(BoardPackError, ValueError):
+    """A command-line option the run cannot use, refused before any work is done.
+
+    Parameters
+    ----------
+    option : str
+        The option at fault, e.g. ``"--jobs"``; with its value or path where that helps.
+    problem : str
+        What is wrong and what to do instead, in plain words.
+    """
+
+    def __init__(self, option: str, problem: str):
+        self.option = option
+        self.problem = problem
+        super().__init__(f"{option}: {problem}")
+
+    def __reduce__(self):  # workers are processes: the error must cross a pickle intact
+        return (type(self), (self.option, self.problem))
+
+
+class OutputsBusyError(BoardPackError):
+    """Another run is already building packs into the same output folder."""
+
+
+class RunStoppedError(BoardPackError):
+    """The run stopped because no pack can be written at all (disk full, read-only disk).
+
+    The message names the path and says what to do; boroughs finished before it are kept.
+    """
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was asked to stop by Ctrl-C (SIGINT) or a termination request (SIGTERM).
+
+    It subclasses :class:`KeyboardInterrupt`, not :class:`BoardPackError`, on purpose: no
+    ``except Exception`` on the way up may swallow a request to stop.
+
+    Parameters
+    ----------
+    signum : int
+        The signal received.
+    report : boardpack.batch.RunReport, optional
+        What the run had finished when it stopped (None when it stopped before any borough was
+        planned).
+    """
+
+    def __init__(self, signum: int, report=None):
+        self.signum = int(signum)
+        self.report = report
+        super().__init__(signum)
+
+    def __reduce__(self):
+        return (type(self), (self.signum, self.report))
+
+    @property
+    def exit_status(self) -> int:
+        """The shell's convention for a process stopped by a signal: 128 + the signal number."""
+        return 128 + self.signum

@@ -41,16 +41,36 @@ def git_commit() -> str | None:
         return None
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    # mkstemp makes the file readable by its owner alone; the manifest and index are for everyone
+    # the output folder is shared with, so they get the ordinary mode a new file would have.
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)  # a full disk or a stop must not leave a half-written temporary file
+        except OSError:
+            pass
+        raise
+
+
 def write_json_atomic(path: Path, doc: dict) -> None:
     """Write JSON through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2, ensure_ascii=False)
-    os.replace(tmp, path)
+    _write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False))
 
 
-def build_manifest(run: dict, results: list[dict], store_sources: dict) -> dict:
+def build_manifest(run: dict, results: list[dict], store_sources: dict, sections: dict | None = None) -> dict:
     """The manifest document: the run as a whole, then each borough.
 
     Parameters
@@ -60,7 +80,11 @@ def build_manifest(run: dict, results: list[dict], store_sources: dict) -> dict:
     results : list of dict
         One :meth:`BuildResult.as_dict` per borough.
     store_sources : dict
-        The store index's sources (input files with sha256, status).
+        The store index's sources (input files with sha256, status: ``ok``, ``absent``, ``empty``).
+    sections : dict, optional
+        The run's section coverage (section id to :class:`boardpack.coverage.Coverage`), recorded
+        as ``{"available", "reason", "data_to"}`` so a reader sees which sections are not
+        available and why.
     """
     return {
         "run": {
@@ -68,6 +92,10 @@ def build_manifest(run: dict, results: list[dict], store_sources: dict) -> dict:
             "git_commit": git_commit(),
             "package_versions": package_versions(),
             "inputs": {name: {"status": s["status"], "files": s["files"]} for name, s in store_sources.items()},
+            "sections": {
+                name: {"available": bool(c.available), "reason": c.reason, "data_to": c.data_to}
+                for name, c in (sections or {}).items()
+            },
         },
         "boroughs": results,
     }
@@ -97,8 +125,5 @@ def write_index_html(period_dir: Path, period_label: str, results: list[dict], d
         f"<tbody>{''.join(rows)}</tbody></table></body></html>"
     )
     path = period_dir / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix="index.html.", dir=period_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(doc)
-    os.replace(tmp, path)
+    _write_atomic(path, doc)
     return path

@@ -2,6 +2,9 @@
 
 A pack is built in a temporary folder beside its final one and swapped in with renames, so a
 run killed midway leaves the previous complete outputs in place and never a half-written PDF.
+
+:class:`RunFolder` is the run's private folder inside the output folder (kernels' connection
+files and sockets), and its lock: one run at a time per output folder.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import shutil
 import uuid
 from pathlib import Path
 
+from .errors import OutputsBusyError
+
 BUILD_PREFIX = ".build-"
 OLD_PREFIX = ".old-"
+RUNTIME_DIR = ".runtime"
 
 
 def make_build_dir(final: Path) -> Path:
@@ -71,3 +77,70 @@ def recover(period_dir: Path) -> list[Path]:
     for tmp in period_dir.glob(f"{BUILD_PREFIX}*"):
         shutil.rmtree(tmp, ignore_errors=True)
     return restored
+
+
+class RunFolder:
+    """The run's own folder, ``<output-dir>/.runtime/<run-id>/`` (mode 0o700), and its lock.
+
+    Opening it takes an exclusive lock on the output folder, so a second run building into
+    the same folder is refused instead of deleting the first one's build folders. The lock
+    dies with the process, so any run folder found while holding it belongs to a run that is
+    over (killed outright): its leftover kernels are stopped and the folder removed.
+
+    Parameters
+    ----------
+    output_root : Path
+        The output folder (it must exist).
+    """
+
+    def __init__(self, output_root: Path):
+        import fcntl
+
+        self.output_root = Path(output_root)
+        self._lock = os.open(self.output_root, os.O_RDONLY)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock)
+            raise OutputsBusyError(
+                f"{self.output_root}: another run is building packs into this folder — wait for it to "
+                "finish, or choose another --output-dir") from None
+        self.stale = self._remove_stale()
+        self.path = self.output_root / RUNTIME_DIR / uuid.uuid4().hex[:8]
+        self.path.mkdir(mode=0o700, parents=True)
+        os.chmod(self.path.parent, 0o700)
+        os.chmod(self.path, 0o700)  # whatever the umask: the connection files hold HMAC keys
+
+    def _remove_stale(self) -> list[Path]:
+        from .kernel import kill_processes_using
+
+        root = self.output_root / RUNTIME_DIR
+        removed = []
+        if root.is_dir():
+            for old in sorted(root.iterdir()):
+                kill_processes_using(old)
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)
+                removed.append(old)
+        return removed
+
+    def close(self) -> None:
+        """Remove the run folder (and ``.runtime`` when empty) and release the lock."""
+        try:
+            shutil.rmtree(self.path, ignore_errors=True)
+            try:
+                self.path.parent.rmdir()
+            except OSError:
+                pass
+        finally:
+            if self._lock is not None:
+                os.close(self._lock)  # releases the flock
+                self._lock = None
+
+    def __enter__(self) -> "RunFolder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
