@@ -12,7 +12,13 @@ from boardpack.errors import BoardPackError, CoverageError
 from boardpack.periods import month_range
 from boardpack.store import Store
 
-BOROUGHS = ["E09000003", "E09000031"]
+def _codes():
+    from boardpack.registry import load_registry
+
+    return list(load_registry().codes)
+
+
+BOROUGHS = _codes()
 
 
 class FakeStore:
@@ -289,7 +295,10 @@ def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch)
 
     data = tmp_path / "data" / "asb"
     data.mkdir(parents=True)
-    rows = ["borough,month,calls"] + [f"Camden,{m},5" for m in
+    from boardpack.registry import load_registry
+
+    names = [b.name for b in load_registry().boroughs]
+    rows = ["borough,month,calls"] + [f"{name},{m},5" for name in names for m in
                                       [f"2018-{i:02d}" for i in range(1, 13)] + [f"2019-{i:02d}" for i in range(1, 13)]]
     (data / "asb_calls.csv").write_text("\n".join(rows) + "\n")
     from boardpack.loaders import inputs
@@ -302,3 +311,19 @@ def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch)
     again = coverage_module.cached_section_coverage(store, "2019-12")
     assert again == first and not calls
     assert again["asb"].available and not again["recorded_crime"].available
+
+
+def test_a_borough_missing_from_asb_is_named(full_store):
+    asb = full_store.tables["asb"]
+    full_store.tables["asb"] = asb[asb["area_code"] != "E09000007"]
+    cov = section_coverage(full_store, "2019-02")["asb"]
+    assert not cov.available
+    assert "missing for Camden in the data" in cov.reason
+
+
+def test_a_borough_without_workforce_is_named(full_store):
+    wf = full_store.tables["workforce"]
+    full_store.tables["workforce"] = wf[~wf["area_code"].isin(["E09000007", "E09000005"])]
+    cov = section_coverage(full_store, "2019-02")["complaints"]
+    assert not cov.available
+    assert "for Brent and Camden" in cov.reason

@@ -83,7 +83,7 @@ ABSENT.update({
 # Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
 CENSUS_2021_FROM = 2022
 # Bumped whenever the coverage rules change, so a cached answer from older rules is not reused.
-COVERAGE_VERSION = 2
+COVERAGE_VERSION = 3
 
 CRIME_MONTHS = 24
 ASB_MONTHS = 24
@@ -215,14 +215,28 @@ class _Facts:
         return {v: set(g["month"].astype(str)) for v, g in df.groupby("vintage")}
 
     def complete_months(self, table: str) -> set[str]:
-        """Months in which every borough that appears in the table has a row."""
+        """Months in which each of the 32 boroughs has a row (the MPS line is their sum)."""
         if not self.has(table):
             return set()
+        codes = load_registry().codes
         df = self.store.table(table)
-        df = df[df["area_code"].str.startswith("E09")]
-        boroughs = df["area_code"].nunique()
+        df = df[df["area_code"].isin(codes)]
         per_month = df.groupby("month")["area_code"].nunique()
-        return set(per_month[per_month == boroughs].index.astype(str))
+        return set(per_month[per_month == len(codes)].index.astype(str))
+
+    def boroughs_short(self, table: str, months: list[str]) -> list[str]:
+        """The boroughs (names) with no row in ``table`` for some month of ``months``."""
+        registry = load_registry()
+        df = self.store.table(table)
+        seen = df[df["month"].isin(months)].groupby("area_code")["month"].nunique()
+        return [registry.by_code(c).name for c in registry.codes if seen.get(c, 0) < len(months)]
+
+    def workforce_short(self, period: str) -> list[str]:
+        """The boroughs with no workforce figure at or before ``period``."""
+        registry = load_registry()
+        df = self.store.table("workforce")
+        have = set(df.loc[df["month"].astype(str) <= period, "area_code"])
+        return [registry.by_code(c).name for c in registry.codes if c not in have]
 
     @cached_property
     def asb(self) -> set[str]:
@@ -258,6 +272,15 @@ class _Facts:
         for months in self.quarter_ends.values():
             found |= months
         return found
+
+
+def _names(names: list[str], most: int = 5) -> str:
+    """``"Camden"``, ``"Camden and Brent"``, or the first few and how many more."""
+    if not names:
+        return "at least one borough"
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} other boroughs"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _unavailable(section, needed, missing, reason, sources) -> Coverage:
@@ -303,10 +326,11 @@ def _asb(facts: _Facts, period: str) -> Coverage:
     missing = set(needed) - facts.asb
     current = set(needed[-12:])
     if current & missing:
+        short = facts.boroughs_short("asb", sorted(current & missing))
         return _unavailable(
             "asb", needed, missing,
-            f"ASB calls for {describe_months(current & missing)} are missing for at least one borough in the data "
-            "(the MPS line is the sum of the boroughs, so each borough needs a row for each month)", ["asb"])
+            f"ASB calls for {describe_months(current & missing)} are missing for {_names(short)} in the data "
+            "(the MPS line is the sum of the 32 boroughs, so each borough needs a row for each month)", ["asb"])
     reason = f"ASB calls for {describe_months(set(needed) - missing)}"
     if missing:
         reason += f"; {describe_months(missing)} are not in the data, so the chart shows " \
@@ -322,14 +346,16 @@ def _complaints(facts: _Facts, period: str) -> Coverage:
             return _unavailable("complaints", needed, needed, facts.missing(table), sources)
     missing = set(needed) - facts.allegations
     if missing:
+        short = facts.boroughs_short("complaint_allegations", sorted(missing))
         return _unavailable(
             "complaints", needed, missing,
-            f"Complaint allegations for {describe_months(missing)} are missing for at least one borough in the "
-            "data", sources)
-    if not any(m <= period for m in facts.quarter_ends["workforce"]):
+            f"Complaint allegations for {describe_months(missing)} are missing for {_names(short)} in the "
+            "data (every borough is ranked, so each needs a row for each month)", sources)
+    short = facts.workforce_short(period)
+    if short:
         return _unavailable("complaints", needed, [],
-                            f"No workforce figure at or before {month_label(period)}, so allegations per 100 "
-                            "workforce cannot be worked out", sources)
+                            f"No workforce figure at or before {month_label(period)} for {_names(short)}, so "
+                            "allegations per 100 workforce cannot be worked out", sources)
     reason = f"Complaint allegations for {describe_months(needed)}"
     if not facts.has("complaint_outcomes"):
         reason += "; no outcomes file was supplied, so the outcomes chart is left out"

@@ -183,3 +183,21 @@ def test_pack_with_empty_and_absent_sources_builds_with_boxes(demo_copy, tmp_pat
     assert manifest["run"]["inputs"]["pas"]["status"] == "empty"
     assert manifest["run"]["inputs"]["pas"]["problem"].startswith("pas_confidence/PAS_buroughs.csv")
     assert manifest["run"]["inputs"]["asb"]["status"] == "absent"
+
+
+def test_a_gap_coverage_cannot_see_costs_one_figure_not_the_pack(demo_copy, tmp_path):
+    """PAS rows missing for one borough: the ranked chart shows the box, naming the borough."""
+    from boardpack import sections
+    from boardpack.pack import BoardPack
+
+    pas = demo_copy / "pas_confidence" / "PAS_buroughs.csv"
+    lines = pas.read_text(encoding="utf-8").splitlines(keepends=True)
+    pas.write_text("".join(line for line in lines if ";Barnet;" not in line), encoding="utf-8")
+    pack = BoardPack.open("camden", "", str(demo_copy), "", str(tmp_path / "pack"))
+    assert pack.coverage["confidence"].available  # the quarter is there; one borough is not
+    shown = sections.confidence.confidence(pack)._repr_html_()
+    assert "Barnet" in shown and "class=\"not-available\"" in shown
+    gaps = pack.record.sections["confidence"]["gaps"]
+    assert gaps[0]["figure"] == "confidence" and "Barnet" in gaps[0]["reason"]
+    # The rest of the pack is unaffected.
+    assert "class=\"not-available\"" not in sections.recorded_crime.table(pack)._repr_html_()

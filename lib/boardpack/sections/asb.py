@@ -8,7 +8,7 @@ from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import bullet_list, data_to_line, not_available_box, paragraph
-from .section import Section, unavailable
+from .section import Section, guarded, unavailable
 
 SECTION = "asb"
 TITLE = "anti-social behaviour calls"
@@ -26,6 +26,7 @@ CAVEATS = [
 ]
 
 
+@guarded(SECTION, "anti-social behaviour calls")
 def trend(pack) -> Section:
     """Figure: monthly ASB calls, borough against the MPS (right axis), the caveats and the 12-month change.
 

@@ -11,7 +11,7 @@ from ..report import alt_text
 from ..report.charts import plot_bars, plot_ranked_bars
 from ..report.html import data_to_line, not_available_box, paragraph, source_line
 from ..report.tables import Column, change_class, fmt_change, fmt_count, fmt_pct, html_table
-from .section import Section, unavailable
+from .section import Section, guarded, unavailable
 
 SECTION = "complaints"
 SOURCE = "Metropolitan Police Service, public complaints management information (supplied by the board's analyst)"
@@ -39,6 +39,7 @@ def _not_available(pack, title: str, reason: str) -> Section:
     return Section([not_available_box(title, reason)], SECTION, pack.is_demo)
 
 
+@guarded(SECTION, "public complaint allegations")
 def summary(pack) -> Section:
     """Figure: allegations in the last 12 months for every borough, ranked, with the borough's total.
 
@@ -80,6 +81,7 @@ def summary(pack) -> Section:
     )
 
 
+@guarded(SECTION, "change in complaint allegations")
 def change(pack) -> Section:
     """Figure: % change in allegations on the previous 12 months for every borough, ranked.
 
@@ -129,6 +131,7 @@ def change(pack) -> Section:
     return Section(parts, SECTION, pack.is_demo)
 
 
+@guarded(SECTION, "complaint allegations per 100 workforce")
 def rate(pack) -> Section:
     """Figure: allegations per 100 workforce for every borough, ranked, with the borough's rate.
 
@@ -171,6 +174,7 @@ def rate(pack) -> Section:
     )
 
 
+@guarded(SECTION, "complaint allegations by type")
 def by_type(pack) -> Section:
     """Figure and table: the borough's allegations by type, with shares and change.
 
@@ -215,6 +219,7 @@ def by_type(pack) -> Section:
     )
 
 
+@guarded(SECTION, "complaint outcomes")
 def by_outcome(pack) -> Section:
     """Figure and table: the borough's allegation outcomes with counts and shares.
 

@@ -11,7 +11,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_trend
 from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
-from .section import Section, unavailable
+from .section import Section, guarded, unavailable
 
 PAS_SOURCE = "MOPAC Public Attitude Survey (PAS), rolling 12 months"
 USS_SOURCE = "MPS User Satisfaction Survey (USS), rolling 12 months"
@@ -33,6 +33,7 @@ def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, sou
     return pack.figure(fig_id, section, fig, title, alt, source)
 
 
+@guarded("confidence", "public confidence")
 def confidence(pack) -> Section:
     """Figure: confidence by borough, ranked, with the MPS average and the comparison sentence.
 
@@ -64,6 +65,7 @@ def confidence(pack) -> Section:
     return Section([data_to_line(quarter_label(quarter)), intro, sentence, chart], "confidence", pack.is_demo)
 
 
+@guarded("victim_satisfaction", "victim satisfaction")
 def satisfaction(pack) -> Section:
     """Figure: overall victim satisfaction by borough, ranked, and the white–BME gap sentence.
 
@@ -156,6 +158,7 @@ def _gap_ranking(uss: pd.DataFrame, quarter: str) -> pd.DataFrame | None:
     return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]
 
 
+@guarded("confidence", "confidence and satisfaction trend")
 def trends(pack) -> Section:
     """Figure: confidence and the satisfaction measures in the borough since the first period available."""
     series: dict[str, pd.Series] = {}

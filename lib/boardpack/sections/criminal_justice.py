@@ -9,7 +9,7 @@ from ..report import alt_text
 from ..report.charts import MPS, SERIES, plot_trend
 from ..report.html import bullet_list, not_available_box, paragraph, source_line
 from ..report.tables import Column, html_table
-from .section import Section, unavailable
+from .section import Section, guarded, unavailable
 
 SECTION = "criminal_justice"
 TITLE = "criminal justice context"
@@ -39,6 +39,7 @@ def _signed(value: float, unit: str) -> str:
     return sign + _value(abs(value), "count") + suffix
 
 
+@guarded(SECTION, "criminal justice context")
 def context(pack) -> Section:
     """Table of each measure, London against England and Wales, and a trend chart of one measure.
 

@@ -9,7 +9,7 @@ from ..errors import CoverageError
 from ..metrics.custody import latest_report
 from ..report.html import not_available_box, paragraph, source_line
 from ..report.tables import Column, fmt_count, html_table
-from .section import Section, unavailable
+from .section import Section, guarded, unavailable
 
 SECTION = "custody_visits"
 TITLE = "independent custody visiting report"
@@ -32,6 +32,7 @@ def _text(value: str) -> str:
     return value if value else "None recorded"
 
 
+@guarded(SECTION, "independent custody visits")
 def report(pack) -> Section:
     """Table: the latest quarter's custody visits, detainees seen, observations and issues raised.
 

@@ -13,7 +13,7 @@ from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase
 from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
 from ..registry import load_registry
-from .section import Section, record_parts, unavailable
+from .section import Section, guarded, record_parts, unavailable
 
 SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
@@ -27,6 +27,7 @@ def _crime_table(pack):
         vintage=pack.options.get("crime_vintage", "auto")))
 
 
+@guarded(SECTION, "recorded crime")
 def table(pack) -> Section:
     """Figure: the recorded crime table with the opening sentence.
 
@@ -87,6 +88,7 @@ def table(pack) -> Section:
     )
 
 
+@guarded(SECTION, "recorded crime trend")
 def trend(pack) -> Section:
     """Figure: monthly total notifiable offences, borough against the MPS (24 months)."""
     missing = unavailable(pack, SECTION, "recorded crime trend")
@@ -114,6 +116,7 @@ def glossary(pack) -> Section:
     return topic(pack, "crime")
 
 
+@guarded(SECTION, "crime rates")
 def rates(pack) -> Section:
     """Table: offences per 1,000 residents and homicide victims, borough against the MPS.
 

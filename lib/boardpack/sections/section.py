@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from ..errors import CoverageError
 from ..report.html import not_available_box, section_block
 
 
@@ -65,3 +68,30 @@ def part_unavailable(pack, part_id: str, section_id: str, title: str) -> Section
     if cov.available:
         return None
     return Section([not_available_box(title, cov.reason)], section_id, pack.is_demo)
+
+
+def guarded(section_id: str, title: str):
+    """Decorate a section builder so that a gap in the data costs that figure, not the pack.
+
+    Coverage decides up front which sections the data supports; this is the net beneath it.
+    A :class:`~boardpack.errors.CoverageError` that a calculation still raises (a borough
+    missing from one quarter of a file, say) becomes the "not available" box with the error's
+    words, and ``figures.json`` lists it under ``<section>.gaps``.
+    """
+
+    def wrap(build):
+        @functools.wraps(build)
+        def run(pack, *args, **kwargs):
+            try:
+                return build(pack, *args, **kwargs)
+            except CoverageError as exc:
+                reason = str(exc)
+                reason = reason[:1].upper() + reason[1:]
+                gaps = list(pack.record.sections.get(section_id, {}).get("gaps", []))
+                gaps.append({"figure": build.__name__, "title": title, "reason": reason})
+                pack.record.set(section_id, "gaps", gaps)
+                return Section([not_available_box(title[:1].upper() + title[1:], reason)], section_id, pack.is_demo)
+
+        return run
+
+    return wrap

@@ -18,7 +18,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_group_lines, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.tables import Column, fmt_count, fmt_pct, html_table
-from .section import Section, part_unavailable, unavailable
+from .section import Section, guarded, part_unavailable, unavailable
 
 SECTION = "stop_search"
 SOURCE = "police.uk stop and search records (Metropolitan Police Service)"
@@ -42,6 +42,7 @@ def _wide(rows: dict[str, list], months: list[str], fmt) -> tuple[pd.DataFrame, 
     return df, cols
 
 
+@guarded(SECTION, "stop and search")
 def volume(pack) -> Section:
     """Figure and table: searches per month over 13 months, borough and MPS (section 60 excluded).
 
@@ -89,6 +90,7 @@ def _unsplittable(stop_search: pd.DataFrame, months: list[str]) -> list[str]:
     return [m for m in months if m in bad]
 
 
+@guarded(SECTION, "stop and search by ethnic group")
 def disproportionality_table(pack) -> Section:
     """Figure and tables: ratio of each group's search rate to the White rate, per month, with counts.
 
@@ -184,6 +186,7 @@ def disproportionality_table(pack) -> Section:
                     source_line(f"{SOURCE}; {CENSUS_SOURCE} {year}"), pop_table, *notes], SECTION, pack.is_demo)
 
 
+@guarded(SECTION, "stop and search outcomes")
 def last_month(pack) -> Section:
     """Table: the last month's search volume, arrest rate, % weapons and % key crime, borough and MPS.
 
