@@ -262,9 +262,10 @@ def match_layout(
     """Tell which published layout a header belongs to, or name what is missing from it.
 
     A layout whose columns are all present wins (the first listed, if several are). Otherwise
-    the layout sharing the most columns with the header (exactly or by a near spelling) is
-    the one the file was meant to be, and the error names *its* first missing column, so a
-    file is never told about a column of a layout it does not resemble.
+    the layout sharing the most columns with the header (exactly or by a near spelling; on a
+    tie, the one lacking the fewest) is the one the file was meant to be, and the error names
+    *its* first missing column, so a file is never told about a column of a layout it does not
+    resemble.
 
     Parameters
     ----------
@@ -295,9 +296,10 @@ def match_layout(
         if set(layout.columns).issubset(cols):
             return layout
     normal = {_normal(c) for c in cols}
-    score = {layout.name: sum(_normal(c) in normal for c in layout.columns) for layout in layouts}
-    best = max(score.values(), default=0)
-    if best == 0:
+    # Most columns in common first; then the layout that lacks the fewest.
+    score = {lay.name: (sum(_normal(c) in normal for c in lay.columns), -len(lay.columns)) for lay in layouts}
+    best = max(score.values(), default=(0, 0))
+    if best[0] == 0:
         expected = "; ".join(f"{lay.label}: {lay.summary or ', '.join(lay.columns)}" for lay in layouts)
         raise DataValidationError(
             path, f"header matches no published {what} layout (not a recognised {what} file); expected the columns "
@@ -307,7 +309,10 @@ def match_layout(
     chosen = candidates[0] if len(candidates) == 1 else (tie_break(candidates) if tie_break else None)
     if chosen is None:
         options = " or ".join(f"the {lay.label} (needs {_first_missing(lay, cols)!r})" for lay in candidates)
-        raise DataValidationError(path, f"header fits no {what} layout completely: it could be {options}, but has neither column", row=1)
+        raise DataValidationError(
+            path, f"header fits no {what} layout completely: it could be {options}, but has none of these columns",
+            row=1,
+        )
     name = _first_missing(chosen, cols)
     raise DataValidationError(
         path,
