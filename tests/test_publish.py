@@ -64,3 +64,60 @@ def test_keep_file_moves_atomically(tmp_path):
     src.write_text("x")
     target = keep_file(src, tmp_path / "out", "board_pack.failed.ipynb")
     assert target.read_text() == "x" and not src.exists()
+
+
+def test_run_folder_is_private_locked_and_removed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with publish.RunFolder(out) as run:
+        assert run.path.parent == out / ".runtime" and run.path.is_dir()
+        assert run.path.stat().st_mode & 0o777 == 0o700 and run.path.parent.stat().st_mode & 0o777 == 0o700
+        with pytest.raises(publish.OutputsBusyError, match="another run is building packs into this folder"):
+            publish.RunFolder(out)  # a second run into the same folder is refused, not let loose on the first
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_a_killed_runs_folder_and_kernel_are_removed_by_the_next_run(tmp_path):
+    import subprocess
+    import sys
+
+    import psutil
+
+    out = tmp_path / "out"
+    stale = out / ".runtime" / "dead0001"
+    stale.mkdir(parents=True)
+    (stale / "k-1234.json").write_text('{"key": "secret"}')
+    # A leftover kernel still naming the dead run's folder on its command line.
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "-f", str(stale / "k-1234.json")],
+                              start_new_session=True)
+    try:
+        with publish.RunFolder(out) as run:
+            assert run.stale == [stale] and not stale.exists()
+            kernel.wait(timeout=10)
+            assert kernel.returncode == -9
+            assert [p.name for p in (out / ".runtime").iterdir()] == [run.path.name]
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
+    assert not psutil.pid_exists(kernel.pid)
+
+
+def test_a_failed_swap_puts_the_previous_pack_back(tmp_path, monkeypatch):
+    import errno
+
+    final = tmp_path / "2019-02" / "camden"
+    _pack(final, "old")
+    tmp = make_build_dir(final)
+    _pack(tmp, "new")
+    real_rename = os.rename
+
+    def full_disk(src, dst):
+        if os.path.basename(src).startswith(publish.BUILD_PREFIX):
+            raise OSError(errno.ENOSPC, "No space left on device", str(src))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(publish.os, "rename", full_disk)
+    with pytest.raises(OSError):
+        publish_dir(tmp, final)
+    assert (final / "board_pack.pdf").read_text() == "old"
+    assert not any(p.name.startswith(publish.OLD_PREFIX) for p in final.parent.iterdir())

@@ -33,13 +33,20 @@ def publish_dir(tmp: Path, final: Path) -> None:
     """Replace ``final`` with ``tmp`` using renames only.
 
     The old folder is first renamed aside, then ``tmp`` takes its name, then the old one is
-    deleted. If the process dies between the two renames, :func:`recover` restores the old one.
+    deleted. If the second rename fails (a full or read-only disk), the old folder is put back
+    before the error goes on; if the process dies between the two renames, :func:`recover`
+    restores it.
     """
     old = None
     if final.exists():
         old = final.parent / f"{OLD_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
         os.rename(final, old)
-    os.rename(tmp, final)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if old is not None and not final.exists():
+            os.rename(old, final)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
