@@ -121,3 +121,15 @@ def test_a_failed_swap_puts_the_previous_pack_back(tmp_path, monkeypatch):
         publish_dir(tmp, final)
     assert (final / "board_pack.pdf").read_text() == "old"
     assert not any(p.name.startswith(publish.OLD_PREFIX) for p in final.parent.iterdir())
+
+
+def test_recover_one_borough_leaves_the_others_building(tmp_path):
+    period = tmp_path / "2019-02"
+    camden = make_build_dir(period / "camden")
+    brent = make_build_dir(period / "brent")
+    north = make_build_dir(period / "camden-north")  # a name that merely starts the same
+    old = period / f"{publish.OLD_PREFIX}camden-1234abcd"
+    _pack(old, "old")
+    assert recover(period, only="camden") == [period / "camden"]
+    assert not camden.exists() and brent.exists() and north.exists()
+    assert (period / "camden" / "board_pack.pdf").read_text() == "old"

@@ -529,6 +529,7 @@ def _worker_died(job: BuildJob, worker: _Worker, started: dt.datetime) -> BuildR
     except subprocess.TimeoutExpired:
         code = None
     worker.kill()
+    recover(job.output_dir.parent, only=job.output_dir.name)  # its half-made build folder goes
     published = settled_on_disk(job, since=started)
     if published is not None:
         return published

@@ -59,11 +59,18 @@ def keep_file(src: Path, final_dir: Path, name: str) -> Path:
     return target
 
 
-def recover(period_dir: Path) -> list[Path]:
+def recover(period_dir: Path, only: str | None = None) -> list[Path]:
     """Tidy a period folder after an interrupted run.
 
     Restores any borough folder that was renamed aside but not replaced, and removes
     abandoned temporary build folders.
+
+    Parameters
+    ----------
+    period_dir : Path
+    only : str, optional
+        Tidy after this one borough folder (e.g. ``"camden"``) only: its worker died while the
+        others go on building.
 
     Returns
     -------
@@ -73,7 +80,12 @@ def recover(period_dir: Path) -> list[Path]:
     restored = []
     if not period_dir.is_dir():
         return restored
-    for old in sorted(period_dir.glob(f"{OLD_PREFIX}*")):
+
+    def left(prefix: str) -> list[Path]:  # ".old-<name>-<hex>" -> <name>, for the chosen borough
+        found = sorted(period_dir.glob(f"{prefix}*"))
+        return [p for p in found if only is None or p.name[len(prefix):].rsplit("-", 1)[0] == only]
+
+    for old in left(OLD_PREFIX):
         name = old.name[len(OLD_PREFIX):].rsplit("-", 1)[0]
         final = period_dir / name
         if not final.exists():
@@ -81,7 +93,7 @@ def recover(period_dir: Path) -> list[Path]:
             restored.append(final)
         else:
             shutil.rmtree(old, ignore_errors=True)
-    for tmp in period_dir.glob(f"{BUILD_PREFIX}*"):
+    for tmp in left(BUILD_PREFIX):
         shutil.rmtree(tmp, ignore_errors=True)
     return restored
 
