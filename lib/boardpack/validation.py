@@ -7,8 +7,8 @@ index so that a failing index maps back to a line of the file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from numbers import Integral
-from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa

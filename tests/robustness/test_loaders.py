@@ -21,7 +21,7 @@ import pytest
 
 from boardpack import periods
 from boardpack.errors import DataValidationError, EmptyInputError
-from boardpack.loaders import ALL_SOURCES, census, crime, geography, homicide, pas, population
+from boardpack.loaders import ALL_SOURCES, crime, geography, population
 from boardpack.loaders import stop_search as ss
 
 from .conftest import assert_refused
@@ -531,7 +531,7 @@ def test_cli_refuses_pas_quarter_in_the_future(demo_copy, run_cli, tmp_path):
 
 
 def test_cli_refuses_asb_month_in_the_future(demo_copy, run_cli, tmp_path):
-    source, file, column, _ = INPUTS["asb"]
+    _, file, column, _ = INPUTS["asb"]
     path = demo_copy / file
     df = read_table(path)
     df.loc[2, column] = "2096-01"

@@ -16,9 +16,9 @@ import io
 import json
 import re
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pandas as pd
 
@@ -63,7 +63,7 @@ def require_bytes(path: Path) -> bytes:
     return raw
 
 
-def require_rows(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+def require_rows(path: Path, df: pd.DataFrame, rule: str | None = None) -> pd.DataFrame:
     """Refuse a table that has no data row (a row with at least one non-blank cell).
 
     Parameters
@@ -72,6 +72,8 @@ def require_rows(path: Path, df: pd.DataFrame) -> pd.DataFrame:
         The file the rows came from, named in the error.
     df : DataFrame
         The rows read from the file, header excluded.
+    rule : str, optional
+        The message, when the default ("no data rows ... only its header") does not fit.
 
     Returns
     -------
@@ -86,14 +88,14 @@ def require_rows(path: Path, df: pd.DataFrame) -> pd.DataFrame:
     if len(df) and _non_blank(df.iloc[:1]).any():  # the usual case, without scanning the file
         return df
     if not len(df) or not _non_blank(df).any():
-        raise EmptyInputError(path)
+        raise EmptyInputError(path, *([rule] if rule else []))
     return df
 
 
 def _non_blank(df: pd.DataFrame) -> pd.Series:
     """Per row: does any cell hold something other than white space?"""
     filled = pd.Series(False, index=df.index)
-    for _, col in df.items():
+    for col in (df[c] for c in df.columns):
         filled |= col.notna() & col.astype("string").str.strip().fillna("").ne("")
     return filled
 

@@ -192,7 +192,7 @@ def read_file(path: Path) -> pd.DataFrame:
     else:
         raw = _json_frame(path)
         names, line_offset = JSON_NAMES, 1
-    require_rows(path, raw)
+    require_rows(path, raw, None if fmt == "csv" else "the file has no data rows (an empty list of search records)")
     try:
         checked = validate(raw, _schema(names), path, line_offset=line_offset)
         checked = validate(checked, _rules(names), path, line_offset=line_offset)
