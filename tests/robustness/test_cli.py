@@ -210,3 +210,21 @@ def test_full_disk_while_publishing_stops_the_run_and_keeps_the_earlier_pack(run
     assert not (out / ".runtime").exists()
     entry = next(b for b in json.loads((period_dir / "manifest.json").read_text())["boroughs"] if b["slug"] == "camden")
     assert entry["status"] == "failed" and "the disk is full" in entry["error"]
+
+
+def test_os_error_during_the_run_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
+    # The disk fills while the parent writes the manifest: no borough is to blame, the run cannot go on.
+    from boardpack import batch
+
+    manifest = tmp_path / "out" / "2019-02" / "manifest.json"
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(manifest))
+
+    monkeypatch.setattr(batch, "run_all", full_disk)
+    assert cli.main(["--output-dir", str(tmp_path / "out"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"run_all.py: {manifest}: the disk is full (no space left on device) — free some space, or choose "
+                   "an --output-dir on another disk, and run again\n")
+    with pytest.raises(OSError):
+        cli.main(["--output-dir", str(tmp_path / "out"), "--no-progress", "--debug"])
