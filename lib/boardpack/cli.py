@@ -91,8 +91,8 @@ def check_options(args: argparse.Namespace) -> None:
         Naming the option, its value and what to do instead.
     """
     if args.demo and args.data_dir:
-        raise OptionError("--demo and --data-dir", "use one or the other: --demo builds from the generated demo "
-                                                   "data, --data-dir from a folder of real data")
+        raise OptionError("--demo and --data-dir", "cannot be used together — use --demo to build from the "
+                                                   "generated demo data, or --data-dir for a folder of real data")
     if args.period:
         from .periods import parse_month
 

@@ -86,7 +86,7 @@ def test_data_dir_that_is_a_file(run_cli, tmp_path, untouched):
 
 def test_demo_and_data_dir_together(run_cli, demo_copy, untouched):
     one_line(run_cli("--demo", "--data-dir", str(demo_copy), "--no-progress"), "--demo", "--data-dir",
-             "one or the other")
+             "cannot be used together")
 
 
 def test_output_dir_that_is_a_file(run_cli, tmp_path, untouched):
