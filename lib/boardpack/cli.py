@@ -137,7 +137,8 @@ def check_output_dir(path: Path | None) -> Path:
     """
     from .paths import OUTPUTS_DIR
 
-    option = f"--output-dir {path}" if path is not None else f"the output folder {OUTPUTS_DIR} (default of --output-dir)"
+    option = (f"--output-dir {path}" if path is not None
+              else f"the output folder {OUTPUTS_DIR} (default of --output-dir)")
     target = Path(path) if path is not None else OUTPUTS_DIR
     blocker = next((p for p in [target, *target.parents] if p.exists() and not p.is_dir()), None)
     if blocker == target:
@@ -154,7 +155,9 @@ def check_output_dir(path: Path | None) -> Path:
     except OSError as exc:
         from .batch import os_problem
 
-        where = f"{exc.filename}: " if exc.filename and Path(exc.filename) not in (target, target.resolve()) else ""
+        ours = {target, target.resolve()}  # the folder itself, or the test file written in it
+        named = Path(exc.filename) if exc.filename else None
+        where = f"{exc.filename}: " if named is not None and not ({named, named.parent} & ours) else ""
         raise OptionError(option, where + os_problem(exc)) from None
     return target
 
@@ -251,8 +254,10 @@ def interrupted_line(exc: RunInterrupted) -> str:
         return (f"interrupted by {how} before any of the {total} boroughs was finished; they keep their previous "
                 "packs and nothing half-made was published")
     built, skipped, failed = report.count("built"), report.count("skipped"), report.count("failed")
-    parts = [f"{built} built"] + ([f"{skipped} unchanged"] if skipped else []) + ([f"{failed} failed"] if failed else [])
-    line = f"interrupted by {how} after {len(report.results)} of {total} boroughs ({', '.join(parts)}, in manifest.json)"
+    parts = [f"{built} built"] + ([f"{skipped} unchanged"] if skipped else [])
+    parts += [f"{failed} failed"] if failed else []
+    line = (f"interrupted by {how} after {len(report.results)} of {total} boroughs ({', '.join(parts)}, "
+            "in manifest.json)")
     if report.not_done:
         line += f"; the other {len(report.not_done)} keep their previous packs"
     return line + "; nothing half-made was published"

@@ -122,7 +122,8 @@ def test_output_dir_that_cannot_be_written(run_cli, tmp_path, untouched):
         proc = subprocess.run([*prefix, sys.executable, str(RUN_ALL), "--output-dir", str(read_only), "--no-progress"],
                               cwd=work, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
         line = one_line(CliRun(proc.returncode, proc.stdout, proc.stderr), "--output-dir", str(read_only))
-        assert "permission denied" in line and "choose a folder you can write to" in line
+        assert line == (f"run_all.py: --output-dir {read_only}: permission denied — choose a folder you can write "
+                        "to, or ask for write access to this one")
         assert not any(read_only.iterdir())
     finally:
         read_only.chmod(0o755)

@@ -57,7 +57,8 @@ def using(folder: Path) -> list[int]:
     found = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
         try:
-            if any(str(folder) in part for part in proc.info["cmdline"] or []) and proc.status() != psutil.STATUS_ZOMBIE:
+            named = any(str(folder) in part for part in proc.info["cmdline"] or [])
+            if named and proc.status() != psutil.STATUS_ZOMBIE:
                 found.append(proc.pid)
         except psutil.Error:
             pass
