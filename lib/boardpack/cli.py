@@ -216,8 +216,9 @@ def _build(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         text = " ".join(str(exc).split()) or "(no message)"
-        print(f"{PROG}: unexpected error, {type(exc).__name__}: {text[:300]} — this is a fault in boardpack, not "
-              "in your options; run again with --debug for the traceback", file=sys.stderr)
+        print(f"{PROG}: unexpected error, {type(exc).__name__}: {text[:300]} — not a problem the checks on "
+              "your options and data recognise; run again with --debug for the traceback, and report it if the "
+              "cause is not a file you changed", file=sys.stderr)
         return 1
     finally:
         stop.close()

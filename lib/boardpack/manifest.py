@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .paths import PROJECT_DIR
+from .store import source_record
 
 PACKAGES = ["boardpack", "papermill", "nbconvert", "nbclient", "ipykernel", "pandas", "pyarrow", "matplotlib",
             "seaborn", "pandera", "weasyprint", "shapely", "pyproj", "pyshp", "openpyxl", "xlrd"]
@@ -91,7 +92,7 @@ def build_manifest(run: dict, results: list[dict], store_sources: dict, sections
             **run,
             "git_commit": git_commit(),
             "package_versions": package_versions(),
-            "inputs": {name: {"status": s["status"], "files": s["files"]} for name, s in store_sources.items()},
+            "inputs": {name: source_record(s) for name, s in store_sources.items()},
             "sections": {
                 name: {"available": bool(c.available), "reason": c.reason, "data_to": c.data_to}
                 for name, c in (sections or {}).items()

@@ -15,7 +15,7 @@ from .registry import load_registry
 from .report.charts import chart_data, figure_png
 from .report.html import figure as figure_html
 from .report.recorder import FiguresRecord
-from .store import Store, prepare_store
+from .store import Store, prepare_store, source_record
 
 META_MIMETYPE = "application/vnd.boardpack.meta+json"
 
@@ -41,7 +41,7 @@ class BoardPack:
                 "data": "demo" if store.is_demo else "real",
                 "built": dt.date.today().isoformat(),
                 "options": self.options,
-                "inputs": {name: input_record(s) for name, s in store.sources.items()},
+                "inputs": {name: source_record(s) for name, s in store.sources.items()},
             }
         )
         self._figure_numbers: dict[str, int] = {}
@@ -148,15 +148,6 @@ class _Bundle:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.data
-
-
-def input_record(source: dict) -> dict:
-    """One source as ``figures.json`` records it: status, files with sha256, and any problem."""
-    out = {"status": source["status"], "files": source["files"]}
-    for key in ("empty_files", "problem"):
-        if source.get(key):
-            out[key] = source[key]
-    return out
 
 
 def latest_period(store: Store) -> str:

@@ -186,6 +186,15 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def source_record(source: dict) -> dict:
+    """One source as figures.json and the manifest record it: status, files with sha256, any problem."""
+    out = {"status": source["status"], "files": source["files"]}
+    for key in ("empty_files", "problem"):
+        if source.get(key):
+            out[key] = source[key]
+    return out
+
+
 class Store:
     """Read access to the prepared tables of one data folder.
 
