@@ -79,7 +79,9 @@ ABSENT_CASES = [
 
 
 def coverage_of(data: Path, tmp_path: Path) -> tuple[Store, dict]:
-    store = Store(prepare_store(data, tmp_path / "store"))
+    # The project's store cache is keyed by each file's hash, so the unbroken sources of every
+    # copy are parsed once for the whole corpus; the index lives beside the case's data.
+    store = Store(prepare_store(data))
     return store, section_coverage(store, PERIOD)
 
 
