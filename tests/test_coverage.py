@@ -327,3 +327,11 @@ def test_a_borough_without_workforce_is_named(full_store):
     cov = section_coverage(full_store, "2019-02")["complaints"]
     assert not cov.available
     assert "for Brent and Camden" in cov.reason
+
+
+def test_supported_periods_stop_at_the_current_month(full_store, monkeypatch):
+    import boardpack.periods as periods
+
+    monkeypatch.setattr(periods, "current_month", lambda: pd.Period("2019-01", freq="M"))
+    runs = data_periods(full_store)
+    assert max(last for spans in runs.values() for _, last in spans) == "2019-01"

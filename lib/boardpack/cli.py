@@ -94,13 +94,17 @@ def check_options(args: argparse.Namespace) -> None:
         raise OptionError("--demo and --data-dir", "cannot be used together — use --demo to build from the "
                                                    "generated demo data, or --data-dir for a folder of real data")
     if args.period:
-        from .periods import parse_month
+        from . import periods
 
         try:
-            parse_month(args.period)
+            month = periods.parse_month(args.period)
         except BoardPackError:
             raise OptionError(f"--period {args.period!r}", "not a month in the form YYYY-MM — give the last month "
                                                            "of data the packs cover, e.g. --period 2019-02") from None
+        now = periods.current_month()
+        if month > now:
+            raise OptionError(f"--period {args.period!r}", f"is later than the current month ({now}) — a pack "
+                                                           "can only show data to a month that has passed")
     if args.boroughs:
         from .errors import UnknownBoroughError
         from .registry import load_registry

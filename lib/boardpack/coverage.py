@@ -528,8 +528,12 @@ def _periods(facts: _Facts) -> dict[str, list[tuple[str, str]]]:
     runs: dict[str, list[tuple[str, str]]] = {s: [] for s in SECTIONS}
     if not months:
         return runs
-    # A section can still be built up to a year after its last data (criminal justice's window).
-    first, last = parse_month(min(months)), parse_month(max(months)) + JUSTICE_MONTHS - 1
+    # A section can still be built up to a year after its last data (criminal justice's window),
+    # but never for a month that has not yet come.
+    from . import periods as clock
+
+    first = parse_month(min(months))
+    last = min(parse_month(max(months)) + JUSTICE_MONTHS - 1, clock.current_month())
     for ordinal in range(first.ordinal, last.ordinal + 1):
         period = str(pd.Period(ordinal=ordinal, freq="M"))
         for section, cov in _assess(facts, period).items():

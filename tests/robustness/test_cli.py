@@ -61,6 +61,13 @@ def test_period_must_be_a_month(run_cli, tmp_path, untouched, value):
     assert not out.exists()
 
 
+def test_period_in_the_future_is_refused(run_cli, tmp_path, untouched):
+    out = tmp_path / "out"
+    line = one_line(run_cli("--period", "2096-01", "--output-dir", str(out), "--no-progress"), "--period", "'2096-01'")
+    assert "later than the current month" in line
+    assert not out.exists()
+
+
 def test_unknown_borough_is_refused_with_the_registrys_message(run_cli, tmp_path, untouched):
     out = tmp_path / "out"
     line = one_line(run_cli("--boroughs", "camden", "Gotham", "--output-dir", str(out), "--no-progress"),
