@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from .coverage import cached_section_coverage
+from .meta import META_MIMETYPE
 from .periods import month_label, parse_month
 from .registry import load_registry
 from .report.charts import chart_data, figure_png
@@ -17,7 +18,6 @@ from .report.html import figure as figure_html
 from .report.recorder import FiguresRecord
 from .store import Store, prepare_store, source_record
 
-META_MIMETYPE = "application/vnd.boardpack.meta+json"
 
 
 class BoardPack:
@@ -110,11 +110,28 @@ class BoardPack:
             "period_label": self.period_label,
             "built": self.record.header["built"],
             "demo": self.is_demo,
+            "audit": self.audit_facts(),
         }
         text = f"{self.borough.name} Safer Neighbourhood Board performance summary, data to {self.period_label}"
         if self.is_demo:
             text += " (DEMO DATA – NOT OFFICIAL STATISTICS)"
         return _Bundle({META_MIMETYPE: meta, "text/plain": text})
+
+    def audit_facts(self) -> dict:
+        """What the audit edition's header states: options, each input file's sha256, versions, commit.
+
+        Inputs are identified by their path inside the data folder and their sha256, never by
+        an absolute path of the build machine.
+        """
+        from .provenance import git_commit, package_versions
+
+        return {
+            "options": dict(self.options),
+            "inputs": {name: source_record(s) for name, s in self.store.sources.items()},
+            "boardpack_version": package_versions().get("boardpack"),
+            "git_commit": git_commit(),
+            "coverage": {k: {"available": c.available, "reason": c.reason} for k, c in self.coverage.items()},
+        }
 
     def computed(self, key: str, make):
         """The result of ``make()``, worked out once per pack and shared by the cells that need it."""

@@ -6,7 +6,7 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 
-from ..pack import META_MIMETYPE
+from ..meta import META_MIMETYPE
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
