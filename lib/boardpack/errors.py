@@ -126,3 +126,18 @@ class RunInterrupted(KeyboardInterrupt):
     def exit_status(self) -> int:
         """The shell's convention for a process stopped by a signal: 128 + the signal number."""
         return 128 + self.signum
+
+
+class ConfigurationError(BoardPackError, ValueError):
+    """A method choice the suite does not know: an unknown crime vintage, pack row or Census fold.
+
+    Distinct from :class:`CoverageError`, which says the *data* do not cover what was asked.
+    """
+
+
+class FetchError(BoardPackError):
+    """A public file could not be downloaded or did not match its expected checksum."""
+
+
+class BoardPackWarning(UserWarning):
+    """Base class of every warning boardpack issues (a method applied approximately, say)."""
