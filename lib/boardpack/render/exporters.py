@@ -1,7 +1,9 @@
-"""nbconvert exporters for board packs, registered as ``boardpack_html`` and ``boardpack_pdf``.
+"""nbconvert exporters for board packs, registered as ``boardpack_html``, ``boardpack_pdf`` and
+``boardpack_audit``.
 
 An analyst can run ``jupyter nbconvert --to boardpack_pdf executed.ipynb`` and get the same
-PDF the batch builds.
+PDF the batch builds; ``--to boardpack_audit`` writes ``executed.audit.html``, the audit edition
+with every cell's code and outputs.
 """
 
 from __future__ import annotations
@@ -12,16 +14,22 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
+from .audit import BoardPackAuditExporter, render_audit
 from .pdf import html_to_pdf
-from .preprocess import BoardPackMetaPreprocessor
+from .preprocess import BoardPackMetaPreprocessor, TagPrefixRemovePreprocessor
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The analyst-facing introduction and the parameters cells are not part of the board pack.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "intro"}
+# Cells tagged ``compute-…`` show the working tables behind a section: the audit edition only.
+HIDDEN_TAG_PREFIXES = ("compute-",)
+
+__all__ = ["BoardPackHTMLExporter", "BoardPackPDFExporter", "BoardPackAuditExporter", "render_audit",
+           "HIDDEN_TAGS", "HIDDEN_TAG_PREFIXES"]
 
 
 class BoardPackHTMLExporter(HTMLExporter):
-    """Self-contained, accessible HTML of a board pack: no code, no parameters cells."""
+    """Self-contained, accessible HTML of a board pack: no code, no parameters or compute cells."""
 
     export_from_notebook = "SNB board pack (HTML)"
 
@@ -45,6 +53,9 @@ class BoardPackHTMLExporter(HTMLExporter):
         super().__init__(*args, **kwargs)
         self.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True
+        )
+        self.register_preprocessor(
+            TagPrefixRemovePreprocessor(prefixes=list(HIDDEN_TAG_PREFIXES), enabled=True), enabled=True
         )
         self.register_preprocessor(BoardPackMetaPreprocessor(enabled=True), enabled=True)
 

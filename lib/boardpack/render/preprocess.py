@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import List, Unicode
 
 from ..meta import META_MIMETYPE
 
@@ -56,3 +57,23 @@ def page_css(meta: dict) -> str:
         "@bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); } }\n"
         "@page :first { @top-left { content: none; } @bottom-right { content: none; } }\n" % (header, demo)
     )
+
+
+class TagPrefixRemovePreprocessor(Preprocessor):
+    """Remove whole cells (input and outputs) that carry a tag starting with one of ``prefixes``.
+
+    nbconvert's ``TagRemovePreprocessor`` matches whole tags only; the pack hides every
+    ``compute-…`` cell (the working tables behind a section), whatever follows the prefix.
+    """
+
+    prefixes = List(Unicode(), default_value=[]).tag(config=True)
+
+    def hides(self, cell) -> bool:
+        """Whether any of the cell's tags starts with one of the prefixes."""
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        return any(str(tag).startswith(p) for tag in tags for p in self.prefixes if p)
+
+    def preprocess(self, nb, resources):
+        """Drop the matching cells."""
+        nb.cells = [cell for cell in nb.cells if not self.hides(cell)]
+        return nb, resources
