@@ -9,11 +9,26 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from boardpack import batch
-from boardpack.batch import BuildJob, BuildResult, is_up_to_date, job_key, notebook_parameters, select_boroughs
-from boardpack.errors import (DataValidationError, EmptyInputError, OptionError, OutputsBusyError, RunInterrupted,
-                              RunStoppedError, UnknownBoroughError)
+from boardpack.batch import (
+    BuildJob,
+    BuildResult,
+    build,
+    is_up_to_date,
+    job_key,
+    notebook_parameters,
+    select_boroughs,
+    workers,
+)
+from boardpack.errors import (
+    DataValidationError,
+    EmptyInputError,
+    OptionError,
+    OutputsBusyError,
+    RunInterrupted,
+    RunStoppedError,
+    UnknownBoroughError,
+)
 from boardpack.summary import summary_table
 
 
@@ -85,8 +100,8 @@ def test_nothing_to_do_starts_no_worker(tmp_path, registry, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for a run with nothing to build")
 
-    monkeypatch.setattr(batch, "_Worker", no_pool)
-    monkeypatch.setattr(batch, "run_borough", no_pool)
+    monkeypatch.setattr(workers, "_Worker", no_pool)
+    monkeypatch.setattr(workers, "run_borough", no_pool)
     results = batch.execute_jobs(jobs, workers=2, progress=False)
     assert [r.status for r in results] == ["skipped", "skipped"]
     assert results[0].files == {"board_pack.pdf": "abc"}
@@ -148,9 +163,9 @@ def test_a_full_disk_fails_the_borough_plainly_keeps_the_old_pack_and_stops_the_
     def full_disk(html, build_dir):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(build_dir / "board_pack.pdf"))
 
-    monkeypatch.setattr(batch, "execute_template", execute)
-    monkeypatch.setattr(batch, "render_html", lambda nb: "<html></html>")
-    monkeypatch.setattr(batch, "render_pdf", full_disk)
+    monkeypatch.setattr(build, "execute_template", execute)
+    monkeypatch.setattr(build, "render_html", lambda nb: "<html></html>")
+    monkeypatch.setattr(build, "render_pdf", full_disk)
     result = batch.run_borough(_job(registry, out))
     assert result.status == "failed" and result.stop_run
     assert result.error.endswith("board_pack.pdf: the disk is full (no space left on device) — free some space, "
@@ -222,7 +237,11 @@ def test_workers_report_each_borough_in_job_order_and_leave_no_process(tmp_path,
                      template=tmp_path / "missing.ipynb") for slug in ("camden", "brent", "barnet")]
     runtime = tmp_path / "runtime"
     runtime.mkdir()
+    # Only the processes this run starts count: other tests of the session may have their own.
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
     results = batch.execute_jobs(jobs, workers=2, progress=False, runtime_dir=runtime)
     assert [r.slug for r in results] == ["camden", "brent", "barnet"]
     assert all(r.status == "failed" and "missing.ipynb" in r.error for r in results)
-    assert not psutil.Process().children(recursive=True)
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    _, alive = psutil.wait_procs(left, timeout=5)
+    assert not alive

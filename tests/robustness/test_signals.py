@@ -221,8 +221,10 @@ def test_a_worker_killed_from_outside_fails_only_its_borough(camden_built, tmp_p
     run = Run(camden_built, tmp_path, "--boroughs", "camden", "brent", "--jobs", "2", "--force")
     wait_for(lambda: run.building() and list(run.period_dir.glob(".build-camden-*")), "Camden to be mid-build")
     build = next(run.period_dir.glob(".build-camden-*"))
-    # papermill runs a borough with its worker's working directory set to the build folder
-    worker = next(p for p in psutil.Process(run.proc.pid).children() if _cwd_is(p, build))
+    # papermill runs a borough with its worker's working directory set to the build folder,
+    # a moment after the folder is made: wait for the worker to be in it.
+    worker = wait_for(lambda: next((p for p in psutil.Process(run.proc.pid).children() if _cwd_is(p, build)), None),
+                      "Camden's worker to enter its build folder")
     worker.kill()  # as the out-of-memory killer would
     result = run.finish(timeout=300)
     assert result.returncode == 1 and TRACEBACK not in result.stderr, result.stderr
