@@ -45,6 +45,7 @@ def test_data() -> Path:
 def demo_packs(tmp_path_factory):
     """Two boroughs built end to end on the demo data, once per test session (slow)."""
     from boardpack.batch import run_all
+    from boardpack.demo import ensure_demo_data
 
     out = tmp_path_factory.mktemp("demo-outputs")
-    return run_all(["Waltham Forest", "camden"], output_dir=out, jobs=2, progress=False)
+    return run_all(["Waltham Forest", "camden"], data_dir=ensure_demo_data(), output_dir=out, jobs=2, progress=False)

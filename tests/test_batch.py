@@ -9,26 +9,12 @@ import signal
 from pathlib import Path
 
 import pytest
+
 from boardpack import batch
-from boardpack.batch import (
-    BuildJob,
-    BuildResult,
-    build,
-    is_up_to_date,
-    job_key,
-    notebook_parameters,
-    select_boroughs,
-    workers,
-)
-from boardpack.errors import (
-    DataValidationError,
-    EmptyInputError,
-    OptionError,
-    OutputsBusyError,
-    RunInterrupted,
-    RunStoppedError,
-    UnknownBoroughError,
-)
+from boardpack.batch import (BuildJob, BuildResult, build, is_up_to_date, job_key, notebook_parameters,
+                             select_boroughs, workers)
+from boardpack.errors import (DataValidationError, EmptyInputError, OptionError, OutputsBusyError, RunInterrupted,
+                              RunStoppedError, UnknownBoroughError)
 from boardpack.summary import summary_table
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from boardpack import cli
 from boardpack import fetch as fetch_mod
-from boardpack.errors import BoardPackError
+from boardpack.errors import BoardPackError, FetchError, OptionError
 
 CSV = b"borough,month,calls\nBarnet,2019-01,5\n"
 JSON = b'[{"type": "Person search"}]'
@@ -115,7 +116,8 @@ def test_skips_files_already_present_with_right_hash(tmp_path, server, capsys):
     assert len(Handler.requests) == 1
     results = run(tmp_path, [plain(sha(CSV))], server)
     assert [r.status for r in results] == ["present"] and len(Handler.requests) == 1
-    assert "0 downloaded, 1 already present" in capsys.readouterr().out
+    assert "0 downloaded, 1 already present" in fetch_mod.summarise(results, tmp_path / "data")
+    assert capsys.readouterr() == ("", "")  # the library prints nothing; the command line prints the summary
 
 
 def test_present_file_with_wrong_hash_is_downloaded_again(tmp_path, server):
@@ -126,27 +128,29 @@ def test_present_file_with_wrong_hash_is_downloaded_again(tmp_path, server):
     assert target.read_bytes() == CSV
 
 
-def test_404_gives_clear_error_and_other_files_still_fetched(tmp_path, server, capsys):
+def test_404_gives_clear_error_and_other_files_still_fetched(tmp_path, server):
     files = [plain(name="missing.csv"), dict(plain(), id="good", target="mps_borough_crime/x/good.csv")]
-    with pytest.raises(BoardPackError) as info:
+    with pytest.raises(FetchError) as info:
         run(tmp_path, files, server)
     assert f"{server}/download/missing.csv answered HTTP 404" in str(info.value)
     assert (tmp_path / "data/mps_borough_crime/x/good.csv").read_bytes() == CSV
-    assert "FAILED   plain" in capsys.readouterr().out
+    assert [r.status for r in info.value.results] == ["failed", "downloaded"]
+    assert "FAILED   plain" in fetch_mod.summarise(info.value.results, tmp_path / "data")
 
 
 def test_only_selects_by_id_or_group_and_rejects_unknown(tmp_path, server):
     files = [plain(), {"id": "api", "group": "stop_search", "url": "https://x.example/download/api.json",
                        "target": "stop_search/a.json"}]
     assert [r.id for r in run(tmp_path, files, server, only=["stop_search"])] == ["api"]
-    with pytest.raises(BoardPackError, match="unknown file or group 'nope'"):
+    with pytest.raises(OptionError, match="--only nope: unknown file or group"):
         run(tmp_path, files, server, only=["nope"])
 
 
-def test_manual_entries_are_listed_not_downloaded(tmp_path, server, capsys):
+def test_manual_entries_are_listed_not_downloaded(tmp_path, server):
     files = [{"id": "pas", "page": "https://pub.example/pas", "manual": "Export the sheet to CSV."}]
-    assert [r.status for r in run(tmp_path, files, server)] == ["manual"]
-    assert "by hand  pas: Export the sheet to CSV. (https://pub.example/pas)" in capsys.readouterr().out
+    results = run(tmp_path, files, server)
+    assert [r.status for r in results] == ["manual"]
+    assert "by hand  pas: Export the sheet to CSV. (https://pub.example/pas)" in fetch_mod.summarise(results, tmp_path)
     assert Handler.requests == []
 
 
@@ -163,15 +167,38 @@ def test_rewrite_url_keeps_path_and_query():
     assert fetch_mod.rewrite_url(url, None) == url
 
 
-def test_main_help_and_exit_codes(tmp_path, server, capsys, monkeypatch):
+def test_command_line_help_summary_and_exit_codes(tmp_path, server, capsys, monkeypatch):
     with pytest.raises(SystemExit) as info:
-        fetch_mod.main(["--help"])
+        cli.main(["fetch", "--help"])
     assert info.value.code == 0 and "--data-dir" in capsys.readouterr().out
     monkeypatch.setattr(fetch_mod, "CATALOGUE", catalogue(tmp_path, [plain(name="missing.csv")]))
-    assert fetch_mod.main(["--data-dir", str(tmp_path / "d"), "--base-url", server, "--no-progress"]) == 1
-    assert "error:" in capsys.readouterr().err
+    assert cli.main(["fetch", "--data-dir", str(tmp_path / "d"), "--base-url", server, "--no-progress"]) == 1
+    out, err = capsys.readouterr()
+    assert "FAILED   plain" in out  # the summary still lists what happened to every file
+    assert err.startswith("run_all.py fetch: plain: ") and "answered HTTP 404" in err and err.count("\n") == 1
+    assert cli.main(["fetch", "--data-dir", str(tmp_path / "d"), "--only", "nope", "--no-progress"]) == 2
+    assert capsys.readouterr().err.startswith("run_all.py fetch: --only nope: unknown file or group")
     monkeypatch.setattr(fetch_mod, "CATALOGUE", catalogue(tmp_path, [plain()]))
-    assert fetch_mod.main(["--data-dir", str(tmp_path / "d"), "--base-url", server, "--only", "crime"]) == 0
+    assert cli.main(["fetch", "--data-dir", str(tmp_path / "d"), "--base-url", server, "--only", "crime",
+                     "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 downloaded" in out and err == ""
+
+
+def test_verbose_fetch_logs_each_file(tmp_path, server, capsys, monkeypatch):
+    monkeypatch.setattr(fetch_mod, "CATALOGUE", catalogue(tmp_path, [plain()]))
+    assert cli.main(["fetch", "--data-dir", str(tmp_path / "d"), "--base-url", server, "--no-progress", "-v"]) == 0
+    assert "plain: downloaded" in capsys.readouterr().err
+
+
+def test_a_failed_fetch_survives_a_pickle_with_its_results(tmp_path, server):
+    import pickle
+
+    with pytest.raises(FetchError) as info:
+        run(tmp_path, [plain(name="missing.csv")], server)
+    back = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(back, BoardPackError) and str(back) == str(info.value)
+    assert back.results == info.value.results
 
 
 def test_real_catalogue_targets_follow_the_layout():

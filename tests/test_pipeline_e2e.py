@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from boardpack import cli
 from boardpack.batch import run_all
+from boardpack.demo import ensure_demo_data
 from boardpack.paths import NOTEBOOK
 
 pytestmark = pytest.mark.slow
@@ -113,7 +114,7 @@ def test_executed_notebook_is_the_audit_record(built):
 
 
 def test_unchanged_rerun_skips_every_borough(built):
-    again = run_all(BOROUGHS, output_dir=built.period_dir.parent, jobs=2, progress=False)
+    again = run_all(BOROUGHS, data_dir=ensure_demo_data(), output_dir=built.period_dir.parent, jobs=2, progress=False)
     assert [r.status for r in again.results] == ["skipped", "skipped"]
     assert again.ok
 
@@ -134,7 +135,8 @@ def test_one_failing_borough_does_not_stop_the_others(tmp_path):
     nb.cells.insert(setup + 1, bad)
     template = tmp_path / "template.ipynb"
     nbformat.write(nb, template)
-    report = run_all(BOROUGHS, output_dir=tmp_path / "out", jobs=2, progress=False, template=template)
+    report = run_all(BOROUGHS, data_dir=ensure_demo_data(), output_dir=tmp_path / "out", jobs=2, progress=False,
+                     template=template)
     status = {r.slug: r for r in report.results}
     assert status["waltham-forest"].status == "built"
     assert status["camden"].status == "failed" and not report.ok

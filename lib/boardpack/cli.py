@@ -12,24 +12,32 @@ Exit statuses of the build command:
 
 Every refusal or error is one line on stderr, ``run_all.py: ...``, naming the option or path
 and what to do; ``--debug`` shows the full traceback instead.
+
+This module is the one that prints, and the one that decides where the package logger
+(``boardpack``) writes: warnings by default, INFO too with ``--verbose``. It is also the one
+place that chooses the generated demo data, when ``--data-dir`` is left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from .errors import BoardPackError, OptionError, RunInterrupted
+from .errors import BoardPackError, FetchError, OptionError, RunInterrupted
+from .log import LOGGER_NAME
 
 PROG = "run_all.py"
 EPILOG = """examples:
   python run_all.py                                  all 32 boroughs, demo data, latest month
   python run_all.py --boroughs "Waltham Forest" camden --period 2026-06
   python run_all.py --data-dir ../shared/data --period 2019-02
+  python run_all.py --template my_board_pack.ipynb  all boroughs from an edited copy of the template
   python run_all.py fetch --data-dir data/real       download the real public files
   python run_all.py demo --out data/demo             write the synthetic demo dataset
 
@@ -75,9 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel worker processes, 1 or more (default 0: one per core)")
     p.add_argument("--output-dir", type=Path, metavar="DIR", help="root folder for outputs (default: outputs/)")
     p.add_argument("--force", action="store_true", help="rebuild boroughs even when nothing they depend on changed")
+    p.add_argument("--template", type=Path, metavar="PATH",
+                   help="build from an edited copy of notebooks/board_pack.ipynb (it must keep the template's "
+                        "parameters cell)")
     p.add_argument("--census-fold", choices=["mps", "mixed_to_other"],
                    help="how Census 'Mixed' folds into the four stop-and-search groups (default from params/defaults.yaml)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="say what the run is doing: data store, coverage, each borough started and finished")
     p.add_argument("--debug", action="store_true", help="on an error, show the full Python traceback")
     return p
 
@@ -117,6 +130,10 @@ def check_options(args: argparse.Namespace) -> None:
                 raise OptionError("--boroughs", str(exc)) from None
     if args.data_dir is not None:
         check_data_dir(args.data_dir)
+    if args.template is not None:
+        from .template import check_template
+
+        check_template(args.template)
     check_output_dir(args.output_dir)
 
 
@@ -170,21 +187,19 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``run_all.py`` and the ``boardpack`` command. Returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "fetch":
-        from .fetch import main as fetch_main
-
-        return fetch_main(argv[1:])
+        return fetch_command(argv[1:])
     if argv and argv[0] == "demo":
-        from .demo.__main__ import main as demo_main
-
-        return demo_main(argv[1:])
+        return demo_command(argv[1:])
     args = build_parser().parse_args(argv)
     previous = _install(_stop_now)  # until the run's own handler is in place
+    log_handler = configure_logging(args.verbose)
     try:
         return _build(args)
     except RunInterrupted as exc:
         print(f"{PROG}: {interrupted_line(exc)}", file=sys.stderr)
         return exc.exit_status
     finally:
+        _remove_logging(log_handler)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
@@ -202,8 +217,8 @@ def _build(args: argparse.Namespace) -> int:
     _install(stop)
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:
-        report = batch.run_all(args.boroughs, args.period, None if args.demo else args.data_dir, args.output_dir,
-                               args.jobs, args.force, not args.no_progress, overrides, stop=stop)
+        report = batch.run_all(args.boroughs, args.period, args.data_dir or demo_data_folder(), args.output_dir,
+                               args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop)
     except RunInterrupted:
         raise
     except BoardPackError as exc:
@@ -228,6 +243,150 @@ def _build(args: argparse.Namespace) -> int:
         stop.close()
     print(summary_table(report))
     return 0 if report.ok else 1
+
+
+def demo_data_folder() -> Path:
+    """The generated demo dataset, made or refreshed first if needed: the data without ``--data-dir``."""
+    from .demo import ensure_demo_data
+
+    folder = Path(ensure_demo_data())
+    logging.getLogger(LOGGER_NAME).info("no --data-dir: using the generated demo data in %s", folder)
+    return folder
+
+
+# --- logging: the one place a handler is installed --------------------------------------------------
+
+class _LineFormatter(logging.Formatter):
+    """Warnings as ``run_all.py: warning: ...``; INFO lines (``--verbose``) led by the time."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{PROG}: {record.levelname.lower()}: {text}"
+        return f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {text}"
+
+
+class _ProgressSafeHandler(logging.Handler):
+    """Writes each message as one stderr line above the progress bar, not through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
+def configure_logging(verbose: bool = False) -> logging.Handler:
+    """Send the package logger's messages to stderr: warnings, and INFO too when ``verbose``.
+
+    Returns
+    -------
+    logging.Handler
+        The handler installed (replacing one an earlier call installed), for :func:`_remove_logging`.
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    for old in [h for h in logger.handlers if isinstance(h, _ProgressSafeHandler)]:
+        logger.removeHandler(old)
+    handler = _ProgressSafeHandler()
+    handler.setFormatter(_LineFormatter())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    return handler
+
+
+def _remove_logging(handler: logging.Handler) -> None:
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.removeHandler(handler)
+    logger.setLevel(logging.NOTSET)
+
+
+# --- run_all.py fetch and run_all.py demo -----------------------------------------------------------
+
+def fetch_command(argv: list[str] | None = None) -> int:
+    """``run_all.py fetch --data-dir DIR``: download the real public files.
+
+    Returns
+    -------
+    int
+        0 when every selected file is in place, 1 when a download failed, 2 for a bad option.
+    """
+    from .fetch import BASE_URL_ENV, fetch, summarise
+
+    prog = f"{PROG} fetch"
+    parser = _Parser(
+        prog=prog,
+        description="Download the real public data files (crime, stop and search, boundaries, population) "
+                    "into a data folder laid out as docs/data.md describes. Files already present with the "
+                    "right checksum are skipped. Files with no direct download are listed with what to do by hand.",
+    )
+    parser.add_argument("--data-dir", required=True, type=Path, help="the data folder to fill (created if needed)")
+    parser.add_argument("--only", action="append", default=None, metavar="ID_OR_GROUP",
+                        help="fetch only these catalogue entries or groups (comma-separated, may repeat), "
+                             "e.g. --only crime,boundaries")
+    parser.add_argument("--base-url", default=None,
+                        help=f"download from this mirror instead of each publisher's host (scheme and host are "
+                             f"replaced; default ${BASE_URL_ENV} when set)")
+    parser.add_argument("--no-progress", action="store_true", help="do not show progress bars")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what happens to each file as it happens")
+    args = parser.parse_args(argv)
+    only = [x.strip() for item in args.only for x in item.split(",") if x.strip()] if args.only else None
+    handler = configure_logging(args.verbose)
+    try:
+        results = fetch(args.data_dir, only=only, base_url=args.base_url, progress=not args.no_progress)
+    except FetchError as exc:
+        if getattr(exc, "results", None):
+            print(summarise(exc.results, args.data_dir))
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except OptionError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    except BoardPackError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        _remove_logging(handler)
+    print(summarise(results, args.data_dir))
+    return 0
+
+
+def demo_command(argv: list[str] | None = None, prog: str = f"{PROG} demo") -> int:
+    """``run_all.py demo --out DIR [--force]``: write the synthetic demo dataset.
+
+    Returns
+    -------
+    int
+        0 on success, 1 when the folder may not be written (it holds something and no ``--force``).
+    """
+    from .demo import generate_demo_data
+    from .paths import DEMO_DATA_DIR
+
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Write the SYNTHETIC demo dataset (invented figures in the published file layouts).",
+    )
+    parser.add_argument("--out", type=Path, default=DEMO_DATA_DIR, help=f"folder to write (default {DEMO_DATA_DIR})")
+    parser.add_argument("--force", action="store_true", help="replace an existing demo dataset in that folder")
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
+        print(f"{prog}: --out {out}: already exists — use --force to replace a demo dataset there", file=sys.stderr)
+        return 1
+    start = time.perf_counter()
+    try:
+        generate_demo_data(out)
+    except BoardPackError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        from .batch import describe_os_error
+
+        print(f"{prog}: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    print(f"wrote synthetic demo dataset to {out} in {time.perf_counter() - start:.1f} s")
+    return 0
 
 
 def _stop_now(signum, frame):

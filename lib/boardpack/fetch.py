@@ -4,15 +4,16 @@ The catalogue (``fetch_catalogue.yaml``) names each file's publisher URL and its
 the layout. A download is streamed to a temporary file beside its target and renamed only
 once complete and, where the catalogue gives a sha256, verified, so an interrupted or
 altered download never leaves a file the loaders would read.
+
+Nothing here prints: :func:`fetch` returns one :class:`Result` per entry and logs its progress;
+the command line (``run_all.py fetch``, in :mod:`boardpack.cli`) prints the summary.
 """
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import os
-import sys
 import tempfile
 import urllib.error
 import urllib.parse
@@ -24,7 +25,11 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from .errors import BoardPackError
+from .atomic import open_atomic
+from .errors import BoardPackError, FetchError, OptionError
+from .log import get_logger
+
+log = get_logger(__name__)
 
 CATALOGUE = Path(__file__).resolve().parent / "fetch_catalogue.yaml"
 BASE_URL_ENV = "BOARDPACK_FETCH_BASE_URL"
@@ -148,10 +153,10 @@ def _download(url: str, dest: Path, label: str, progress: bool) -> None:
                     out.write(block)
                     bar.update(len(block))
     except urllib.error.HTTPError as exc:
-        raise BoardPackError(f"{label}: {url} answered HTTP {exc.code} {exc.reason}") from None
+        raise FetchError(f"{label}: {url} answered HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise BoardPackError(f"{label}: could not download {url} ({reason})") from None
+        raise FetchError(f"{label}: could not download {url} ({reason})") from None
 
 
 def _place(data: bytes | Path, data_dir: Path, target: Target, label: str) -> None:
@@ -161,26 +166,20 @@ def _place(data: bytes | Path, data_dir: Path, target: Target, label: str) -> No
     if raw[:2] == b"\x1f\x8b" and not target.path.endswith(".gz"):
         raw = gzip.decompress(raw)
     if target.sha256 and hashlib.sha256(raw).hexdigest() != target.sha256.lower():
-        raise BoardPackError(
+        raise FetchError(
             f"{label}: checksum mismatch for {target.path} (expected sha256 {target.sha256}, got "
             f"{hashlib.sha256(raw).hexdigest()}); the file was not kept. The publisher may have re-issued it: "
             "check the file, then update fetch_catalogue.yaml"
         )
     dest = data_dir / target.path
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if target.path.endswith(".gz") and raw[:2] != b"\x1f\x8b":
-                # mtime=0 keeps the compressed bytes (and so the store's input hash) reproducible
-                with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
-                    gz.write(raw)
-            else:
-                fh.write(raw)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open_atomic(dest, "wb", suffix=".part") as fh:
+        if target.path.endswith(".gz") and raw[:2] != b"\x1f\x8b":
+            # mtime=0 keeps the compressed bytes (and so the store's input hash) reproducible
+            with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+                gz.write(raw)
+        else:
+            fh.write(raw)
 
 
 def fetch_entry(entry: Entry, data_dir: Path, base_url: str | None = None, progress: bool = True) -> Result:
@@ -201,7 +200,7 @@ def fetch_entry(entry: Entry, data_dir: Path, base_url: str | None = None, progr
 
     Raises
     ------
-    BoardPackError
+    FetchError
         On an HTTP error, an unreachable host, a zip without a listed member, or a checksum mismatch.
     """
     if entry.manual:
@@ -226,15 +225,15 @@ def _extract(archive: Path, data_dir: Path, entry: Entry) -> None:
             names = set(zf.namelist())
             for target in entry.targets:
                 if target.member not in names:
-                    raise BoardPackError(f"{entry.id}: the downloaded zip has no file {target.member}")
+                    raise FetchError(f"{entry.id}: the downloaded zip has no file {target.member}")
                 if not _is_present(data_dir, target):
                     _place(zf.read(target.member), data_dir, target, entry.id)
     except zipfile.BadZipFile:
-        raise BoardPackError(f"{entry.id}: the download is not a valid zip file") from None
+        raise FetchError(f"{entry.id}: the download is not a valid zip file") from None
 
 
 def fetch(data_dir, only=None, base_url=None, progress=True, catalogue=None) -> list[Result]:
-    """Download the catalogue's public files into ``data_dir`` and print a summary.
+    """Download the catalogue's public files into ``data_dir``.
 
     Parameters
     ----------
@@ -252,12 +251,15 @@ def fetch(data_dir, only=None, base_url=None, progress=True, catalogue=None) -> 
     Returns
     -------
     list of Result
-        One per selected entry.
+        One per selected entry (:func:`summarise` words them).
 
     Raises
     ------
-    BoardPackError
-        If ``only`` names an unknown entry, or any download failed (after trying the others).
+    OptionError
+        If ``only`` names an unknown entry or group (``--only``).
+    FetchError
+        If any download failed, after trying the others; its ``results`` attribute holds every
+        entry's :class:`Result`, the failed ones included.
     """
     data_dir = Path(data_dir)
     entries = load_catalogue(catalogue)
@@ -265,19 +267,23 @@ def fetch(data_dir, only=None, base_url=None, progress=True, catalogue=None) -> 
         wanted = set(only)
         known = {e.id for e in entries} | {e.group for e in entries}
         if wanted - known:
-            raise BoardPackError(f"unknown file or group {sorted(wanted - known)[0]!r}; choose from {', '.join(sorted(known))}")
+            raise OptionError(f"--only {min(wanted - known)}",
+                              f"unknown file or group — choose from {', '.join(sorted(known))}")
         entries = [e for e in entries if e.id in wanted or e.group in wanted]
     base_url = base_url or os.environ.get(BASE_URL_ENV) or None
     results = []
     for entry in entries:
         try:
-            results.append(fetch_entry(entry, data_dir, base_url, progress))
+            result = fetch_entry(entry, data_dir, base_url, progress)
         except BoardPackError as exc:
-            results.append(Result(entry.id, "failed", str(exc)))
-    print(summarise(results, data_dir))
+            result = Result(entry.id, "failed", str(exc))
+        log.info("%s: %s%s", result.id, result.status, f" ({result.detail})" if result.detail else "")
+        results.append(result)
     failed = [r for r in results if r.status == "failed"]
     if failed:
-        raise BoardPackError("; ".join(r.detail for r in failed))
+        error = FetchError("; ".join(r.detail for r in failed))
+        error.results = results  # kept through a pickle: BaseException pickles its __dict__
+        raise error
     return results
 
 
@@ -289,44 +295,3 @@ def summarise(results: list[Result], data_dir: Path) -> str:
     lines += [f"  by hand  {r.id}: {r.detail}" for r in results if r.status == "manual"]
     lines += [f"  FAILED   {r.id}: {r.detail}" for r in results if r.status == "failed"]
     return "\n".join(lines)
-
-
-def main(argv=None) -> int:
-    """Command line: ``python run_all.py fetch --data-dir DIR``.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments after ``fetch``; ``sys.argv[1:]`` by default.
-
-    Returns
-    -------
-    int
-        0 when every selected file is in place, 1 when a download failed.
-    """
-    parser = argparse.ArgumentParser(
-        prog="run_all.py fetch",
-        description="Download the real public data files (crime, stop and search, boundaries, population) "
-                    "into a data folder laid out as docs/data.md describes. Files already present with the "
-                    "right checksum are skipped. Files with no direct download are listed with what to do by hand.",
-    )
-    parser.add_argument("--data-dir", required=True, type=Path, help="the data folder to fill (created if needed)")
-    parser.add_argument("--only", action="append", default=None, metavar="ID_OR_GROUP",
-                        help="fetch only these catalogue entries or groups (comma-separated, may repeat), "
-                             "e.g. --only crime,boundaries")
-    parser.add_argument("--base-url", default=None,
-                        help=f"download from this mirror instead of each publisher's host (scheme and host are "
-                             f"replaced; default ${BASE_URL_ENV} when set)")
-    parser.add_argument("--no-progress", action="store_true", help="do not show progress bars")
-    args = parser.parse_args(argv)
-    only = [x.strip() for item in args.only for x in item.split(",") if x.strip()] if args.only else None
-    try:
-        fetch(args.data_dir, only=only, base_url=args.base_url, progress=not args.no_progress)
-    except BoardPackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-import os
-import tempfile
 from pathlib import Path
 
+from .atomic import write_text_atomic
 from .provenance import git_commit, package_versions
 from .store import source_record
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    # mkstemp makes the file readable by its owner alone; the manifest and index are for everyone
-    # the output folder is shared with, so they get the ordinary mode a new file would have.
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)  # a full disk or a stop must not leave a half-written temporary file
-        except OSError:
-            pass
-        raise
-
-
-def write_json_atomic(path: Path, doc: dict) -> None:
-    """Write JSON through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False))
+# The outputs index.html links for each borough, in order, where the borough has them.
+INDEX_LINKS = (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("board_pack.audit.html", "Audit"),
+               ("figures.json", "figures"))
 
 
 def build_manifest(run: dict, results: list[dict], store_sources: dict, sections: dict | None = None) -> dict:
@@ -74,14 +47,13 @@ def build_manifest(run: dict, results: list[dict], store_sources: dict, sections
 
 
 def write_index_html(period_dir: Path, period_label: str, results: list[dict], demo: bool) -> Path:
-    """``outputs/<period>/index.html``: a table linking every borough's PDF, HTML and figures."""
+    """``outputs/<period>/index.html``: a table linking every borough's PDF, HTML, audit edition and figures."""
     rows = []
     for r in sorted(results, key=lambda r: r["borough"]):
         files = r.get("files") or {}
         links = " · ".join(
             f'<a href="{html.escape(r["slug"])}/{html.escape(name)}">{label}</a>'
-            for name, label in (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("figures.json", "figures"))
-            if name in files
+            for name, label in INDEX_LINKS if name in files
         )
         status = html.escape(r["status"]) + (f": {html.escape(r['error'])}" if r.get("error") else "")
         rows.append(f"<tr><th scope=\"row\">{html.escape(r['borough'])}</th><td>{status}</td><td>{links}</td></tr>")
@@ -97,5 +69,5 @@ def write_index_html(period_dir: Path, period_label: str, results: list[dict], d
         f"<tbody>{''.join(rows)}</tbody></table></body></html>"
     )
     path = period_dir / "index.html"
-    _write_atomic(path, doc)
+    write_text_atomic(path, doc)
     return path

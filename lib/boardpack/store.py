@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import write_text_atomic
 from .errors import BoardPackError, DataValidationError, EmptyInputError
 from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
@@ -108,7 +109,7 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
         index["sources"][source.name] = entry
 
     index_path = store_dir / f"index-{text_sha256(str(data_dir))[:16]}.json"
-    _atomic_write_text(index_path, json.dumps(index, indent=2))
+    write_text_atomic(index_path, json.dumps(index, indent=2))
     return index_path
 
 
@@ -177,13 +178,6 @@ def _write_tables(folder: Path, tables: dict[str, pd.DataFrame], empty_files: li
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def source_record(source: dict) -> dict:

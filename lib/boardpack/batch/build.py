@@ -1,0 +1,140 @@
+"""Building one borough: execute the template, render, stamp, publish.
+
+:func:`run_borough` is the orchestrator and only calls steps, each timed into the result.
+Everything is made in a fresh build folder beside the borough's folder and swapped in by
+:func:`boardpack.publish.publish_dir`, so a failed or stopped build publishes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from ..hashing import file_sha256
+from ..publish import keep_file, make_build_dir, publish_dir
+from .jobs import NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
+from .os_advice import FATAL_ERRNOS, describe_os_error
+from .plan import is_up_to_date, skipped_result
+
+FAILED_NOTEBOOK = "board_pack.failed.ipynb"
+
+
+@contextlib.contextmanager
+def timed(timings: dict, step: str) -> Iterator[None]:
+    """Time the block into ``timings[step]`` (seconds, 3 decimals), whether or not it raises."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = round(time.perf_counter() - start, 3)
+
+
+def execute_template(job: BuildJob, build_dir: Path) -> Path:
+    """Run the template notebook with papermill in a fresh kernel, inside ``build_dir``."""
+    import papermill as pm
+
+    from ..kernel import LocalKernelManager
+
+    out = build_dir / NOTEBOOK_NAME
+    params = {**job.parameters, "output_dir": str(build_dir)}
+    pm.execute_notebook(
+        str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
+        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        kernel_manager_class=LocalKernelManager,
+        # nbclient interrupts the kernel as it shuts it down, which ipykernel logs as an error on
+        # our stderr; real failures reach the notebook and the manifest as cell errors instead.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    # Building the exporter loads its Jinja templates; a worker process reuses one for every borough.
+    from ..render.exporters import BoardPackHTMLExporter
+
+    return BoardPackHTMLExporter()
+
+
+def render_html(notebook: Path) -> str:
+    """The HTML twin, through the board-pack nbconvert exporter."""
+    html, _ = _html_exporter().from_filename(str(notebook), resources={"metadata": {"path": str(notebook.parent)}})
+    (notebook.parent / "board_pack.html").write_text(html, encoding="utf-8")
+    return html
+
+
+def render_pdf(html: str, build_dir: Path) -> Path:
+    """The A4 tagged PDF from the HTML twin (the same path ``--to boardpack_pdf`` takes)."""
+    from ..render.pdf import html_to_pdf
+
+    path = build_dir / "board_pack.pdf"
+    path.write_bytes(html_to_pdf(html, build_dir=build_dir))
+    return path
+
+
+def write_stamp(job: BuildJob, build_dir: Path) -> dict:
+    """Hash the outputs and write the incremental-build stamp; return the file hashes."""
+    files = {name: file_sha256(build_dir / name) for name in OUTPUT_FILES}
+    for csv in sorted((build_dir / "tables").glob("*.csv")):
+        files[f"tables/{csv.name}"] = file_sha256(csv)
+    doc = {"input_key": job.input_key, "files": files, "built": dt.datetime.now(dt.timezone.utc).isoformat()}
+    (build_dir / STAMP).write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return files
+
+
+def run_borough(job: BuildJob) -> BuildResult:
+    """Build one borough: skip if unchanged, else execute, render, stamp and publish."""
+    if is_up_to_date(job):
+        return skipped_result(job)
+    result = BuildResult.for_job(job, "built")
+    build_dir = make_build_dir(job.output_dir)
+    try:
+        with timed(result.timings, "execute"):
+            notebook = execute_template(job, build_dir)
+        with timed(result.timings, "html"):
+            html = render_html(notebook)
+        with timed(result.timings, "pdf"):
+            render_pdf(html, build_dir)
+        result.files = write_stamp(job, build_dir)
+        publish_dir(build_dir, job.output_dir)
+    except Exception as exc:  # one borough's failure must not stop the others
+        record_failure(result, exc, build_dir, job.output_dir)
+    finally:
+        result.timings["total"] = round(sum(result.timings.values()), 3)
+        shutil.rmtree(build_dir, ignore_errors=True)
+    return result
+
+
+def record_failure(result: BuildResult, exc: Exception, build_dir: Path, final_dir: Path) -> None:
+    """Mark ``result`` failed with a plain error, the failing cell, and the notebook up to it.
+
+    papermill saves the notebook up to the failing cell; it is kept as
+    ``board_pack.failed.ipynb`` beside the previous pack, unless the machine itself failed
+    (a full or read-only disk), which also stops the run.
+    """
+    result.status = "failed"
+    result.error = f"{type(exc).__name__}: {exc}".strip()[:2000]
+    if isinstance(exc, OSError):
+        result.error = describe_os_error(exc)
+        result.stop_run = exc.errno in FATAL_ERRNOS
+    cell = getattr(exc, "cell_index", None)
+    if cell is not None:
+        result.failing_cell = {
+            "cell_index": cell, "execution_count": getattr(exc, "exec_count", None),
+            "source": getattr(exc, "source", None), "ename": getattr(exc, "ename", None),
+            "evalue": getattr(exc, "evalue", None),
+        }
+        result.error = f"{exc.ename}: {exc.evalue}"
+    failed_nb = build_dir / NOTEBOOK_NAME
+    if failed_nb.is_file() and not result.stop_run:
+        try:
+            keep_file(failed_nb, final_dir, FAILED_NOTEBOOK)
+            result.files = {FAILED_NOTEBOOK: file_sha256(final_dir / FAILED_NOTEBOOK)}
+        except OSError:  # the record of the failure must not hide the failure itself
+            pass
