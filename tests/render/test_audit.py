@@ -148,10 +148,12 @@ def test_audit_shows_every_cell_and_the_header_facts():
     # Every code cell's source is in a <pre>, escaped.
     assert page.count('<pre class="source">') == sum(c.cell_type == "code" for c in nb.cells)
     assert "pack = BoardPack.open(borough, period)" in page
-    # Markdown rendered.
-    assert re.search(r"<h2[^>]*>Recorded crime", page)
-    # The raw metadata output is the only thing left out.
+    # Markdown rendered, its headings one level below the page's own.
+    assert re.search(r"<h3[^>]*>Recorded crime", page)
+    # The raw metadata output is the only thing left out, and the setup cell says so.
     assert "Camden cover" not in page and META_MIMETYPE not in page
+    setup = page[page.index("pack = BoardPack.open"):]
+    assert setup.index("cover metadata; its facts are the header above") < setup.index("</section>")
     # Header: borough, period, parameters, hashes, version, commit.
     text = " ".join(doc.text)
     assert "Camden (E09000007)" in text and "2019-02 (data to February 2019)" in text
@@ -163,6 +165,13 @@ def test_audit_shows_every_cell_and_the_header_facts():
     assert 'lang="en-GB"' in page
     # Parameters from the parameters cell when papermill recorded none.
     assert "from the parameters cell" in text
+
+
+def test_one_h1_and_no_skipped_heading_levels():
+    page = export(BoardPackAuditExporter, notebook())
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", page)]
+    assert levels.count(1) == 1 and levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
 
 
 def test_method_notes_are_placed_with_their_section():

@@ -29,6 +29,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
+from ..meta import META_MIMETYPE
 from .preprocess import BoardPackMetaPreprocessor
 from .sanitize import safe_data_image, sanitize_html
 
@@ -39,6 +40,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _TAG_KINDS = ("compute-", "tbl-", "fig-", "glossary-")
 _SECTION_ATTR = re.compile(r'data-section="([a-z0-9_]+)"')
 _RASTER = ("image/png", "image/jpeg", "image/gif", "image/webp")
+# The notebook's headings sit one level below the page's own (its title is an h2, sections h3).
+NOTEBOOK_HEADING_SHIFT = 1
 
 
 def esc(value) -> str:
@@ -167,7 +170,8 @@ class AuditPreprocessor(Preprocessor):
             ("boardpack version", facts.get("boardpack_version")),
             ("Git commit", facts.get("git_commit")),
             ("Notebook", f"{(resources.get('metadata') or {}).get('name', 'notebook')}.ipynb"),
-            ("Kernel", " ".join(str(p) for p in (kernel.get("display_name"), language.get("version")) if p) or None),
+            ("Kernel", (f"{kernel.get('display_name') or kernel.get('name')} (Python {language.get('version')})"
+                        if language.get("version") else kernel.get("display_name")) if kernel else None),
         ]
         if papermill:
             run += [("papermill version", papermill.get("version")),
@@ -182,15 +186,9 @@ class AuditPreprocessor(Preprocessor):
                 notes_text.append(show(record["problem"]))
             if record.get("empty_files"):
                 notes_text.append("Empty files: " + ", ".join(map(str, record["empty_files"])))
-            files = record.get("files") or [{}]
-            for n, f in enumerate(files):
-                inputs.append({
-                    "source": source, "first": n == 0, "count": len(files),
-                    "status": show(record.get("status")),
-                    "path": show(f.get("path")) if f else "no files",
-                    "sha256": show(f.get("sha256")) if f else "",
-                    "note": "; ".join(notes_text),
-                })
+            files = [(show(f.get("path")), show(f.get("sha256"))) for f in record.get("files") or [] if f]
+            inputs.append({"source": source, "status": show(record.get("status")),
+                           "files": files or [("no files", "")], "note": "; ".join(notes_text)})
 
         sections, current, cells = [], None, []
         for index, cell in enumerate(nb.cells):
@@ -213,7 +211,8 @@ class AuditPreprocessor(Preprocessor):
                     label.append(f"ran in {duration:.2f} s")
             if tags:
                 label.append("tags: " + ", ".join(tags))
-            cells.append({"anchor": anchor, "label": " · ".join(label), "section": section})
+            cells.append({"anchor": anchor, "label": " · ".join(label), "section": section,
+                          "meta_removed": index in resources.get("audit_meta_cells", ())})
 
         placed = {k: s for s in sections for k in s["keys"]}
         coverage = facts.get("coverage") or {}
@@ -243,6 +242,21 @@ class AuditPreprocessor(Preprocessor):
         return nb, resources
 
 
+class AuditMetaPreprocessor(BoardPackMetaPreprocessor):
+    """Lift the cover metadata out as the pack does, noting which cells displayed it.
+
+    The audit edition says where the metadata output was, so nothing disappears unannounced.
+    """
+
+    def preprocess(self, nb, resources):
+        """Record the indices of the cells with a metadata output, then lift it out."""
+        resources["audit_meta_cells"] = [
+            i for i, cell in enumerate(nb.cells)
+            if any(META_MIMETYPE in (out.get("data") or {}) for out in cell.get("outputs", []))
+        ]
+        return super().preprocess(nb, resources)
+
+
 def _joined(value) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
@@ -259,7 +273,7 @@ def render_output(output, alt: str = "Image output") -> str:
         return f'<pre class="output-text error">{esc(trace or head)}</pre>'
     data = output.get("data") or {}
     if "text/html" in data:
-        return f'<div class="output-html">{sanitize_html(_joined(data["text/html"]))}</div>'
+        return f'<div class="output-html">{sanitize_notebook_html(_joined(data["text/html"]))}</div>'
     for mime in _RASTER:
         if mime in data:
             uri = f"data:{mime};base64," + re.sub(r"\s+", "", _joined(data[mime]))
@@ -269,7 +283,7 @@ def render_output(output, alt: str = "Image output") -> str:
         svg = base64.b64encode(_joined(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
         return f'<img class="output-image" src="data:image/svg+xml;base64,{svg}" alt="{esc(alt)}">'
     if "text/markdown" in data:
-        return f'<div class="output-html">{sanitize_html(markdown2html_mistune(_joined(data["text/markdown"])))}</div>'
+        return f'<div class="output-html">{sanitize_notebook_html(markdown2html_mistune(_joined(data["text/markdown"])))}</div>'
     if "text/plain" in data:
         return f'<pre class="output-text">{esc(strip_ansi(_joined(data["text/plain"])))}</pre>'
     for mime, value in data.items():
@@ -277,6 +291,11 @@ def render_output(output, alt: str = "Image output") -> str:
             return f'<pre class="output-text">{esc(json.dumps(value, indent=1, ensure_ascii=False, default=str))}</pre>'
     types = ", ".join(sorted(data)) or "none"
     return f'<p class="output-note">An output with no text or image form (MIME types: {esc(types)}).</p>'
+
+
+def sanitize_notebook_html(text: str) -> str:
+    """Sanitize HTML from the notebook (markdown, outputs), its headings below the page's."""
+    return sanitize_html(text, heading_shift=NOTEBOOK_HEADING_SHIFT)
 
 
 class BoardPackAuditExporter(HTMLExporter):
@@ -311,13 +330,13 @@ class BoardPackAuditExporter(HTMLExporter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.register_preprocessor(BoardPackMetaPreprocessor(enabled=True), enabled=True)
+        self.register_preprocessor(AuditMetaPreprocessor(enabled=True), enabled=True)
         self.register_preprocessor(AuditPreprocessor(enabled=True), enabled=True)
 
     def default_filters(self):
         """nbconvert's HTML filters, and the audit's sanitizer and output renderer."""
         yield from super().default_filters()
-        yield ("sanitize_html", sanitize_html)
+        yield ("sanitize_notebook_html", sanitize_notebook_html)
         yield ("audit_output", render_output)
 
 

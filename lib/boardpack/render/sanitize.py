@@ -47,12 +47,21 @@ def safe_data_image(value: str) -> bool:
     return bool(_DATA_IMAGE.match(value.strip()))
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 class _Sanitizer(HTMLParser):
-    def __init__(self):
+    def __init__(self, heading_shift: int = 0):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.open: list[str] = []
         self.dropping = 0
+        self.heading_shift = heading_shift
+
+    def _shift(self, tag: str) -> str:
+        if self.heading_shift and tag in _HEADINGS:
+            return f"h{min(6, max(1, int(tag[1]) + self.heading_shift))}"
+        return tag
 
     def _attrs(self, tag, attrs) -> str | None:
         kept = []
@@ -78,7 +87,7 @@ class _Sanitizer(HTMLParser):
         return "".join(f' {n}="{html.escape(v, quote=True)}"' for n, v in kept)
 
     def handle_starttag(self, tag, attrs):
-        tag = tag.lower()
+        tag = self._shift(tag.lower())
         if self.dropping:
             if tag in DROPPED_WITH_CONTENT:
                 self.dropping += 1
@@ -96,7 +105,7 @@ class _Sanitizer(HTMLParser):
             self.open.append(tag)
 
     def handle_startendtag(self, tag, attrs):
-        tag = tag.lower()
+        tag = self._shift(tag.lower())
         if tag in DROPPED_WITH_CONTENT:
             return  # ``<svg/>``: nothing inside to drop
         self.handle_starttag(tag, attrs)
@@ -104,7 +113,7 @@ class _Sanitizer(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        tag = tag.lower()
+        tag = self._shift(tag.lower())
         if self.dropping:
             if tag in DROPPED_WITH_CONTENT:
                 self.dropping -= 1
@@ -128,13 +137,16 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out)
 
 
-def sanitize_html(text: str) -> str:
+def sanitize_html(text: str, heading_shift: int = 0) -> str:
     """Re-write an HTML fragment keeping only allow-listed, self-contained markup.
 
     Parameters
     ----------
     text : str
         An HTML fragment, e.g. a ``text/html`` output or rendered markdown.
+    heading_shift : int
+        Levels to move headings down (1: ``h1`` becomes ``h2``), so a fragment's headings sit
+        under the page's own; levels stop at ``h6``.
 
     Returns
     -------
@@ -142,6 +154,6 @@ def sanitize_html(text: str) -> str:
         The fragment without scripts, event handlers, external links, external images or
         styles that load anything; all text escaped and every element closed.
     """
-    parser = _Sanitizer()
+    parser = _Sanitizer(heading_shift)
     parser.feed(str(text))
     return parser.result()
