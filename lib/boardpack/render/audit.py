@@ -130,9 +130,9 @@ def method_keys(cell, notes: dict) -> list[str]:
         if key in notes and key not in keys:
             keys.append(key)
         else:
-            # ``compute-recorded-crime-by-month`` still belongs to recorded_crime.
+            # ``compute-recorded-crime-by-month`` belongs to recorded_crime, ``compute-custody`` to custody_visits.
             for known in notes:
-                if key.startswith(known + "_") and known not in keys:
+                if (key.startswith(known + "_") or known.startswith(key + "_")) and known not in keys:
                     keys.append(known)
     return keys
 
@@ -324,9 +324,10 @@ class BoardPackAuditExporter(HTMLExporter):
     def _exclude_input_default(self):
         return False
 
-    @default("anchor_link_text")
-    def _anchor_link_text_default(self):
-        return ""
+    @default("exclude_anchor_links")
+    def _exclude_anchor_links_default(self):
+        # An empty "¶" link per heading would be noise to a screen reader; the contents link the sections.
+        return True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
