@@ -151,6 +151,7 @@ def test_a_full_disk_fails_the_borough_plainly_keeps_the_old_pack_and_stops_the_
 
     monkeypatch.setattr(build, "execute_template", execute)
     monkeypatch.setattr(build, "render_html", lambda nb: "<html></html>")
+    monkeypatch.setattr(build, "render_audit_edition", lambda nb: nb.parent / batch.AUDIT_NAME)
     monkeypatch.setattr(build, "render_pdf", full_disk)
     result = batch.run_borough(_job(registry, out))
     assert result.status == "failed" and result.stop_run

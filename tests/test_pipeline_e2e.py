@@ -52,8 +52,9 @@ def test_every_borough_built(built):
     assert built.ok, [(r.borough, r.error) for r in built.results]
     assert [r.status for r in built.results] == ["built", "built"]
     for r in built.results:
-        for name in ("board_pack.ipynb", "board_pack.html", "board_pack.pdf", "figures.json"):
+        for name in ("board_pack.ipynb", "board_pack.html", "board_pack.pdf", "board_pack.audit.html", "figures.json"):
             assert (built.period_dir / r.slug / name).is_file()
+        assert r.timings["audit"] > 0 and list(r.timings)[:4] == ["execute", "html", "audit", "pdf"]
 
 
 @pytest.mark.parametrize("slug, name", [("waltham-forest", "Waltham Forest"), ("camden", "Camden")])
@@ -100,10 +101,20 @@ def test_manifest_records_run_and_boroughs(built):
     for slug, entry in by_slug.items():
         assert entry["status"] == "built" and entry["error"] is None
         assert entry["parameters"]["borough"] and entry["timings"]["execute"] > 0
+        assert {"board_pack.pdf", "board_pack.html", "board_pack.audit.html", "figures.json"} <= set(entry["files"])
         for name, sha in entry["files"].items():
             assert hashlib.sha256((built.period_dir / slug / name).read_bytes()).hexdigest() == sha
+        stamp = json.loads((built.period_dir / slug / "build.json").read_text())
+        assert stamp["files"]["board_pack.audit.html"] == entry["files"]["board_pack.audit.html"]
     index = (built.period_dir / "index.html").read_text()
     assert 'href="camden/board_pack.pdf"' in index
+    assert 'href="camden/board_pack.audit.html">Audit</a>' in index
+
+
+def test_audit_edition_is_written_beside_the_pack(built):
+    audit = (built.period_dir / "camden" / "board_pack.audit.html").read_text(encoding="utf-8")
+    assert "Camden" in audit and "<script" not in audit
+    assert not re.search(r'<(img|link)[^>]+(src|href)="https?:', audit)  # self-contained
 
 
 def test_executed_notebook_is_the_audit_record(built):

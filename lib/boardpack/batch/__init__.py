@@ -12,7 +12,7 @@ result that pass between them; :mod:`.os_advice` says what to do about an error 
 from __future__ import annotations
 
 from .build import run_borough, timed
-from .jobs import NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
+from .jobs import AUDIT_NAME, NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
 from .os_advice import FATAL_ERRNOS, describe_os_error, os_problem
 from .plan import (
                    code_key,
@@ -30,8 +30,8 @@ from .run import run_all
 from .workers import StopRequest, execute_jobs
 
 __all__ = [
-    "FATAL_ERRNOS", "NOTEBOOK_NAME", "OUTPUT_FILES", "SIGNAL_WORDS", "STAMP", "BuildJob", "BuildResult", "RunReport",
-    "StopRequest", "code_key", "describe_os_error", "execute_jobs", "is_up_to_date", "job_key", "load_defaults",
-    "notebook_parameters", "os_problem", "plan_jobs", "record_run", "run_all", "run_borough", "select_boroughs",
-    "settled_on_disk", "skipped_result", "timed",
+    "AUDIT_NAME", "FATAL_ERRNOS", "NOTEBOOK_NAME", "OUTPUT_FILES", "SIGNAL_WORDS", "STAMP", "BuildJob", "BuildResult",
+    "RunReport", "StopRequest", "code_key", "describe_os_error", "execute_jobs", "is_up_to_date", "job_key",
+    "load_defaults", "notebook_parameters", "os_problem", "plan_jobs", "record_run", "run_all", "run_borough",
+    "select_boroughs", "settled_on_disk", "skipped_result", "timed",
 ]

@@ -1,4 +1,4 @@
-"""Building one borough: execute the template, render, stamp, publish.
+"""Building one borough: execute the template, render (HTML twin, audit edition, PDF), stamp, publish.
 
 :func:`run_borough` is the orchestrator and only calls steps, each timed into the result.
 Everything is made in a fresh build folder beside the borough's folder and swapped in by
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..hashing import file_sha256
 from ..publish import keep_file, make_build_dir, publish_dir
-from .jobs import NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
+from .jobs import AUDIT_NAME, NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
 from .os_advice import FATAL_ERRNOS, describe_os_error
 from .plan import is_up_to_date, skipped_result
 
@@ -69,6 +69,15 @@ def render_html(notebook: Path) -> str:
     return html
 
 
+def render_audit_edition(notebook: Path) -> Path:
+    """The audit edition beside the notebook: every cell's code and outputs under the run's facts."""
+    from ..render.audit import render_audit
+
+    path = notebook.parent / AUDIT_NAME
+    path.write_text(render_audit(notebook), encoding="utf-8")
+    return path
+
+
 def render_pdf(html: str, build_dir: Path) -> Path:
     """The A4 tagged PDF from the HTML twin (the same path ``--to boardpack_pdf`` takes)."""
     from ..render.pdf import html_to_pdf
@@ -99,6 +108,8 @@ def run_borough(job: BuildJob) -> BuildResult:
             notebook = execute_template(job, build_dir)
         with timed(result.timings, "html"):
             html = render_html(notebook)
+        with timed(result.timings, "audit"):
+            render_audit_edition(notebook)
         with timed(result.timings, "pdf"):
             render_pdf(html, build_dir)
         result.files = write_stamp(job, build_dir)

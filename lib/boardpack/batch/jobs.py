@@ -10,9 +10,10 @@ from ..paths import NOTEBOOK
 from ..registry import Borough
 
 NOTEBOOK_NAME = "board_pack.ipynb"
+AUDIT_NAME = "board_pack.audit.html"
 # The files of a complete pack: a build publishes all of them, a skip needs all of them on disk,
 # and build.json and the manifest record each one's sha256.
-OUTPUT_FILES = ("board_pack.ipynb", "board_pack.html", "board_pack.pdf", "figures.json")
+OUTPUT_FILES = ("board_pack.ipynb", "board_pack.html", "board_pack.pdf", AUDIT_NAME, "figures.json")
 STAMP = "build.json"
 
 
