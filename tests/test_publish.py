@@ -133,3 +133,35 @@ def test_recover_one_borough_leaves_the_others_building(tmp_path):
     assert recover(period, only="camden") == [period / "camden"]
     assert not camden.exists() and brent.exists() and north.exists()
     assert (period / "camden" / "board_pack.pdf").read_text() == "old"
+
+
+# --- one helper writes a single file atomically (manifest, index, store index, downloads) --------
+
+def test_atomic_write_replaces_whole_files_with_an_ordinary_mode(tmp_path):
+    from boardpack.atomic import write_bytes_atomic, write_json_atomic, write_text_atomic
+
+    target = tmp_path / "manifest.json"
+    target.write_text("old")
+    write_json_atomic(target, {"a": "é"})
+    assert target.read_text(encoding="utf-8") == '{\n  "a": "é"\n}'
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's owner-only 0o600
+    assert write_text_atomic(tmp_path / "index.html", "<p>").read_text() == "<p>"
+    assert write_bytes_atomic(tmp_path / "a.bin", b"\x00\x01").read_bytes() == b"\x00\x01"
+    write_json_atomic(tmp_path / "new" / "folder" / "m.json", [])  # makes the folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.bin", "index.html", "manifest.json", "new"]
+
+
+def test_a_failed_atomic_write_keeps_the_previous_file_and_leaves_no_temporary_one(tmp_path):
+    from boardpack.atomic import open_atomic
+
+    target = tmp_path / "data.csv"
+    target.write_text("previous")
+    with pytest.raises(KeyboardInterrupt), open_atomic(target, "w", suffix=".part") as fh:
+        fh.write("half")
+        raise KeyboardInterrupt  # a stop mid-write
+    with pytest.raises(OSError), open_atomic(tmp_path / "missing" / "x.csv") as fh:
+        fh.write("no folder")
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]

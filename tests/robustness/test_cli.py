@@ -96,6 +96,43 @@ def test_demo_and_data_dir_together(run_cli, demo_copy, untouched):
              "cannot be used together")
 
 
+def _template_lacking(tmp_path, *names):
+    import nbformat
+
+    from boardpack.paths import NOTEBOOK
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = "\n".join(line for line in cell.source.splitlines() if line.split("=")[0].strip() not in names)
+    path = tmp_path / "my_template.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("case, needle", [
+    ("missing", "no such file"),
+    ("not-a-notebook", "not a Jupyter notebook"),
+    ("lacks-parameters", "lacks the template's parameters store_index, census_fold"),
+])
+def test_template_that_cannot_be_built_from(run_cli, tmp_path, untouched, case, needle):
+    if case == "missing":
+        template = tmp_path / "no-such-template.ipynb"
+    elif case == "not-a-notebook":
+        template = tmp_path / "notes.ipynb"
+        template.write_text("borough = 'Camden'\n")
+    else:
+        template = _template_lacking(tmp_path, "store_index", "census_fold")
+    out = tmp_path / "out"
+    line = one_line(run_cli("--template", str(template), "--output-dir", str(out), "--no-progress"),
+                    f"--template {template}", needle)
+    assert " — " in line  # says what to do
+    assert not out.exists()  # refused before anything was made
+
+
+def test_verbose_does_not_add_to_a_refusal(run_cli, tmp_path, untouched):
+    one_line(run_cli("--jobs", "-1", "--verbose", "--output-dir", str(tmp_path / "out")), "--jobs")
+
+
 def test_output_dir_that_is_a_file(run_cli, tmp_path, untouched):
     a_file = tmp_path / "outputs.txt"
     a_file.write_text("notes")
