@@ -1,7 +1,10 @@
 """The context one board pack is built in: which borough, which period, which data.
 
-The template notebook opens a :class:`BoardPack` in its setup cell and hands it to each
-section builder in :mod:`boardpack.sections`; the last cell saves the figures record.
+The template notebook opens a :class:`BoardPack` in its setup cell. Each section's compute
+cell (tagged ``compute-<section>``) reads the store's canonical tables with :meth:`BoardPack.table`
+and calls pure functions of :mod:`boardpack.metrics` through :meth:`BoardPack.compute`, which
+skips a calculation the coverage rules say the data cannot support. The render cells hand the
+results to :mod:`boardpack.sections`; the last cell saves the figures record.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from .coverage import cached_section_coverage
+from .errors import ConfigurationError, CoverageError
 from .meta import META_MIMETYPE
 from .periods import month_label, parse_month
 from .registry import load_registry
@@ -17,7 +21,6 @@ from .report.charts import chart_data, figure_png
 from .report.html import figure as figure_html
 from .report.recorder import FiguresRecord
 from .store import Store, prepare_store, source_record
-
 
 
 class BoardPack:
@@ -45,7 +48,7 @@ class BoardPack:
             }
         )
         self._figure_numbers: dict[str, int] = {}
-        self._computed: dict[str, object] = {}
+        self.registry = load_registry()
 
     @classmethod
     def open(
@@ -56,7 +59,7 @@ class BoardPack:
         store_index: str = "",
         output_dir: str = ".",
         **options,
-    ) -> "BoardPack":
+    ) -> BoardPack:
         """Open a pack for one borough.
 
         Parameters
@@ -66,7 +69,8 @@ class BoardPack:
         period : str
             "Data to" month ``YYYY-MM``; empty for the latest month the data covers.
         data_dir : str
-            A real data folder; empty for the generated demo dataset.
+            A data folder (real, or the generated demo dataset: the notebook's setup cell and the
+            command line resolve an empty choice to it). Empty only with ``store_index``.
         store_index : str
             An index from :func:`boardpack.store.prepare_store` (batch runs prepare it once
             for all boroughs); empty to prepare the store here.
@@ -78,13 +82,14 @@ class BoardPack:
         Raises
         ------
         UnknownBoroughError, BoardPackError, DataValidationError
+        ConfigurationError
+            If neither ``data_dir`` nor ``store_index`` is given.
         """
         b = load_registry().get(borough)
         if not store_index:
             if not data_dir:
-                from .demo import ensure_demo_data
-
-                data_dir = ensure_demo_data()
+                raise ConfigurationError("no data folder and no prepared store: give data_dir or store_index "
+                                         "(the template's setup cell uses the demo dataset when both are empty)")
             store_index = prepare_store(data_dir)
         store = Store(store_index)
         period = period or latest_period(store)
@@ -133,11 +138,81 @@ class BoardPack:
             "coverage": {k: {"available": c.available, "reason": c.reason} for k, c in self.coverage.items()},
         }
 
-    def computed(self, key: str, make):
-        """The result of ``make()``, worked out once per pack and shared by the cells that need it."""
-        if key not in self._computed:
-            self._computed[key] = make()
-        return self._computed[key]
+    def table(self, name: str):
+        """The store's canonical table ``name`` (a fresh copy), or None when the data folder has none.
+
+        A missing table is not an error here: coverage already says which sections it costs,
+        and :meth:`compute` does not call a function for a section the data does not cover.
+        """
+        return self.store.table(name) if self.store.has(name) else None
+
+    def inputs(self, *parts: str) -> _Bundle:
+        """What a compute cell reads, for the reader of the notebook: per section or part, the
+        canonical tables and their files, the months the figures need, the data-to month, the
+        method options, and whether the coverage rules let it be built (and why not).
+        """
+        rows = []
+        for part in parts:
+            cov = self.coverage.get(part)
+            if cov is None:
+                rows.append({"part": part, "available": False, "reason": "unknown section or part"})
+                continue
+            files = []
+            for name in sorted({self.store.source_of(t) or t for t in cov.sources}):
+                files += [f["path"] for f in self.store.sources.get(name, {}).get("files", [])]
+            window = f"{cov.months_needed[0]} to {cov.months_needed[-1]}" if cov.months_needed else ""
+            rows.append({"part": part, "available": cov.available, "tables": ", ".join(cov.sources),
+                         "files": _files_summary(files), "window": window, "data_to": cov.data_to or "",
+                         "reason": cov.reason})
+        text = "\n".join(
+            f"{r['part']}: {'available' if r['available'] else 'NOT AVAILABLE'}"
+            + "".join(f"\n  {k}: {r[k]}" for k in ("tables", "files", "window", "data_to", "reason") if r.get(k))
+            for r in rows) + f"\noptions: {self.options}"
+        from .report.html import esc
+
+        html = "".join(
+            f"<p><strong>{esc(r['part'])}</strong>: {'available' if r['available'] else 'not available'}</p><ul>"
+            + "".join(f"<li>{k}: {esc(r[k])}</li>" for k in ("tables", "files", "window", "data_to", "reason") if r.get(k))
+            + "</ul>" for r in rows) + f"<p>options: {esc(self.options)}</p>"
+        return _Bundle({"text/plain": text, "text/html": html})
+
+    def covers(self, part: str) -> bool:
+        """Whether the coverage rules say the data supports section or part ``part`` for the period."""
+        cov = self.coverage.get(part)
+        return cov is not None and cov.available
+
+    def compute(self, part: str, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` when the data covers ``part``, else :class:`NotAvailable`.
+
+        Coverage owns every availability rule: when it says section (or part) ``part`` cannot be
+        built for the period, the function is not called and the result is a :class:`NotAvailable`
+        carrying the coverage's reason, which the render cell shows as the "not available" box.
+        An input that is itself :class:`NotAvailable` passes through the same way. A
+        :class:`~boardpack.errors.CoverageError` the function still raises is the safety net's
+        business: it becomes a :class:`NotAvailable` with the error's words.
+
+        Parameters
+        ----------
+        part : str
+            A section id of ``coverage.SECTIONS`` or a part id of ``coverage.PARTS``.
+        function : callable
+            A pure function of :mod:`boardpack.metrics`.
+        *args, **kwargs
+            Its arguments (canonical tables, the borough's code, the period, method choices).
+        """
+        cov = self.coverage.get(part)
+        if cov is None or not cov.available:
+            return NotAvailable(part, cov.reason if cov is not None else "No data for this section was found.",
+                                from_coverage=True)
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, NotAvailable):
+                return value
+        if any(value is None for value in args):
+            return NotAvailable(part, "The data folder has no table for this figure.", from_coverage=False)
+        try:
+            return function(*args, **kwargs)
+        except CoverageError as exc:
+            return NotAvailable(part, str(exc), from_coverage=False)
 
     def figure(self, fig_id: str, section: str, fig, title: str, alt: str, source: str) -> str:
         """Render a chart to embedded HTML and record its title, alt text and drawn data."""
@@ -157,6 +232,27 @@ class BoardPack:
         return _Bundle({"text/plain": f"Figures recorded in {path}"})
 
 
+class NotAvailable:
+    """What a compute cell holds when the data cannot give a result: the part and the reason.
+
+    ``from_coverage`` is False when the coverage rules passed the part but the calculation
+    still found a gap (the safety net); the render cell then records it under ``gaps``.
+    """
+
+    def __init__(self, part: str, reason: str, from_coverage: bool = True):
+        self.part = part
+        self.reason = reason
+        self.from_coverage = from_coverage
+
+    def __repr__(self) -> str:
+        return f"NotAvailable({self.part!r}: {self.reason})"
+
+    def _repr_html_(self) -> str:
+        from .report.html import esc
+
+        return f"<p><strong>Not available</strong> ({esc(self.part)}): {esc(self.reason)}</p>"
+
+
 class _Bundle:
     """Displays a MIME bundle as a cell output."""
 
@@ -165,6 +261,14 @@ class _Bundle:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.data
+
+
+def _files_summary(paths: list[str]) -> str:
+    """File paths, or the first and last with a count when there are many (monthly files)."""
+    paths = sorted(set(paths))
+    if len(paths) > 3:
+        return f"{len(paths)} files ({paths[0]} … {paths[-1]})"
+    return ", ".join(paths)
 
 
 def latest_period(store: Store) -> str:

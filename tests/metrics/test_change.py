@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from boardpack.metrics.change import direction, pct_change
 
 # Reference pack: Waltham Forest SNB performance summary, data to October 2015,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from boardpack.errors import CoverageError
 from boardpack.metrics import complaints as c
 from boardpack.periods import month_range
+from boardpack.report import complaints_narrative as words
 
 WF = "E09000031"
 PERIOD = "2015-10"
@@ -123,7 +123,7 @@ def test_by_type(allegations):
 
 
 def test_type_sentence(allegations):
-    text = c.type_sentence(c.by_type(allegations, WF, PERIOD))
+    text = words.type_sentence(c.by_type(allegations, WF, PERIOD))
     assert text == (
         "Failures in Duty allegations account for the highest proportion (43.0%) of all public complaint "
         "allegations. Failures in Duty allegations decreased by 36.8% on the previous 12 months. "
@@ -138,19 +138,19 @@ def _types(now: dict, before: dict) -> pd.DataFrame:
 
 
 def test_type_sentence_ties_single_and_none():
-    tie = c.type_sentence(_types({"Incivility": 5, "Other": 5, "Malpractice": 2}, {"Incivility": 4, "Other": 5}))
+    tie = words.type_sentence(_types({"Incivility": 5, "Other": 5, "Malpractice": 2}, {"Incivility": 4, "Other": 5}))
     assert tie.startswith("Incivility and Other allegations account for the highest proportion (41.7% each)")
     assert ("Incivility allegations increased by 25% and the number of Other allegations did not change on the "
             "previous 12 months." in tie)
     assert tie.endswith("Malpractice allegations account for 16.7% of all public complaint allegations. There were "
                         "no Malpractice allegations in the previous 12 months to compare with.")
-    mixed = c.type_sentence(_types({"Incivility": 5, "Other": 5}, {"Incivility": 4}))
+    mixed = words.type_sentence(_types({"Incivility": 5, "Other": 5}, {"Incivility": 4}))
     assert mixed.endswith("Incivility allegations increased by 25% on the previous 12 months, and there were no "
                           "Other allegations in the previous 12 months to compare with.")
-    single = c.type_sentence(_types({"Incivility": 1}, {"Incivility": 2}))
+    single = words.type_sentence(_types({"Incivility": 1}, {"Incivility": 2}))
     assert single == ("All 1 public complaint allegation over the last 12 months were Incivility allegations. "
                       "Incivility allegations decreased by 50% on the previous 12 months.")
-    assert c.type_sentence(_types({}, {"Incivility": 2})) == (
+    assert words.type_sentence(_types({}, {"Incivility": 2})) == (
         "No public complaint allegations were recorded over the last 12 months.")
 
 
@@ -159,7 +159,7 @@ def test_by_outcome_and_reference_sentence():
     assert o["outcome"].tolist()[0] == "No Case to Answer" and o["allegations"].sum() == 316
     row = o.set_index("outcome")
     assert row.loc["No Case to Answer", "pct"] == 83.2 and row.loc["Case to Answer", "pct"] == 0.9
-    assert c.outcome_sentence(o) == (
+    assert words.outcome_sentence(o) == (
         "'No case to answer' accounts for the highest proportion (83.2% or 263), followed by disapplication "
         "(6.0% or 19). 'Case to answer' outcomes account for 0.9% (3)."
     )
@@ -181,24 +181,24 @@ def test_by_outcome_and_reference_sentence():
 def test_outcome_sentence_grammar(counts, expected):
     rows = [(WF, PERIOD, o, n) for o, n in counts.items()]
     df = pd.DataFrame(rows, columns=["area_code", "month", "outcome", "allegations"])
-    assert c.outcome_sentence(c.by_outcome(df, WF, PERIOD)) == expected
+    assert words.outcome_sentence(c.by_outcome(df, WF, PERIOD)) == expected
 
 
 def test_total_increase_change_and_rate_sentences():
-    assert c.total_sentence("Waltham Forest", 298) == (
+    assert words.total_sentence("Waltham Forest", 298) == (
         "Waltham Forest recorded a total of 298 public complaint allegations over the last 12 months.")
-    assert c.total_sentence("Barnet", 1) == (
+    assert words.total_sentence("Barnet", 1) == (
         "Barnet recorded a total of 1 public complaint allegation over the last 12 months.")
-    assert c.total_sentence("Barnet", 0) == "Barnet recorded no public complaint allegations over the last 12 months."
-    assert c.increase_sentence(6).startswith("6 boroughs have recorded an increase in the number of complaint")
-    assert c.increase_sentence(1).startswith("1 borough has recorded an increase")
-    assert c.increase_sentence(0).startswith("No borough has recorded an increase")
-    assert c.change_sentence("Waltham Forest", 400, -26.0) == (
+    assert words.total_sentence("Barnet", 0) == "Barnet recorded no public complaint allegations over the last 12 months."
+    assert words.increase_sentence(6).startswith("6 boroughs have recorded an increase in the number of complaint")
+    assert words.increase_sentence(1).startswith("1 borough has recorded an increase")
+    assert words.increase_sentence(0).startswith("No borough has recorded an increase")
+    assert words.change_sentence("Waltham Forest", 400, -26.0) == (
         "Waltham Forest recorded a decrease of 26% in the number of recorded complaint allegations.")
-    assert "an increase of 3.5%" in c.change_sentence("X", 10, 3.5)
-    assert "no change in the number" in c.change_sentence("X", 10, 0.0)
-    assert "no percentage change can be given" in c.change_sentence("X", 0, None)
-    assert c.rate_sentence("Waltham Forest", 17.9, 15.2) == (
+    assert "an increase of 3.5%" in words.change_sentence("X", 10, 3.5)
+    assert "no change in the number" in words.change_sentence("X", 10, 0.0)
+    assert "no percentage change can be given" in words.change_sentence("X", 0, None)
+    assert words.rate_sentence("Waltham Forest", 17.9, 15.2) == (
         "Waltham Forest recorded a rate of 17.9 allegations per 100 workforce. This is above the MPS rate (15.2).")
-    assert c.rate_sentence("X", 15.0, 15.0).endswith("This is the same as the MPS rate (15.0).")
-    assert c.rate_sentence("X", 6.3, 16.7).endswith("below the MPS rate (16.7).")
+    assert words.rate_sentence("X", 15.0, 15.0).endswith("This is the same as the MPS rate (15.0).")
+    assert words.rate_sentence("X", 6.3, 16.7).endswith("below the MPS rate (16.7).")

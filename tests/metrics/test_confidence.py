@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from boardpack.errors import BoardPackError, CoverageError
 from boardpack.loaders import pas as pas_loader
 from boardpack.metrics import confidence as conf

@@ -6,7 +6,6 @@ import itertools
 
 import pandas as pd
 import pytest
-
 from boardpack.errors import CoverageError, DataValidationError
 from boardpack.loaders import crime as crime_loader
 from boardpack.metrics import crime as m

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from boardpack.errors import CoverageError
 from boardpack.metrics import custody
 

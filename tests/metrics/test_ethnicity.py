@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from boardpack.errors import BoardPackError, CoverageError
 from boardpack.loaders import census
 from boardpack.metrics.ethnicity import FoldApproximationWarning, fold_census

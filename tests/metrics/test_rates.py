@@ -1,6 +1,5 @@
 import pandas as pd
 import pytest
-
 from boardpack.errors import CoverageError
 from boardpack.metrics.rates import homicide_victims, population_for, rate_per_1000
 

@@ -6,7 +6,6 @@ from fractions import Fraction
 
 import pandas as pd
 import pytest
-
 from boardpack.errors import BoardPackError, CoverageError
 from boardpack.metrics import stop_search as m
 from boardpack.metrics.change import round_half_up

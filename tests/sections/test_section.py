@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-
 from boardpack.coverage import Coverage
 from boardpack.errors import CoverageError, DataValidationError
 from boardpack.report.recorder import FiguresRecord

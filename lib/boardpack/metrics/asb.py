@@ -15,7 +15,6 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import month_label, month_range
 from ..registry import Registry, load_registry
-from ..report.narrative import change_phrase, plural
 from .change import pct_change
 
 
@@ -127,34 +126,3 @@ def twelve_month_change(monthly: pd.DataFrame, period: str) -> AsbChange:
     prev_m = int(prev["mps"].sum()) if prev_ok else None
     cur_b, cur_m = int(cur["borough"].sum()), int(cur["mps"].sum())
     return AsbChange(cur_b, prev_b, pct_change(prev_b, cur_b), cur_m, prev_m, pct_change(prev_m, cur_m))
-
-
-def change_sentence(borough: str, change: AsbChange, period: str) -> str:
-    """The pack's sentence on the 12-month change in ASB calls.
-
-    Parameters
-    ----------
-    borough : str
-        The borough's name.
-    change : AsbChange
-        From :func:`twelve_month_change`.
-    period : str
-        The last month, ``"YYYY-MM"``.
-
-    Returns
-    -------
-    str
-        E.g. "Waltham Forest recorded 12,345 ASB calls in the 12 months to October 2015, an
-        increase of 5.2% in ASB calls on the previous 12 months. Across the MPS there was a
-        decrease of 1.4% in ASB calls."
-    """
-    calls = plural(change.current_12m, "ASB call")
-    lead = f"{borough} recorded {calls} in the 12 months to {month_label(period)}"
-    if change.previous_12m is None:
-        return f"{lead}; the 12 months before are not all in the data, so no change can be given."
-    if change.pct_change is None:
-        return f"{lead}, against none in the previous 12 months, so no percentage change can be given."
-    text = f"{lead}, {change_phrase(change.pct_change, 'ASB calls')} on the previous 12 months."
-    if change.mps_pct_change is not None:
-        text += f" Across the MPS there was {change_phrase(change.mps_pct_change, 'ASB calls')}."
-    return text

@@ -269,3 +269,83 @@ def _select(pas: pd.DataFrame, measure: str) -> pd.DataFrame:
         known = ", ".join(sorted(pas["measure"].unique()))
         raise CoverageError(f"PAS measure {measure!r} is not in the data (measures: {known or 'none'})")
     return rows
+
+
+def measure_trends(table: pd.DataFrame, measures: dict[str, str], gss_code: str, until: str,
+                   skip_missing: bool = False) -> pd.DataFrame:
+    """A borough's survey measures over time, as the whole percentages the pack prints.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The ``pas`` or ``victim_satisfaction`` canonical table.
+    measures : dict of str to str
+        Column label -> measure, in the order the columns are wanted.
+    gss_code : str
+        The borough.
+    until : str
+        The pack's month ``YYYY-MM``; later quarters are left out.
+    skip_missing : bool
+        Leave out a measure the table has no values of for the borough, instead of raising.
+
+    Returns
+    -------
+    DataFrame
+        ``quarter_end`` and one column per label (whole percentages, NaN where a quarter has
+        no value), oldest first.
+    """
+    series: dict[str, pd.Series] = {}
+    for label, measure in measures.items():
+        try:
+            t = trend(table, gss_code, measure)
+        except CoverageError:
+            if skip_missing:
+                continue
+            raise
+        t = t[t["quarter_end"] <= until]
+        series[label] = t.set_index("quarter_end")["borough"]
+    wide = pd.DataFrame(series).sort_index()
+    wide = wide.map(lambda v: percent(v / 100) if pd.notna(v) else v)
+    wide.index.name = "quarter_end"
+    return wide.reset_index()
+
+
+def satisfaction_gap(uss: pd.DataFrame, quarter: str, gss_code: str) -> dict | None:
+    """White and BME victim satisfaction (printed whole percentages) and the MPS gap at one quarter.
+
+    Returns
+    -------
+    dict or None
+        ``white, bme, gap`` (white minus BME) and ``mps_gap`` (None without both MPS values);
+        None when the borough lacks either value.
+    """
+    q = uss[uss["quarter_end"] == quarter]
+
+    def val(area, measure):
+        s = q.loc[(q["area_code"] == area) & (q["measure"] == measure), "proportion"]
+        return percent(float(s.iloc[0])) if len(s) else None
+
+    white, bme = val(gss_code, "white"), val(gss_code, "bme")
+    if white is None or bme is None:
+        return None
+    mw, mb = val("MPS", "white"), val("MPS", "bme")
+    return {"white": white, "bme": bme, "gap": white - bme,
+            "mps_gap": (mw - mb) if mw is not None and mb is not None else None}
+
+
+def gap_ranking(uss: pd.DataFrame, quarter: str, registry: Registry) -> pd.DataFrame | None:
+    """White minus BME satisfaction (printed whole percentages) for every borough, largest first.
+
+    ``registry`` gives the 32 boroughs and their names. None when any of them lacks either
+    value for the quarter.
+    """
+    q = uss[(uss["quarter_end"] == quarter) & uss["measure"].isin(["white", "bme"])
+            & uss["area_code"].isin(registry.codes)]
+    wide = q.pivot(index="area_code", columns="measure", values="proportion")
+    if len(wide) < len(registry.codes) or wide[["white", "bme"]].isna().any().any():
+        return None
+    df = pd.DataFrame({"area_code": wide.index,
+                       "gap": [percent(w) - percent(b) for w, b in zip(wide["white"], wide["bme"])]})
+    df["borough"] = df["area_code"].map(lambda c: registry.by_code(c).name)
+    df["rank"] = df["gap"].rank(method="min", ascending=False).astype("int64")
+    return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]

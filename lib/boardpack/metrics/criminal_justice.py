@@ -18,6 +18,9 @@ LONDON = "London"
 ENGLAND_WALES = "England and Wales"
 MEASURES = ("offence_to_completion_days", "charge_to_completion_days", "proven_reoffending_rate",
             "reoffences_per_reoffender")
+# The measure drawn over time: the one the MOPAC timeliness dashboard led with.
+TREND_MEASURE = "offence_to_completion_days"
+TREND_POINTS = 12
 LABELS = {
     "offence_to_completion_days": "Average days from offence to completion at criminal courts",
     "charge_to_completion_days": "Average days from charge to completion at criminal courts",
@@ -167,3 +170,17 @@ def format_value(value: float) -> str:
         E.g. ``160.0`` -> ``"160"``, ``27.5`` -> ``"27.5"``, ``3.95`` -> ``"3.95"``.
     """
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+def headline_trend(criminal_justice: pd.DataFrame, latest: pd.DataFrame, period: str,
+                   measure: str = TREND_MEASURE, points: int = TREND_POINTS) -> pd.DataFrame:
+    """The last ``points`` values of the measure the pack draws over time.
+
+    ``measure`` is used when ``latest`` (from :func:`latest_comparison`) has it, else the
+    first measure there. Returns :func:`trend`'s table, with ``attrs["measure"]`` naming the
+    measure drawn.
+    """
+    chosen = measure if measure in set(latest["measure"]) else str(latest["measure"].iloc[0])
+    series = trend(criminal_justice, chosen, period).tail(points).reset_index(drop=True)
+    series.attrs["measure"] = chosen
+    return series

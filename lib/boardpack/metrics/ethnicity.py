@@ -26,7 +26,7 @@ import warnings
 
 import pandas as pd
 
-from ..errors import BoardPackError, CoverageError
+from ..errors import BoardPackError, ConfigurationError, CoverageError
 
 GROUPS = ("White", "Black", "Asian", "Other")
 FOLDS = ("mps", "mixed_to_other")
@@ -68,8 +68,10 @@ def fold_census(census_ethnicity: pd.DataFrame, year: int, fold: str = "mps") ->
     ------
     CoverageError
         If the table has no rows for ``year``.
+    ConfigurationError
+        If ``fold`` is unknown.
     BoardPackError
-        If ``fold`` is unknown, or a category code has no place in the ``"mps"`` fold.
+        If a category code has no place in the ``"mps"`` fold.
 
     Warns
     -----
@@ -78,7 +80,7 @@ def fold_census(census_ethnicity: pd.DataFrame, year: int, fold: str = "mps") ->
         (Census 2021) and ``"mixed_to_other"`` is used instead.
     """
     if fold not in FOLDS:
-        raise BoardPackError(f"unknown ethnicity fold {fold!r}; choose one of {', '.join(FOLDS)}")
+        raise ConfigurationError(f"unknown ethnicity fold {fold!r}; choose one of {', '.join(FOLDS)}")
     rows = census_ethnicity[census_ethnicity["census_year"] == int(year)]
     if rows.empty:
         years = sorted(census_ethnicity["census_year"].unique().tolist())
@@ -113,3 +115,34 @@ def fold_census(census_ethnicity: pd.DataFrame, year: int, fold: str = "mps") ->
     out["group"] = out["group"].astype("str")
     out["population"] = out["population"].astype("int64")
     return out[["area_code", "group", "population"]]
+
+
+def borough_population(census_ethnicity: pd.DataFrame, year: int, fold: str, gss_code: str) -> pd.Series:
+    """One borough's residents in the four police ethnic groups, with the fold actually used.
+
+    Parameters
+    ----------
+    census_ethnicity : DataFrame
+        The ``census_ethnicity`` canonical table.
+    year : int
+        Census year (the coverage rules pick it for the period).
+    fold : {"mps", "mixed_to_other"}
+        The fold asked for.
+    gss_code : str
+        The borough.
+
+    Returns
+    -------
+    Series
+        ``population`` by ``group`` (White, Black, Asian, Other). ``attrs`` holds
+        ``census_year``, ``fold`` (the one used), ``fold_requested`` and ``fold_note`` (the
+        :class:`FoldApproximationWarning` text when the fold had to be coarsened, else None).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FoldApproximationWarning)
+        folded = fold_census(census_ethnicity, year, fold)
+    pop = folded[folded["area_code"] == gss_code].set_index("group")["population"].reindex(list(GROUPS))
+    note = str(caught[0].message) if caught else None
+    pop.attrs.update({"census_year": year, "fold": "mixed_to_other" if caught else fold, "fold_requested": fold,
+                      "fold_note": note})
+    return pop

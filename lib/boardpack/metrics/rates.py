@@ -74,3 +74,35 @@ def homicide_victims(homicide: pd.DataFrame, gss_code: str, period: str) -> dict
 
     return {"previous_12m": total(previous, gss_code), "current_12m": total(current, gss_code),
             "mps_previous_12m": total(previous), "mps_current_12m": total(current)}
+
+
+def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: str, area_codes: list[str],
+                period: str) -> dict:
+    """Total notifiable offences per 1,000 residents, borough and MPS.
+
+    Parameters
+    ----------
+    crime_table : DataFrame
+        The borough's recorded crime table (:func:`boardpack.metrics.crime.recorded_crime_table`);
+        its first row is Total Notifiable Offences with ``current_12m`` and ``mps_current_12m``.
+    population : DataFrame
+        The ``population`` canonical table.
+    gss_code : str
+        The borough.
+    area_codes : list of str
+        The 32 boroughs' codes, whose populations make the MPS's.
+    period : str
+        ``YYYY-MM``.
+
+    Returns
+    -------
+    dict
+        ``borough, mps`` (rates per 1,000, one decimal), ``population, mps_population`` and
+        ``population_year`` (the latest mid-year at or before the period's year that has the
+        borough; the MPS uses the same year).
+    """
+    year, b_pop = population_for(population, [gss_code], period)
+    _, m_pop = population_for(population, list(area_codes), f"{year}-12")
+    full = crime_table.iloc[0]
+    return {"borough": rate_per_1000(full["current_12m"], b_pop), "mps": rate_per_1000(full["mps_current_12m"], m_pop),
+            "population": b_pop, "mps_population": m_pop, "population_year": year}

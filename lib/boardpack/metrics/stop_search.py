@@ -318,3 +318,38 @@ def _exact_ratio(searches, population, white_searches, white_population) -> Frac
 
 def _pct(part: int, whole: int) -> float:
     return share(part, whole) if whole else float("nan")
+
+
+def unsplittable_months(stop_search: pd.DataFrame, monthly: pd.DataFrame) -> list[str]:
+    """The months of ``monthly`` whose records mostly have no location (see :func:`borough_coverage`).
+
+    Such a month cannot be split by borough: showing the few located records as the
+    borough's count would understate it badly.
+    """
+    cov = borough_coverage(stop_search)
+    bad = set(cov.loc[~cov["borough_split_ok"], "month"])
+    return [m for m in monthly["month"].tolist() if m in bad]
+
+
+def mask_monthly(monthly: pd.DataFrame, unsplit: list[str]) -> pd.DataFrame:
+    """:func:`monthly_searches` with the borough's count of each month in ``unsplit`` set to ``<NA>``."""
+    out = monthly.copy()
+    out.loc[out["month"].isin(unsplit), "searches"] = pd.NA
+    return out
+
+
+def mask_ratios(ratios: pd.DataFrame, unsplit: list[str]) -> pd.DataFrame:
+    """:func:`disproportionality` with every figure of each month in ``unsplit`` left blank."""
+    hidden = ratios["month"].isin(unsplit)
+    out = ratios.astype({"searches": "Int64"})
+    out.loc[hidden, ["ratio", "ratio_2dp", "rate_per_1000"]] = float("nan")
+    out.loc[hidden, "searches"] = pd.NA
+    return out
+
+
+def mask_not_recorded(share: pd.DataFrame, unsplit: list[str]) -> pd.DataFrame:
+    """:func:`not_recorded_share` with every figure of each month in ``unsplit`` left blank."""
+    out = share.astype({"not_recorded": "Int64", "searches": "Int64"})
+    out.loc[out["month"].isin(unsplit), ["not_recorded", "searches"]] = pd.NA
+    out.loc[out["month"].isin(unsplit), "pct_not_recorded"] = float("nan")
+    return out

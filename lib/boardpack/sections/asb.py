@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from ..errors import CoverageError
-from ..metrics.asb import change_sentence, monthly_calls, twelve_month_change
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import bullet_list, data_to_line, not_available_box, paragraph
-from .section import Section, guarded, unavailable
+from ..report.narrative import asb_change_sentence
+from .section import Section, gap_reason, guarded, unavailable
 
 SECTION = "asb"
 TITLE = "anti-social behaviour calls"
+CELL = "compute-asb"
 SOURCE = "Metropolitan Police Service, ASB calls recorded on CAD/CHS (supplied by the board's analyst)"
 
 # What the figures count, in the pack's words (the reference pack gives the same three caveats).
@@ -26,23 +26,24 @@ CAVEATS = [
 ]
 
 
-@guarded(SECTION, "anti-social behaviour calls")
-def trend(pack) -> Section:
+@guarded(SECTION, "anti-social behaviour calls", cell=CELL)
+def trend(pack, monthly, change) -> Section:
     """Figure: monthly ASB calls, borough against the MPS (right axis), the caveats and the 12-month change.
 
+    ``monthly`` is the series of :func:`boardpack.metrics.asb.monthly_calls` and ``change`` the
+    :class:`~boardpack.metrics.asb.AsbChange` of :func:`~boardpack.metrics.asb.twelve_month_change`.
     Records ``asb.monthly[]`` (month, borough, mps), ``total_12m``, ``previous_12m``,
     ``pct_change``, ``mps_total_12m``, ``mps_previous_12m`` and ``mps_pct_change``.
     """
     missing = unavailable(pack, SECTION, TITLE)
     if missing:
         return missing
-    try:
-        series = monthly_calls(pack.store.table("asb"), pack.borough.gss_code, pack.period, months=24)
-        change = twelve_month_change(series, pack.period)
-    except CoverageError as err:
+    reason = gap_reason(monthly) or gap_reason(change)
+    if reason:
         pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", str(err))
-        return Section([not_available_box(TITLE, str(err))], SECTION, pack.is_demo)
+        pack.record.set(SECTION, "reason", reason)
+        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
+    series = monthly
 
     name = pack.borough.name
     series = series.assign(label=[month_label(m, "short") for m in series["month"]])
@@ -66,7 +67,7 @@ def trend(pack) -> Section:
     parts = [
         data_to_line(pack.period_label),
         bullet_list(CAVEATS),
-        paragraph(change_sentence(name, change, pack.period)),
+        paragraph(asb_change_sentence(name, change, pack.period)),
         pack.figure("fig-asb-trend", SECTION, fig, title, alt, SOURCE),
     ]
     coverage = pack.coverage.get(SECTION)

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import CoverageError
-from ..metrics import complaints as m
 from ..periods import month_label, rolling_windows
 from ..report import alt_text
+from ..report import complaints_narrative as words
 from ..report.charts import plot_bars, plot_ranked_bars
 from ..report.html import data_to_line, not_available_box, paragraph, source_line
-from ..report.tables import Column, change_class, fmt_change, fmt_count, fmt_pct, html_table
-from .section import Section, guarded, unavailable
+from ..report.tables import (
+    Column,
+    change_class,
+    fmt_change,
+    fmt_count,
+    fmt_pct,
+    html_table,
+)
+from .section import Section, gap_reason, guarded, require, unavailable
 
 SECTION = "complaints"
+CELL = "compute-complaints"
 SOURCE = "Metropolitan Police Service, public complaints management information (supplied by the board's analyst)"
 WORKFORCE_SOURCE = SOURCE + "; borough workforce (officers and staff)"
 
@@ -39,23 +46,23 @@ def _not_available(pack, title: str, reason: str) -> Section:
     return Section([not_available_box(title, reason)], SECTION, pack.is_demo)
 
 
-@guarded(SECTION, "public complaint allegations")
-def summary(pack) -> Section:
+@guarded(SECTION, "public complaint allegations", cell=CELL)
+def summary(pack, ranked, average) -> Section:
     """Figure: allegations in the last 12 months for every borough, ranked, with the borough's total.
 
+    ``ranked`` is the table of :func:`boardpack.metrics.complaints.allegations_by_borough` and
+    ``average`` the MPS average per borough (:func:`~boardpack.metrics.complaints.average_per_borough`).
     Records ``complaints.total``, ``rank``, ``mps_average_allegations`` and the table
     ``complaints_by_borough``.
     """
     missing = unavailable(pack, SECTION, "public complaint allegations")
     if missing:
         return missing
-    try:
-        ranked = m.allegations_by_borough(pack.store.table("complaint_allegations"), pack.period)
-    except CoverageError as err:
-        return _not_available(pack, "public complaint allegations", str(err))
+    reason = gap_reason(ranked) or gap_reason(average)
+    if reason:
+        return _not_available(pack, "public complaint allegations", reason)
     name = pack.borough.name
     own = ranked[ranked["area_code"] == pack.borough.gss_code].iloc[0]
-    average = m.average_per_borough(ranked)
     _, current = _windows(pack)
 
     title = f"Public complaint allegations by borough, {current}"
@@ -73,7 +80,7 @@ def summary(pack) -> Section:
         [
             data_to_line(pack.period_label),
             paragraph(ABOUT_ALLEGATIONS),
-            paragraph(m.total_sentence(name, int(own["allegations"]))
+            paragraph(words.total_sentence(name, int(own["allegations"]))
                       + f" The chart below shows {name} against the other MPS boroughs."),
             pack.figure("fig-complaints-ranked", SECTION, fig, title, alt, SOURCE),
         ],
@@ -81,25 +88,24 @@ def summary(pack) -> Section:
     )
 
 
-@guarded(SECTION, "change in complaint allegations")
-def change(pack) -> Section:
+@guarded(SECTION, "change in complaint allegations", cell=CELL)
+def change(pack, changes, n_up, mps) -> Section:
     """Figure: % change in allegations on the previous 12 months for every borough, ranked.
 
+    ``changes`` is the table of :func:`boardpack.metrics.complaints.pct_change_by_borough`,
+    ``n_up`` the number of boroughs with an increase and ``mps`` the MPS change.
     Records ``complaints.previous_total``, ``pct_change``, ``mps_pct_change``,
     ``boroughs_with_increase`` and the table ``complaints_change``.
     """
     missing = unavailable(pack, SECTION, "change in complaint allegations")
     if missing:
         return missing
-    try:
-        changes = m.pct_change_by_borough(pack.store.table("complaint_allegations"), pack.period)
-    except CoverageError as err:
-        return _not_available(pack, "change in complaint allegations", str(err))
+    reason = gap_reason(changes) or gap_reason(n_up) or gap_reason(mps)
+    if reason:
+        return _not_available(pack, "change in complaint allegations", reason)
     name = pack.borough.name
     own = changes[changes["area_code"] == pack.borough.gss_code].iloc[0]
     own_pct = None if pd.isna(own["pct_change"]) else float(own["pct_change"])
-    n_up = m.boroughs_with_increase(changes)
-    mps = m.mps_pct_change(changes)
     previous, current = _windows(pack)
 
     # A borough with no allegations in the previous 12 months has no percentage to draw.
@@ -120,8 +126,8 @@ def change(pack) -> Section:
 
     parts = [
         paragraph(f"The chart below shows the percentage change in allegations recorded over the last 12 months "
-                  f"({current}) against the 12 months before ({previous}). {m.increase_sentence(n_up)}"),
-        paragraph(m.change_sentence(name, int(own["previous_12m"]), own_pct)),
+                  f"({current}) against the 12 months before ({previous}). {words.increase_sentence(n_up)}"),
+        paragraph(words.change_sentence(name, int(own["previous_12m"]), own_pct)),
         pack.figure("fig-complaints-change", SECTION, fig, title, alt, SOURCE),
     ]
     left_out = changes.loc[changes["pct_change"].isna(), "borough"].tolist()
@@ -131,21 +137,20 @@ def change(pack) -> Section:
     return Section(parts, SECTION, pack.is_demo)
 
 
-@guarded(SECTION, "complaint allegations per 100 workforce")
-def rate(pack) -> Section:
+@guarded(SECTION, "complaint allegations per 100 workforce", cell=CELL)
+def rate(pack, rates) -> Section:
     """Figure: allegations per 100 workforce for every borough, ranked, with the borough's rate.
 
+    ``rates`` is the table of :func:`boardpack.metrics.complaints.per_100_workforce`.
     Records ``complaints.rate_per_100_workforce``, ``rate_rank``, ``workforce``,
     ``workforce_month``, ``mps_rate_per_100_workforce`` and the table ``complaints_rate``.
     """
     missing = unavailable(pack, SECTION, "complaint allegations per 100 workforce")
     if missing:
         return missing
-    try:
-        rates = m.per_100_workforce(pack.store.table("complaint_allegations"), pack.store.table("workforce"),
-                                    pack.period)
-    except CoverageError as err:
-        return _not_available(pack, "complaint allegations per 100 workforce", str(err))
+    reason = gap_reason(rates)
+    if reason:
+        return _not_available(pack, "complaint allegations per 100 workforce", reason)
     name = pack.borough.name
     own = rates[rates["area_code"] == pack.borough.gss_code].iloc[0]
     mps_rate = rates.attrs["mps_rate"]
@@ -167,24 +172,25 @@ def rate(pack) -> Section:
         [
             paragraph("The chart below shows allegations per 100 workforce (officers and staff), which allows "
                       "boroughs with large and small workforces to be compared. "
-                      + m.rate_sentence(name, float(own["rate"]), mps_rate)),
+                      + words.rate_sentence(name, float(own["rate"]), mps_rate)),
             pack.figure("fig-complaints-rate", SECTION, fig, title, alt, WORKFORCE_SOURCE),
         ],
         SECTION, pack.is_demo,
     )
 
 
-@guarded(SECTION, "complaint allegations by type")
-def by_type(pack) -> Section:
+@guarded(SECTION, "complaint allegations by type", cell=CELL)
+def by_type(pack, types) -> Section:
     """Figure and table: the borough's allegations by type, with shares and change.
 
+    ``types`` is the table of :func:`boardpack.metrics.complaints.by_type`.
     Records ``complaints.by_type[]`` (type, allegations, pct, previous_12m, pct_change) and
     the table ``complaints_by_type``.
     """
     missing = unavailable(pack, SECTION, "complaint allegations by type")
     if missing:
         return missing
-    types = m.by_type(pack.store.table("complaint_allegations"), pack.borough.gss_code, pack.period)
+    types = require(types)
     name = pack.borough.name
     _, current = _windows(pack)
     record = types.rename(columns={"allegation_type": "type"})
@@ -210,7 +216,7 @@ def by_type(pack) -> Section:
         [
             paragraph(f"The chart and table below break down the public complaint allegations recorded in {name} "
                       f"over the last 12 months ({current}) by type."),
-            paragraph(m.type_sentence(types)),
+            paragraph(words.type_sentence(types)),
             chart,
             html_table(types, columns, caption, "tbl-complaints-type"),
             source_line(SOURCE),
@@ -219,10 +225,11 @@ def by_type(pack) -> Section:
     )
 
 
-@guarded(SECTION, "complaint outcomes")
-def by_outcome(pack) -> Section:
+@guarded(SECTION, "complaint outcomes", cell=CELL)
+def by_outcome(pack, outcomes) -> Section:
     """Figure and table: the borough's allegation outcomes with counts and shares.
 
+    ``outcomes`` is the table of :func:`boardpack.metrics.complaints.by_outcome`.
     Records ``complaints.by_outcome[]`` (outcome, allegations, pct) and the table
     ``complaints_by_outcome``.
     """
@@ -234,7 +241,7 @@ def by_outcome(pack) -> Section:
         reason = "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)."
         pack.record.set(SECTION, "outcomes_reason", reason)
         return Section([not_available_box(title_na, reason)], SECTION, pack.is_demo)
-    outcomes = m.by_outcome(pack.store.table("complaint_outcomes"), pack.borough.gss_code, pack.period)
+    outcomes = require(outcomes)
     name = pack.borough.name
     _, current = _windows(pack)
 
@@ -256,7 +263,7 @@ def by_outcome(pack) -> Section:
         [
             paragraph(f"The chart and table below show the outcomes of allegations finalised in {name} over the last "
                       f"12 months ({current}); the percentages are of all outcomes recorded in that time."),
-            paragraph(m.outcome_sentence(outcomes)),
+            paragraph(words.outcome_sentence(outcomes)),
             chart,
             html_table(outcomes, columns, caption, "tbl-complaints-outcome"),
             source_line(SOURCE),

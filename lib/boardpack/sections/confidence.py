@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from ..errors import CoverageError
+from ..metrics.confidence import GOOD_JOB, comparison, percent, quarter_label
 from ..periods import month_label
-from ..metrics.confidence import GOOD_JOB, borough_ranking, comparison, latest_quarter, percent, quarter_label, trend
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_trend
 from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
-from .section import Section, guarded, unavailable
+from .section import Section, guarded, require, unavailable
 
 PAS_SOURCE = "MOPAC Public Attitude Survey (PAS), rolling 12 months"
 USS_SOURCE = "MPS User Satisfaction Survey (USS), rolling 12 months"
+CELL = "compute-confidence"
 USS_MEASURES = {
     "overall": "Overall satisfaction",
     "ease_of_contact": "Ease of contact",
@@ -22,6 +20,9 @@ USS_MEASURES = {
     "treatment": "Treatment",
     "follow_up": "Follow-up",
 }
+# The series of the trend chart: column label -> measure (the compute cell passes these to measure_trends).
+PAS_TREND = {"Confidence (PAS)": GOOD_JOB}
+USS_TREND = {f"{label} (USS)": measure for measure, label in USS_MEASURES.items()}
 
 
 def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, source: str) -> str:
@@ -33,22 +34,30 @@ def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, sou
     return pack.figure(fig_id, section, fig, title, alt, source)
 
 
-@guarded("confidence", "public confidence")
-def confidence(pack) -> Section:
+@guarded("confidence", "public confidence", cell=CELL)
+def confidence(pack, ranking=None) -> Section:
     """Figure: confidence by borough, ranked, with the MPS average and the comparison sentence.
 
-    Records ``confidence``: quarter_end, value, mps, rank, boroughs.
+    ``ranking`` is the :class:`~boardpack.metrics.confidence.Ranking` of
+    :func:`~boardpack.metrics.confidence.borough_ranking`. Records ``confidence``: quarter_end,
+    value, mps, rank, boroughs.
     """
     missing = unavailable(pack, "confidence", "public confidence")
     if missing:
         return missing
-    pas = pack.store.table("pas")
-    quarter = latest_quarter(pas, pack.period)
-    ranking = borough_ranking(pas, quarter, GOOD_JOB)
+    if ranking is None:  # the one-argument call of earlier versions: the template's default method
+        from ..metrics.confidence import borough_ranking, latest_quarter
+
+        pas = pack.table("pas")
+        ranking = pack.compute("confidence", borough_ranking, pas,
+                               pack.compute("confidence", latest_quarter, pas, pack.period), GOOD_JOB,
+                               registry=pack.registry)
+    ranking = require(ranking)
+    quarter = ranking.quarter_end
     row = ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]
     value, mps = percent(row["value"] / 100), percent(ranking.mps / 100)
     label = quarter_label(quarter, capitalise=False)
-    for key, v in {"quarter_end": quarter, "measure": GOOD_JOB, "value": value, "mps": mps,
+    for key, v in {"quarter_end": quarter, "measure": ranking.measure, "value": value, "mps": mps,
                    "rank": int(row["rank"]), "boroughs": len(ranking.boroughs)}.items():
         pack.record.set("confidence", key, v)
     intro = paragraph(
@@ -65,18 +74,20 @@ def confidence(pack) -> Section:
     return Section([data_to_line(quarter_label(quarter)), intro, sentence, chart], "confidence", pack.is_demo)
 
 
-@guarded("victim_satisfaction", "victim satisfaction")
-def satisfaction(pack) -> Section:
+@guarded("victim_satisfaction", "victim satisfaction", cell=CELL)
+def satisfaction(pack, ranking, gap, gaps) -> Section:
     """Figure: overall victim satisfaction by borough, ranked, and the white–BME gap sentence.
 
+    ``ranking`` is the USS overall :class:`~boardpack.metrics.confidence.Ranking`, ``gap`` the
+    dict of :func:`~boardpack.metrics.confidence.satisfaction_gap` and ``gaps`` the table of
+    :func:`~boardpack.metrics.confidence.gap_ranking` (either None when the data lacks it).
     Records ``victim_satisfaction``: quarter_end, value, mps, rank, white, bme, gap, mps_gap.
     """
     missing = unavailable(pack, "victim_satisfaction", "victim satisfaction")
     if missing:
         return missing
-    uss = pack.store.table("victim_satisfaction")
-    quarter = latest_quarter(uss, pack.period)
-    ranking = borough_ranking(uss, quarter, "overall")
+    ranking, gap, gaps = require(ranking), require(gap), require(gaps)
+    quarter = ranking.quarter_end
     row = ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]
     value, mps = percent(row["value"] / 100), percent(ranking.mps / 100)
     label = quarter_label(quarter, capitalise=False)
@@ -90,13 +101,11 @@ def satisfaction(pack) -> Section:
         _ranked(pack, ranking, "fig-satisfaction-ranked", "victim_satisfaction", "overall victim satisfaction",
                 f"Victim satisfaction by borough, rolling 12 months to {label}", USS_SOURCE),
     ]
-    gap = _gap(uss, quarter, pack.borough.gss_code)
     if gap is None:
         parts.append(not_available_box("white and BME satisfaction gap",
                                        f"The data has no white and BME satisfaction for {pack.borough.name} in {label}."))
     else:
-        white, bme, mps_gap = gap
-        diff = white - bme
+        white, bme, mps_gap, diff = gap["white"], gap["bme"], gap["mps_gap"], gap["gap"]
         rec.update({"white": white, "bme": bme, "gap": diff, "mps_gap": mps_gap})
         if diff == 0:
             text = f"There is no gap between the satisfaction of white and Black and Minority Ethnic (BME) victims in {pack.borough.name} (both {white}%)."
@@ -108,7 +117,6 @@ def satisfaction(pack) -> Section:
         if mps_gap is not None:
             text += f" The MPS gap is {plural(abs(mps_gap), 'percentage point')}."
         parts.append(paragraph(text))
-        gaps = _gap_ranking(uss, quarter)
         if gaps is not None:
             title = f"Gap between white and BME victim satisfaction by borough, rolling 12 months to {label}"
             fig = plot_ranked_bars(gaps, "borough", "gap", pack.borough.name, title,
@@ -124,63 +132,26 @@ def satisfaction(pack) -> Section:
     return Section(parts, "victim_satisfaction", pack.is_demo)
 
 
-def _gap(uss: pd.DataFrame, quarter: str, gss: str) -> tuple[int, int, int | None] | None:
-    q = uss[uss["quarter_end"] == quarter]
+@guarded("confidence", "confidence and satisfaction trend", cell=CELL)
+def trends(pack, confidence_trend, satisfaction_trend) -> Section:
+    """Figure: confidence and the satisfaction measures in the borough since the first period available.
 
-    def val(area, measure):
-        s = q.loc[(q["area_code"] == area) & (q["measure"] == measure), "proportion"]
-        return percent(float(s.iloc[0])) if len(s) else None
-
-    white, bme = val(gss, "white"), val(gss, "bme")
-    if white is None or bme is None:
-        return None
-    mw, mb = val("MPS", "white"), val("MPS", "bme")
-    return white, bme, (mw - mb) if mw is not None and mb is not None else None
-
-
-def _gap_ranking(uss: pd.DataFrame, quarter: str) -> pd.DataFrame | None:
-    """White minus BME satisfaction (printed whole percentages) for every borough, largest first.
-
-    None when any of the 32 boroughs lacks either value for the quarter.
+    ``confidence_trend`` and ``satisfaction_trend`` are tables of
+    :func:`~boardpack.metrics.confidence.measure_trends` (printed percentages by quarter);
+    either may be NotAvailable, and the chart draws what there is.
     """
-    from ..registry import load_registry
-
-    registry = load_registry()
-    q = uss[(uss["quarter_end"] == quarter) & uss["measure"].isin(["white", "bme"])
-            & uss["area_code"].isin(registry.codes)]
-    wide = q.pivot(index="area_code", columns="measure", values="proportion")
-    if len(wide) < len(registry.codes) or wide[["white", "bme"]].isna().any().any():
-        return None
-    df = pd.DataFrame({"area_code": wide.index,
-                       "gap": [percent(w) - percent(b) for w, b in zip(wide["white"], wide["bme"])]})
-    df["borough"] = df["area_code"].map(lambda c: registry.by_code(c).name)
-    df["rank"] = df["gap"].rank(method="min", ascending=False).astype("int64")
-    return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]
-
-
-@guarded("confidence", "confidence and satisfaction trend")
-def trends(pack) -> Section:
-    """Figure: confidence and the satisfaction measures in the borough since the first period available."""
-    series: dict[str, pd.Series] = {}
+    frames = []
     if pack.coverage["confidence"].available:
-        t = trend(pack.store.table("pas"), pack.borough.gss_code, GOOD_JOB)
-        t = t[t["quarter_end"] <= pack.period]
-        series["Confidence (PAS)"] = t.set_index("quarter_end")["borough"]
+        frames.append(require(confidence_trend))
     if pack.coverage["victim_satisfaction"].available:
-        uss = pack.store.table("victim_satisfaction")
-        for measure, label in USS_MEASURES.items():
-            try:
-                t = trend(uss, pack.borough.gss_code, measure)
-            except CoverageError:
-                continue
-            t = t[t["quarter_end"] <= pack.period]
-            series[f"{label} (USS)"] = t.set_index("quarter_end")["borough"]
+        frames.append(require(satisfaction_trend))
+    series = [c for f in frames for c in f.columns if c != "quarter_end"]
     if not series:
         return unavailable(pack, "confidence", "confidence and satisfaction trend") or Section([], "confidence", pack.is_demo)
-    wide = pd.DataFrame(series).sort_index()
-    wide = wide.map(lambda v: percent(v / 100) if pd.notna(v) else v)
-    wide.index.name = "quarter_end"
-    df = wide.reset_index()
+    df = frames[0]
+    for f in frames[1:]:
+        df = df.merge(f, on="quarter_end", how="outer")
+    df = df.sort_values("quarter_end").reset_index(drop=True)[["quarter_end", *series]]
     df["label"] = [month_label(q, "short") for q in df["quarter_end"]]
     cols = {name: name for name in series}
     colours = {name: SERIES[i % len(SERIES)] for i, name in enumerate(series)}

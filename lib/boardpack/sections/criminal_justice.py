@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from ..errors import CoverageError
-from ..metrics.criminal_justice import LABELS, difference_sentence, format_value, latest_comparison, trend
+from ..metrics.criminal_justice import LABELS, difference_sentence, format_value
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import MPS, SERIES, plot_trend
 from ..report.html import bullet_list, not_available_box, paragraph, source_line
 from ..report.tables import Column, html_table
-from .section import Section, guarded, unavailable
+from .section import Section, gap_reason, guarded, require, unavailable
 
 SECTION = "criminal_justice"
+CELL = "compute-criminal-justice"
 TITLE = "criminal justice context"
 SOURCE = ("Ministry of Justice, criminal court statistics and proven reoffending statistics "
           "(supplied by the board's analyst)")
-# The measure drawn over time: the one the MOPAC timeliness dashboard led with.
-TREND_MEASURE = "offence_to_completion_days"
-TREND_POINTS = 12
 UNIT_SUFFIX = {"days": " days", "percent": "%", "count": ""}
 AXIS_LABEL = {"days": "Days", "percent": "% of offenders", "count": "Reoffences per reoffender"}
 POINT_NOTE = {
@@ -39,9 +36,13 @@ def _signed(value: float, unit: str) -> str:
     return sign + _value(abs(value), "count") + suffix
 
 
-@guarded(SECTION, "criminal justice context")
-def context(pack) -> Section:
+@guarded(SECTION, "criminal justice context", cell=CELL)
+def context(pack, latest, series) -> Section:
     """Table of each measure, London against England and Wales, and a trend chart of one measure.
+
+    ``latest`` is the table of :func:`boardpack.metrics.criminal_justice.latest_comparison` and
+    ``series`` that of :func:`~boardpack.metrics.criminal_justice.headline_trend` (its
+    ``attrs["measure"]`` names the measure drawn).
 
     The figures are London-wide: the Ministry of Justice does not publish them by borough.
     Records under ``criminal_justice``: ``measures[]`` (measure, label, unit, period_end,
@@ -51,13 +52,11 @@ def context(pack) -> Section:
     missing = unavailable(pack, SECTION, TITLE)
     if missing:
         return missing
-    cj = pack.store.table("criminal_justice")
-    try:
-        latest = latest_comparison(cj, pack.period)
-    except CoverageError as err:
+    reason = gap_reason(latest)
+    if reason:
         pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", str(err))
-        return Section([not_available_box(TITLE, str(err))], SECTION, pack.is_demo)
+        pack.record.set(SECTION, "reason", reason)
+        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
     pack.record.set(SECTION, "available", True)
     record = latest[["measure", "label", "unit", "period_end", "london", "england_wales", "difference"]]
     pack.record.set(SECTION, "measures", record)
@@ -86,8 +85,8 @@ def context(pack) -> Section:
         bullet_list([difference_sentence(r) for _, r in latest.iterrows()]),
     ]
 
-    measure = TREND_MEASURE if TREND_MEASURE in set(latest["measure"]) else str(latest["measure"].iloc[0])
-    series = trend(cj, measure, pack.period).tail(TREND_POINTS).reset_index(drop=True)
+    series = require(series)
+    measure = series.attrs["measure"]
     unit = str(latest.loc[latest["measure"] == measure, "unit"].iloc[0])
     series = series.assign(label=[month_label(p, "short") for p in series["period_end"]])
     plotted = {"London": "london", "England and Wales": "england_wales"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..coverage import CUSTODY_MONTHS
-from ..errors import CoverageError
-from ..metrics.custody import latest_report
 from ..report.html import not_available_box, paragraph, source_line
 from ..report.tables import Column, fmt_count, html_table
-from .section import Section, guarded, unavailable
+from .section import Section, gap_reason, guarded, unavailable
 
 SECTION = "custody_visits"
+CELL = "compute-custody"
 TITLE = "independent custody visiting report"
 SOURCE = "MOPAC Independent Custody Visiting Scheme, borough panel report (supplied by the board's analyst)"
 
@@ -32,11 +30,12 @@ def _text(value: str) -> str:
     return value if value else "None recorded"
 
 
-@guarded(SECTION, "independent custody visits")
-def report(pack) -> Section:
+@guarded(SECTION, "independent custody visits", cell=CELL)
+def report(pack, rep) -> Section:
     """Table: the latest quarter's custody visits, detainees seen, observations and issues raised.
 
-    Records under ``custody_visits``: ``quarter_end``, ``quarter_label``, ``custody_suites``,
+    ``rep`` is the :class:`~boardpack.metrics.custody.CustodyReport` of
+    :func:`boardpack.metrics.custody.latest_report`. Records under ``custody_visits``: ``quarter_end``, ``quarter_label``, ``custody_suites``,
     ``visits_scheduled``, ``visits_conducted``, ``pct_visits_conducted``, ``detainees_held``,
     ``detainees_spoken_to``, ``pct_detainees_spoken_to``, ``observations``, ``issues_raised``;
     and the table ``custody_visits``.
@@ -44,13 +43,11 @@ def report(pack) -> Section:
     missing = unavailable(pack, SECTION, TITLE)
     if missing:
         return missing
-    try:
-        rep = latest_report(pack.store.table("custody_visits"), pack.borough.gss_code, pack.period,
-                            within_months=CUSTODY_MONTHS)
-    except CoverageError as err:
+    reason = gap_reason(rep)
+    if reason:
         pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", str(err))
-        return Section([not_available_box(TITLE, str(err))], SECTION, pack.is_demo)
+        pack.record.set(SECTION, "reason", reason)
+        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
     name = pack.borough.name
     pack.record.set(SECTION, "available", True)
     for key, value in rep.as_dict().items():

@@ -4,40 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..metrics.crime import monthly_series, recorded_crime_table
-from ..metrics.rates import homicide_victims, population_for, rate_per_1000
 from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase
 from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
-from ..registry import load_registry
-from .section import Section, guarded, record_parts, unavailable
+from .section import Section, guarded, record_parts, require, unavailable
 
 SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
 GROUP_LABELS = {"total": "", "mopac7": "MOPAC 7 crime", "mopac7_total": "", "other": "Other crime"}
+CELL = "compute-recorded-crime"
 
 
-def _crime_table(pack):
-    """The borough's Figure 1 table, computed once per pack (the table and the rates both use it)."""
-    return pack.computed("recorded_crime_table", lambda: recorded_crime_table(
-        pack.store.table("crime"), pack.borough.gss_code, pack.period,
-        vintage=pack.options.get("crime_vintage", "auto")))
-
-
-@guarded(SECTION, "recorded crime")
-def table(pack) -> Section:
+@guarded(SECTION, "recorded crime", cell=CELL)
+def table(pack, crime=None) -> Section:
     """Figure: the recorded crime table with the opening sentence.
 
-    Records ``recorded_crime.rows[]`` (category, previous_12m, current_12m, pct_change,
-    mps_pct_change), the vintage used and the windows.
+    ``crime`` is the table of :func:`boardpack.metrics.crime.recorded_crime_table`, computed
+    in the notebook. Records ``recorded_crime.rows[]`` (category, previous_12m, current_12m,
+    pct_change, mps_pct_change), the vintage used and the windows.
     """
     missing = unavailable(pack, SECTION, "recorded crime")
     if missing:
         return missing
-    df = _crime_table(pack)
+    if crime is None:  # the one-argument call of earlier versions: the template's default method
+        from ..metrics.crime import recorded_crime_table
+
+        crime = pack.compute("recorded_crime", recorded_crime_table, pack.table("crime"), pack.borough.gss_code,
+                             pack.period, vintage=pack.options.get("crime_vintage", "auto"))
+    df = require(crime)
     vintage = df.attrs.get("vintage") or (df["vintage"].iloc[0] if "vintage" in df else None)
     previous, current = rolling_windows(pack.period)
     prev_label = f"{month_label(previous[0], 'short')} – {month_label(previous[-1], 'short')}"
@@ -88,15 +85,16 @@ def table(pack) -> Section:
     )
 
 
-@guarded(SECTION, "recorded crime trend")
-def trend(pack) -> Section:
-    """Figure: monthly total notifiable offences, borough against the MPS (24 months)."""
+@guarded(SECTION, "recorded crime trend", cell=CELL)
+def trend(pack, monthly) -> Section:
+    """Figure: monthly total notifiable offences, borough against the MPS.
+
+    ``monthly`` is the series of :func:`boardpack.metrics.crime.monthly_series` (24 months in the template).
+    """
     missing = unavailable(pack, SECTION, "recorded crime trend")
     if missing:
         return missing
-    crime = pack.store.table("crime")
-    series = monthly_series(crime, pack.borough.gss_code, pack.period, months=24,
-                            vintage=pack.options.get("crime_vintage", "auto"))
+    series = require(monthly)
     series = series.assign(label=[month_label(m, "short") for m in series["month"]])
     name = pack.borough.name
     plotted = {name: "borough", "MPS": "mps"}
@@ -116,10 +114,12 @@ def glossary(pack) -> Section:
     return topic(pack, "crime")
 
 
-@guarded(SECTION, "crime rates")
-def rates(pack) -> Section:
+@guarded(SECTION, "crime rates", cell=CELL)
+def rates(pack, crime_rates, homicides) -> Section:
     """Table: offences per 1,000 residents and homicide victims, borough against the MPS.
 
+    ``crime_rates`` is the dict of :func:`boardpack.metrics.rates.crime_rates` and ``homicides``
+    that of :func:`boardpack.metrics.rates.homicide_victims`; either may be NotAvailable.
     Records ``recorded_crime.rate_per_1000`` (borough, mps, population, population_year) and
     ``recorded_crime.homicide_victims`` when the homicide data covers the period.
     """
@@ -130,20 +130,16 @@ def rates(pack) -> Section:
     notes = []
     rates_cov, homicide_cov = pack.coverage["crime_rates"], pack.coverage["homicide_victims"]
     if rates_cov.available:
-        pop = pack.store.table("population")
-        year, b_pop = population_for(pop, [pack.borough.gss_code], pack.period)
-        _, m_pop = population_for(pop, load_registry().codes, f"{year}-12")
-        full = _crime_table(pack).iloc[0]
-        b_rate = rate_per_1000(full["current_12m"], b_pop)
-        m_rate = rate_per_1000(full["mps_current_12m"], m_pop)
-        pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": b_pop,
-                                                   "mps_population": m_pop, "population_year": year})
+        r = require(crime_rates)
+        year, b_rate, m_rate = r["population_year"], r["borough"], r["mps"]
+        pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": r["population"],
+                                                   "mps_population": r["mps_population"], "population_year": year})
         rows.append({"measure": f"Total notifiable offences per 1,000 residents (mid-{year} population)",
                      "borough": f"{b_rate:.1f}", "mps": f"{m_rate:.1f}"})
     else:
         notes.append(f"Rates per 1,000 residents are not shown: {rates_cov.reason}.")
     if homicide_cov.available:
-        h = homicide_victims(pack.store.table("homicide"), pack.borough.gss_code, pack.period)
+        h = require(homicides)
         pack.record.set(SECTION, "homicide_victims", h)
         rows.append({"measure": "Homicide victims, 12 months (MPS homicide dashboard)",
                      "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,})",

@@ -23,8 +23,13 @@ def _load(name: str):
     return yaml.safe_load((TEXT / name).read_text(encoding="utf-8"))
 
 
-def further_sources(pack) -> Section:
-    """A table of further sources of information with their web addresses."""
+def further_sources(pack, cell: str = "tbl-further-sources") -> Section:
+    """A table of further sources of information with their web addresses (recorded as made by ``cell``)."""
+    with pack.record.cell(cell):
+        return _further_sources(pack)
+
+
+def _further_sources(pack) -> Section:
     df = pd.DataFrame(_load("sources.yaml"))
     caption = pack.table_caption("tbl-further-sources", "Further sources of information")
     cols = [Column("name", "Name", numeric=False), Column("content", "Content", numeric=False),
@@ -66,12 +71,18 @@ def _describe_files(paths: list[str]) -> str:
     return "; ".join(parts)
 
 
-def method_notes(pack) -> Section:
+def method_notes(pack, cell: str = "tbl-method-notes") -> Section:
     """Per section: source, files and vintage, data-to date, and how the figures are computed.
 
     Records ``method_notes`` with the same rows, so an auditor can trace every figure to
-    its inputs (file names and sha256 are in figures.json ``inputs`` and the run manifest).
+    its inputs (file names and sha256 are in figures.json ``inputs`` and the run manifest);
+    the rows are worked out here from the coverage and the method text, in the cell ``cell``.
     """
+    with pack.record.cell(cell):
+        return _method_notes(pack)
+
+
+def _method_notes(pack) -> Section:
     method = _load("method.yaml")
     rows = []
     for section in SECTIONS:

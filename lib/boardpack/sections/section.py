@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from ..errors import CoverageError
+from ..pack import NotAvailable
 from ..report.html import not_available_box, section_block
 
 
@@ -70,8 +71,29 @@ def part_unavailable(pack, part_id: str, section_id: str, title: str) -> Section
     return Section([not_available_box(title, cov.reason)], section_id, pack.is_demo)
 
 
-def guarded(section_id: str, title: str):
-    """Decorate a section builder so that a gap in the data costs that figure, not the pack.
+def require(value):
+    """``value``, or the CoverageError the safety net shows as the box when it is :class:`NotAvailable`.
+
+    Render functions call it on each compute result they draw; a result that coverage itself
+    ruled out never gets here (the section's or part's box is shown first).
+    """
+    if isinstance(value, NotAvailable):
+        raise CoverageError(value.reason)
+    return value
+
+
+def gap_reason(value) -> str | None:
+    """The reason a compute result is :class:`NotAvailable`, else None."""
+    return value.reason if isinstance(value, NotAvailable) else None
+
+
+def guarded(section_id: str, title: str, cell: str | None = None):
+    """Decorate a render function: provenance for what it records, and the safety net.
+
+    ``cell`` is the tag of the compute cell whose results the function renders by default
+    (``compute-recorded-crime`` …); a call may name another with ``cell="compute-…"``, as an
+    analyst does who computes a variant in a cell of their own. Everything the call records
+    in ``figures.json`` is traced to that tag (see :class:`~boardpack.report.recorder.FiguresRecord`).
 
     Coverage decides up front which sections the data supports; this is the net beneath it.
     A :class:`~boardpack.errors.CoverageError` that a calculation still raises (a borough
@@ -81,17 +103,21 @@ def guarded(section_id: str, title: str):
 
     def wrap(build):
         @functools.wraps(build)
-        def run(pack, *args, **kwargs):
-            try:
-                return build(pack, *args, **kwargs)
-            except CoverageError as exc:
-                reason = str(exc)
-                reason = reason[:1].upper() + reason[1:]
-                gaps = list(pack.record.sections.get(section_id, {}).get("gaps", []))
-                gaps.append({"figure": build.__name__, "title": title, "reason": reason})
-                pack.record.set(section_id, "gaps", gaps)
-                return Section([not_available_box(title[:1].upper() + title[1:], reason)], section_id, pack.is_demo)
+        def run(pack, *args, cell: str | None = cell, **kwargs):
+            with pack.record.cell(cell):
+                return _run(build, pack, *args, **kwargs)
 
         return run
+
+    def _run(build, pack, *args, **kwargs):
+        try:
+            return build(pack, *args, **kwargs)
+        except CoverageError as exc:
+            reason = str(exc)
+            reason = reason[:1].upper() + reason[1:]
+            gaps = list(pack.record.sections.get(section_id, {}).get("gaps", []))
+            gaps.append({"figure": build.__name__, "title": title, "reason": reason})
+            pack.record.set(section_id, "gaps", gaps)
+            return Section([not_available_box(title[:1].upper() + title[1:], reason)], section_id, pack.is_demo)
 
     return wrap

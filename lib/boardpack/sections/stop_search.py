@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from ..metrics.ethnicity import FoldApproximationWarning, fold_census
-from ..metrics.stop_search import (
-    GROUPS, KEY_CRIME_TARGET_PCT, WEAPONS_TARGET_PCT, borough_coverage, disproportionality, last_month_summary,
-    monthly_searches,
-    not_recorded_share, searches_by_group,
-)
+from ..metrics.stop_search import GROUPS, KEY_CRIME_TARGET_PCT, WEAPONS_TARGET_PCT
 from ..periods import month_label, parse_month
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_group_lines, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.tables import Column, fmt_count, fmt_pct, html_table
-from .section import Section, guarded, part_unavailable, unavailable
+from .section import Section, guarded, part_unavailable, require, unavailable
 
 SECTION = "stop_search"
+CELL = "compute-stop-search"
 SOURCE = "police.uk stop and search records (Metropolitan Police Service)"
 CENSUS_SOURCE = "ONS Census"
 
@@ -42,22 +36,20 @@ def _wide(rows: dict[str, list], months: list[str], fmt) -> tuple[pd.DataFrame, 
     return df, cols
 
 
-@guarded(SECTION, "stop and search")
-def volume(pack) -> Section:
+@guarded(SECTION, "stop and search", cell=CELL)
+def volume(pack, monthly, unsplit) -> Section:
     """Figure and table: searches per month over 13 months, borough and MPS (section 60 excluded).
 
-    Records ``stop_search.monthly[]`` (month, searches, mps).
+    ``monthly`` is the table of :func:`boardpack.metrics.stop_search.monthly_searches` with the
+    months in ``unsplit`` (:func:`~boardpack.metrics.stop_search.unsplittable_months`) masked by
+    :func:`~boardpack.metrics.stop_search.mask_monthly`. Records ``stop_search.monthly[]``
+    (month, searches, mps).
     """
     missing = unavailable(pack, SECTION, "stop and search")
     if missing:
         return missing
-    ss = pack.store.table("stop_search")
-    df = monthly_searches(ss, pack.borough.gss_code, pack.period, months=13)
+    df, unsplit = require(monthly), require(unsplit)
     months = df["month"].tolist()
-    unsplit = _unsplittable(ss, months)
-    # A month where most records have no location cannot be split by borough: showing the
-    # few located records as the borough's count would understate it badly.
-    df.loc[df["month"].isin(unsplit), "searches"] = pd.NA
     pack.record.set(SECTION, "monthly", df[["month", "searches", "mps"]])
     pack.record.add_table("stop_search_monthly", df)
     name = pack.borough.name
@@ -83,17 +75,15 @@ def volume(pack) -> Section:
     return Section(parts, SECTION, pack.is_demo)
 
 
-def _unsplittable(stop_search: pd.DataFrame, months: list[str]) -> list[str]:
-    """The months among ``months`` whose records mostly have no location."""
-    cov = borough_coverage(stop_search)
-    bad = set(cov.loc[~cov["borough_split_ok"], "month"])
-    return [m for m in months if m in bad]
-
-
-@guarded(SECTION, "stop and search by ethnic group")
-def disproportionality_table(pack) -> Section:
+@guarded(SECTION, "stop and search by ethnic group", cell=CELL)
+def disproportionality_table(pack, ratios, share, pop) -> Section:
     """Figure and tables: ratio of each group's search rate to the White rate, per month, with counts.
 
+    Only renders: ``pop`` is the borough's population by group from
+    :func:`boardpack.metrics.ethnicity.borough_population` (the Census fold), ``ratios`` the
+    table of :func:`boardpack.metrics.stop_search.disproportionality` and ``share`` that of
+    :func:`~boardpack.metrics.stop_search.not_recorded_share`, both with unsplittable months
+    masked (:func:`~boardpack.metrics.stop_search.mask_ratios`, ``mask_not_recorded``).
     Records ``stop_search.disproportionality[]`` (month, group, ratio, searches),
     ``stop_search.not_recorded[]`` and ``stop_search.population``.
     """
@@ -103,25 +93,10 @@ def disproportionality_table(pack) -> Section:
     missing = part_unavailable(pack, "stop_search_ethnicity", SECTION, "Stop and search by ethnic group")
     if missing:
         return missing
-    ss = pack.store.table("stop_search")
-    fold = pack.options.get("census_fold", "mps")
+    ratios, share, pop = require(ratios), require(share), require(pop)
     census = pack.coverage["stop_search_ethnicity"].details
-    year = census["census_year"]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FoldApproximationWarning)
-        pop = fold_census(pack.store.table("census_ethnicity"), year, fold)
-    pop = pop[pop["area_code"] == pack.borough.gss_code].set_index("group")["population"].reindex(list(GROUPS))
-    counts = searches_by_group(ss, pack.borough.gss_code, pack.period, months=13)
-    ratios = disproportionality(counts, pop)
-    share = not_recorded_share(counts)
-    unsplit = _unsplittable(ss, sorted(ratios["month"].unique()))
-    hidden = ratios["month"].isin(unsplit)
-    ratios = ratios.astype({"searches": "Int64"})
-    ratios.loc[hidden, ["ratio", "ratio_2dp", "rate_per_1000"]] = float("nan")
-    ratios.loc[hidden, "searches"] = pd.NA
-    share = share.astype({"not_recorded": "Int64", "searches": "Int64"})
-    share.loc[share["month"].isin(unsplit), ["not_recorded", "searches"]] = pd.NA
-    share.loc[share["month"].isin(unsplit), "pct_not_recorded"] = float("nan")
+    year = pop.attrs.get("census_year", census["census_year"])
+    fold, fold_used, fold_warning = pop.attrs["fold_requested"], pop.attrs["fold"], pop.attrs["fold_note"]
     months = sorted(ratios["month"].unique())
     name = pack.borough.name
 
@@ -129,7 +104,6 @@ def disproportionality_table(pack) -> Section:
     rec = rec.rename(columns={"ratio_2dp": "ratio"})
     pack.record.set(SECTION, "disproportionality", rec)
     pack.record.set(SECTION, "not_recorded", share)
-    fold_used = "mixed_to_other" if caught else fold
     pack.record.set(SECTION, "population", {"census_year": year, "fold": fold_used, "fold_requested": fold,
                                             **{g: int(pop[g]) for g in GROUPS}})
     pack.record.add_table("stop_search_disproportionality", rec)
@@ -178,24 +152,25 @@ def disproportionality_table(pack) -> Section:
         f"residents, on Census {year} populations. Officer-defined ethnicity has no Mixed group, so the Census groups "
         f"are folded: {fold_note} Vehicle-only and section 60 searches are excluded. Resident population may not "
         "reflect the people on the borough's streets.", "footnote")]
-    if caught:
-        notes.append(paragraph(str(caught[0].message), "footnote"))
+    if fold_warning:
+        notes.append(paragraph(fold_warning, "footnote"))
     if census["census_note"]:
         notes.append(paragraph(census["census_note"], "footnote"))
     return Section([chart, table,
                     source_line(f"{SOURCE}; {CENSUS_SOURCE} {year}"), pop_table, *notes], SECTION, pack.is_demo)
 
 
-@guarded(SECTION, "stop and search outcomes")
-def last_month(pack) -> Section:
+@guarded(SECTION, "stop and search outcomes", cell=CELL)
+def last_month(pack, summary) -> Section:
     """Table: the last month's search volume, arrest rate, % weapons and % key crime, borough and MPS.
 
+    ``summary`` is the table of :func:`boardpack.metrics.stop_search.last_month_summary`.
     Records ``stop_search.last_month`` with the borough's and ``mps`` figures and the targets.
     """
     missing = unavailable(pack, SECTION, "stop and search outcomes")
     if missing:
         return missing
-    df = last_month_summary(pack.store.table("stop_search"), pack.borough.gss_code, pack.period)
+    df = require(summary)
     name = pack.borough.name
     b, m = df.iloc[0], df.iloc[1]
     keys = ("searches", "arrest_rate", "pct_weapons", "pct_key_crime")
@@ -207,7 +182,7 @@ def last_month(pack) -> Section:
                           "pct_weapons": [b["pct_weapons"], m["pct_weapons"], WEAPONS_TARGET_PCT],
                           "pct_key_crime": [b["pct_key_crime"], m["pct_key_crime"], KEY_CRIME_TARGET_PCT]})
     pack.record.add_table("stop_search_last_month", shown)
-    dash = lambda f: (lambda v: "–" if v is None or pd.isna(v) else f(v))  # noqa: E731
+    dash = lambda f: (lambda v: "–" if v is None or pd.isna(v) else f(v))
     cols = [Column("area", "", str, numeric=False), Column("searches", "Search volume (all powers)", dash(fmt_count)),
             Column("arrest_rate", "Arrest rate", dash(fmt_pct)), Column("pct_weapons", "% weapons searches", dash(fmt_pct)),
             Column("pct_key_crime", "% key crime (MOPAC 7) searches", dash(fmt_pct))]
