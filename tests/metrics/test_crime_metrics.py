@@ -209,3 +209,13 @@ def test_real_vintages_agree_where_they_overlap(real_crime):
         met = mps[[a, b]].dropna()
         assert ((met[b] / met[a] - 1).abs() <= MPS_TOLERANCE).all(), (a, b)
     assert checked == 4
+
+
+def test_unknown_vintage_and_row_are_configuration_errors(fixture_crime):
+    from boardpack.errors import ConfigurationError
+    from boardpack.metrics.crime import load_mapping, monthly_series
+
+    with pytest.raises(ConfigurationError, match="unknown crime vintage"):
+        load_mapping("nope")
+    with pytest.raises(ConfigurationError, match="unknown pack row"):
+        monthly_series(fixture_crime, "E09000031", str(fixture_crime["month"].max()), months=1, row="No Such Row")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from boardpack.errors import BoardPackError, CoverageError
+from boardpack.errors import BoardPackError, ConfigurationError, CoverageError
 from boardpack.loaders import census
 from boardpack.metrics.ethnicity import FoldApproximationWarning, fold_census
 
@@ -49,7 +49,7 @@ def test_group_order_and_every_group_present(table):
 
 
 def test_unknown_fold_and_missing_year(table):
-    with pytest.raises(BoardPackError, match="unknown ethnicity fold"):
+    with pytest.raises(ConfigurationError, match="unknown ethnicity fold"):
         fold_census(table, 2011, "ons")
     with pytest.raises(CoverageError, match="no Census 2001"):
         fold_census(table, 2001)

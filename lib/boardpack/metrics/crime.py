@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import CoverageError, DataValidationError
+from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..paths import PACKAGE_DIR
 from ..periods import month_range, parse_month, rolling_windows
 from ..validation import validate
@@ -133,13 +133,13 @@ def load_mapping(vintage: str) -> pd.DataFrame:
 
     Raises
     ------
-    CoverageError
+    ConfigurationError
         If ``vintage`` is not a known vintage.
     DataValidationError
         If the mapping file names an unknown pack row or repeats a line.
     """
     if vintage not in VINTAGES:
-        raise CoverageError(f"unknown crime vintage {vintage!r}; expected one of {', '.join(VINTAGES)}")
+        raise ConfigurationError(f"unknown crime vintage {vintage!r}; expected one of {', '.join(VINTAGES)}")
     return _read_mapping(vintage).copy()
 
 
@@ -234,13 +234,15 @@ def choose_vintage(crime: pd.DataFrame, period: str, months: int = 24, prefer: s
     CoverageError
         If no vintage (or not the preferred one) holds all the months; the message lists
         the months each vintage has.
+    ConfigurationError
+        If ``prefer`` is not ``"auto"`` or a known vintage.
     """
     needed = set(month_range(period, months))
     present = crime.groupby("vintage")["month"].unique()
     covering = [v for v in present.index if needed <= set(present[v])]
     if prefer != "auto":
         if prefer not in VINTAGES:
-            raise CoverageError(f"unknown crime vintage {prefer!r}; expected 'auto' or one of {', '.join(VINTAGES)}")
+            raise ConfigurationError(f"unknown crime vintage {prefer!r}; expected 'auto' or one of {', '.join(VINTAGES)}")
         covering = [v for v in covering if v == prefer]
     if not covering:
         cov = vintage_coverage(crime)
@@ -441,10 +443,12 @@ def monthly_series(
     CoverageError
         If no vintage holds the months, the borough has no rows, or the row is not available
         in the chosen vintage.
+    ConfigurationError
+        If ``row`` is not a pack row or the vintage is unknown.
     """
     vintage = _resolve(crime, period, months, vintage)
     if row not in ROW_NAMES:
-        raise CoverageError(f"unknown pack row {row!r}")
+        raise ConfigurationError(f"unknown pack row {row!r}")
     reason = unavailable_reason(row, vintage)
     if reason is not None:
         raise CoverageError(f"row {row!r} has no figures in vintage {vintage}: {reason}")
