@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from boardpack.errors import BoardPackError, ConfigurationError, CoverageError
+from boardpack.errors import ConfigurationError, CoverageError
 from boardpack.loaders import census
 from boardpack.metrics.ethnicity import FoldApproximationWarning, fold_census
 
