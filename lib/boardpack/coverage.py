@@ -9,11 +9,7 @@ could be built for, so a period outside all of them is refused with a useful mes
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -561,30 +557,7 @@ def _refusal(period: str, periods: dict[str, list[tuple[str, str]]]) -> str:
 
 
 def cached_section_coverage(store, period: str) -> dict[str, Coverage]:
-    """:func:`section_coverage`, worked out once per data and period and kept beside the store index.
+    """:func:`section_coverage`, kept on disk beside the store index (see :mod:`boardpack.coverage_cache`)."""
+    from .coverage_cache import cached_section_coverage as cached
 
-    Coverage depends only on the prepared tables and the period, so the packs of one run share
-    it instead of each scanning every table again. The cache file is named by a hash of the
-    index, so new or changed data is never served stale coverage.
-
-    Parameters
-    ----------
-    store : boardpack.store.Store
-    period : str
-        ``YYYY-MM``.
-
-    Returns
-    -------
-    dict of str to Coverage
-    """
-    index_path = store.index_path
-    key = hashlib.sha256(index_path.read_bytes()).hexdigest()[:16]
-    path = index_path.with_name(f"coverage-{COVERAGE_VERSION}-{key}-{period}.json")
-    if path.is_file():
-        return {name: Coverage(**fields) for name, fields in json.loads(path.read_text(encoding="utf-8")).items()}
-    result = section_coverage(store, period)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({name: asdict(cov) for name, cov in result.items()}, fh)
-    os.replace(tmp, path)
-    return result
+    return cached(store, period)
