@@ -79,4 +79,5 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
     }
     write_json_atomic(path, build_manifest(run, entries, store.sources, coverage))
     write_index_html(report.period_dir, month_label(report.period), entries, store.is_demo)
-    log.info("recorded %d boroughs in %s", len(report.results), path)
+    log.info("wrote %s and index.html (%d borough%s this run)", path, len(report.results),
+             "" if len(report.results) == 1 else "s")
