@@ -117,7 +117,7 @@ def test_nothing_outside_the_command_line_prints():
 
 def test_production_code_does_not_import_the_demo_package():
     package = Path(boardpack.__file__).resolve().parent
-    allowed = {package / "cli.py", package / "pack.py"}  # pack.py: the analyst's template run with no data folder
+    allowed = {package / "cli.py"}  # the command line alone decides to use the demo data
     offenders = []
     for path in sorted(package.rglob("*.py")):
         if path in allowed or package / "demo" in path.parents:
