@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 
+from .atomic import write_json_atomic
 from .coverage import COVERAGE_VERSION, Coverage, section_coverage
 
 
@@ -37,8 +36,5 @@ def cached_section_coverage(store, period: str) -> dict[str, Coverage]:
     if path.is_file():
         return {name: Coverage(**fields) for name, fields in json.loads(path.read_text(encoding="utf-8")).items()}
     result = section_coverage(store, period)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({name: asdict(cov) for name, cov in result.items()}, fh)
-    os.replace(tmp, path)
+    write_json_atomic(path, {name: asdict(cov) for name, cov in result.items()})
     return result

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..atomic import write_json_atomic
+
 
 def jsonable(value):
     """Convert numpy/pandas scalars and containers to plain JSON values (NaN -> None)."""
@@ -96,5 +98,5 @@ class FiguresRecord:
         for table_id, df in self.tables.items():
             df.to_csv(out / "tables" / f"{table_id}.csv", index=False)
         path = out / "figures.json"
-        path.write_text(json.dumps(self.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        write_json_atomic(path, self.as_dict())
         return path
