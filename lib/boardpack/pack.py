@@ -49,6 +49,9 @@ class BoardPack:
         )
         self._figure_numbers: dict[str, int] = {}
         self.registry = load_registry()
+        # The 32 boroughs, GSS code -> name in registry order: what the metrics that rank or sum
+        # every borough are given (they never read the registry themselves).
+        self.boroughs = {code: self.registry.by_code(code).name for code in self.registry.codes}
 
     @classmethod
     def open(

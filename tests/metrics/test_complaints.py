@@ -51,6 +51,10 @@ def outcomes_table(counts=WF_OUTCOMES) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "month", "outcome", "allegations"])
 
 
+def boroughs(registry):
+    return {code: registry.by_code(code).name for code in registry.codes}
+
+
 @pytest.fixture
 def allegations(registry):
     return allegations_table(registry)
@@ -65,7 +69,7 @@ def test_share_rounds_half_up():
 
 
 def test_allegations_by_borough_ranked(allegations, registry):
-    r = c.allegations_by_borough(allegations, PERIOD, registry)
+    r = c.allegations_by_borough(allegations, PERIOD, boroughs(registry))
     assert len(r) == 32 and set(r.area_code) == set(registry.codes)
     assert r.iloc[0]["borough"] == "Waltham Forest" and r.iloc[0]["allegations"] == 100 and r.iloc[0]["rank"] == 1
     by_value = r.groupby("allegations")["rank"].agg(["min", "max", "size"])
@@ -81,11 +85,11 @@ def test_allegations_by_borough_ranked(allegations, registry):
 def test_missing_borough_month_is_an_error(allegations, registry):
     df = allegations[~((allegations.area_code == "E09000003") & (allegations.month == "2015-03"))]
     with pytest.raises(CoverageError, match="Barnet"):
-        c.allegations_by_borough(df, PERIOD, registry)
+        c.allegations_by_borough(df, PERIOD, boroughs(registry))
 
 
 def test_pct_change_by_borough(allegations, registry):
-    ch = c.pct_change_by_borough(allegations, PERIOD, registry).set_index("area_code")
+    ch = c.pct_change_by_borough(allegations, PERIOD, boroughs(registry)).set_index("area_code")
     assert ch.loc[WF, ["previous_12m", "current_12m"]].tolist() == [121, 100]
     assert ch.loc[WF, "pct_change"] == -17.4  # -21/121 = -17.355...
     assert ch.loc["E09000002", "pct_change"] == -100.0  # index 0: 0 against 24
@@ -96,7 +100,7 @@ def test_pct_change_by_borough(allegations, registry):
 
 
 def test_per_100_workforce(allegations, registry):
-    r = c.per_100_workforce(allegations, workforce_table(registry), PERIOD, registry)
+    r = c.per_100_workforce(allegations, workforce_table(registry), PERIOD, boroughs(registry))
     wf = r.set_index("area_code").loc[WF]
     # The latest workforce at or before October 2015 is June's 1,600; 100 / 1600 * 100 = 6.25 -> 6.3.
     assert (wf["workforce"], wf["workforce_month"], wf["rate"], wf["rank"]) == (1600.0, "2015-06", 6.3, 25)
@@ -107,7 +111,7 @@ def test_per_100_workforce(allegations, registry):
 def test_per_100_workforce_needs_every_borough(allegations, registry):
     wf = workforce_table(registry)
     with pytest.raises(CoverageError, match="Barnet"):
-        c.per_100_workforce(allegations, wf[wf.area_code != "E09000003"], PERIOD, registry)
+        c.per_100_workforce(allegations, wf[wf.area_code != "E09000003"], PERIOD, boroughs(registry))
 
 
 def test_by_type(allegations):

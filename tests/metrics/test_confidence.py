@@ -1,14 +1,19 @@
-"""Public confidence: ranking, the MPS comparison sentence, trend and quarter labels."""
+"""Public confidence: ranking, trend and latest quarter (the words: tests/report/test_survey_narrative.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from boardpack.errors import BoardPackError, CoverageError
+from boardpack.errors import CoverageError
 from boardpack.loaders import pas as pas_loader
 from boardpack.metrics import confidence as conf
+from boardpack.report.survey_narrative import confidence_sentence
 
 GOOD_JOB = '"Good Job" local'
+
+
+def boroughs(registry):
+    return {c: registry.by_code(c).name for c in registry.codes}
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ def pas(registry):
 
 
 def test_ranking_has_all_boroughs_and_mps(pas, registry):
-    r = conf.borough_ranking(pas, "2015-09", registry=registry)
+    r = conf.borough_ranking(pas, "2015-09", GOOD_JOB, boroughs(registry))
     assert len(r.boroughs) == 32 and set(r.boroughs.area_code) == set(registry.codes)
     assert r.mps == pytest.approx(67.0)
     assert r.boroughs.iloc[0]["rank"] == 1 and r.boroughs.iloc[0]["value"] == pytest.approx(93.0)
@@ -35,7 +40,7 @@ def test_ranking_has_all_boroughs_and_mps(pas, registry):
 
 
 def test_ties_share_the_best_rank(pas, registry):
-    b = conf.borough_ranking(pas, "2015-09", registry=registry).boroughs.set_index("borough")
+    b = conf.borough_ranking(pas, "2015-09", GOOD_JOB, boroughs(registry)).boroughs.set_index("borough")
     assert b.loc["Barnet", "rank"] == b.loc["Bexley", "rank"]
     tied = b.loc["Barnet", "rank"]
     assert (b["rank"] == tied).sum() == 2
@@ -46,34 +51,15 @@ def test_ties_share_the_best_rank(pas, registry):
 
 def test_ranking_missing_borough_or_quarter(pas, registry):
     with pytest.raises(CoverageError, match="has no value for Sutton"):
-        conf.borough_ranking(pas[pas.area_code != "E09000029"], "2015-09", registry=registry)
+        conf.borough_ranking(pas[pas.area_code != "E09000029"], "2015-09", GOOD_JOB, boroughs(registry))
     with pytest.raises(CoverageError, match="quarter ending 2014-12"):
-        conf.borough_ranking(pas, "2014-12", registry=registry)
+        conf.borough_ranking(pas, "2014-12", GOOD_JOB, boroughs(registry))
     with pytest.raises(CoverageError, match="not in the data"):
-        conf.borough_ranking(pas, "2015-09", measure="Informed local", registry=registry)
-
-
-@pytest.mark.parametrize(
-    "value, mps, word",
-    [(69.0, 67.0, "above"), (64.0, 67.0, "below"), (67.0, 67.0, "the same as"),
-     (67.4, 66.6, "the same as"), (67.5, 67.4, "above"), (66.5, 66.6, "the same as")],
-)
-def test_comparison_on_printed_percentages(value, mps, word):
-    assert conf.comparison(value, mps) == word
+        conf.borough_ranking(pas, "2015-09", "Informed local", boroughs(registry))
 
 
 def test_percent_rounds_halves_up():
     assert conf.percent(0.675) == 68 and conf.percent(0.665) == 67 and conf.percent(0.47) == 47
-
-
-def test_sentence(pas, registry):
-    r = conf.borough_ranking(pas, "2015-09", registry=registry)
-    assert conf.confidence_sentence(r, "E09000003", registry) == (
-        "Most recent (rolling 12 months to quarter 2 (September) 2015/16) PAS results in Barnet "
-        "show confidence currently at 70%. This is above the MPS average (67%)."
-    )
-    low = r.boroughs.iloc[-1]
-    assert conf.confidence_sentence(r, low.area_code, registry).endswith("This is below the MPS average (67%).")
 
 
 def test_trend(pas):
@@ -93,32 +79,18 @@ def test_latest_quarter(pas):
         conf.latest_quarter(pas, "2015-05")
 
 
-@pytest.mark.parametrize(
-    "quarter, label",
-    [("2015-09", "Quarter 2 (September) 2015/16"), ("2015-06", "Quarter 1 (June) 2015/16"),
-     ("2015-12", "Quarter 3 (December) 2015/16"), ("2016-03", "Quarter 4 (March) 2015/16"),
-     ("2000-03", "Quarter 4 (March) 1999/00")],
-)
-def test_quarter_label(quarter, label):
-    assert conf.quarter_label(quarter) == label
-
-
-def test_quarter_label_rejects_other_months():
-    with pytest.raises(BoardPackError, match="not a quarter end"):
-        conf.quarter_label("2015-10")
-
-
 @pytest.mark.real_data
 def test_real_reference_sentence(real_data_dir, registry):
     """The reference pack (Waltham Forest, October 2015) prints this sentence."""
     table = pas_loader.load(pas_loader.discover(real_data_dir), registry)["pas"]
     quarter = conf.latest_quarter(table, "2015-10")
-    ranking = conf.borough_ranking(table, quarter, registry=registry)
-    assert conf.confidence_sentence(ranking, registry.get("Waltham Forest").gss_code, registry) == (
+    ranking = conf.borough_ranking(table, quarter, GOOD_JOB, boroughs(registry))
+    wf = registry.get("Waltham Forest").gss_code
+    assert confidence_sentence(ranking, wf, "Waltham Forest") == (
         "Most recent (rolling 12 months to quarter 2 (September) 2015/16) PAS results in Waltham Forest "
         "show confidence currently at 69%. This is above the MPS average (67%)."
     )
-    latest = conf.borough_ranking(table, "2023-12", registry=registry)
+    latest = conf.borough_ranking(table, "2023-12", GOOD_JOB, boroughs(registry))
     assert latest.mps == pytest.approx(47.0)
     bottom = latest.boroughs[latest.boroughs["rank"] == latest.boroughs["rank"].max()]
     assert set(bottom.borough) == {"Croydon", "Waltham Forest"}

@@ -1,4 +1,4 @@
-"""Custody visiting: the latest quarter's report, its percentages and the quarter label."""
+"""Custody visiting: the latest quarter's report and its percentages (the quarter's name: tests/report)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def visits():
 
 def test_latest_report_on_or_before_period(visits):
     r = custody.latest_report(visits, WF, "2015-10")
-    assert r.quarter_end == "2015-09" and r.quarter_label == "July – September 2015"
+    assert r.quarter_end == "2015-09"
     assert (r.visits_scheduled, r.visits_conducted, r.pct_visits_conducted) == (13, 10, 77)  # 76.9
     assert (r.detainees_held, r.detainees_spoken_to, r.pct_detainees_spoken_to) == (100, 54, 54)
     assert r.custody_suites == "Leyton – weekly visits" and r.issues_raised == "Made-up issue."
@@ -43,11 +43,6 @@ def test_whole_pct_rounds_half_up():
     assert custody.whole_pct(1, 8) == 13  # 12.5
     assert custody.whole_pct(3, 8) == 38  # 37.5
     assert custody.whole_pct(0, 0) is None
-
-
-def test_quarter_labels():
-    assert custody.quarter_label("2015-03") == "January – March 2015"
-    assert custody.quarter_label("2018-12") == "October – December 2018"
 
 
 def test_old_or_missing_report_is_refused(visits):

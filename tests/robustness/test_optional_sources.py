@@ -189,17 +189,22 @@ def test_pack_with_empty_and_absent_sources_builds_with_boxes(demo_copy, tmp_pat
 
 def test_a_gap_coverage_cannot_see_costs_one_figure_not_the_pack(demo_copy, tmp_path):
     """PAS rows missing for one borough: the ranked chart shows the box, naming the borough."""
-    from boardpack import sections
+    from boardpack import metrics, sections
     from boardpack.pack import BoardPack
 
     pas = demo_copy / "pas_confidence" / "PAS_buroughs.csv"
     lines = pas.read_text(encoding="utf-8").splitlines(keepends=True)
     pas.write_text("".join(line for line in lines if ";Barnet;" not in line), encoding="utf-8")
     pack = BoardPack.open("camden", "", str(demo_copy), "", str(tmp_path / "pack"))
-    assert pack.coverage["confidence"].available  # the quarter is there; one borough is not
-    shown = sections.confidence.confidence(pack)._repr_html_()
+    # The template's compute-confidence cell, then its render cell.
+    table = pack.table("pas")
+    quarter = pack.compute("confidence", metrics.confidence.latest_quarter, table, pack.period)
+    ranking = pack.compute("confidence", metrics.confidence.borough_ranking, table, quarter,
+                           metrics.confidence.GOOD_JOB, pack.boroughs)
+    assert "Barnet" in ranking.reason
+    shown = sections.confidence.confidence(pack, ranking)._repr_html_()
     assert "Barnet" in shown and "class=\"not-available\"" in shown
-    gaps = pack.record.sections["confidence"]["gaps"]
-    assert gaps[0]["figure"] == "confidence" and "Barnet" in gaps[0]["reason"]
     # The rest of the pack is unaffected.
-    assert "class=\"not-available\"" not in sections.recorded_crime.table(pack)._repr_html_()
+    crime = pack.compute("recorded_crime", metrics.crime.recorded_crime_table, pack.table("crime"),
+                         pack.borough.gss_code, pack.period)
+    assert "class=\"not-available\"" not in sections.recorded_crime.table(pack, crime)._repr_html_()

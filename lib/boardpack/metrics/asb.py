@@ -14,7 +14,6 @@ import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import month_label, month_range
-from ..registry import Registry, load_registry
 from .change import pct_change
 
 
@@ -41,8 +40,8 @@ class AsbChange:
     mps_pct_change: float | None
 
 
-def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, months: int = 24,
-                  registry: Registry | None = None) -> pd.DataFrame:
+def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, area_codes: list[str],
+                  months: int = 24) -> pd.DataFrame:
     """A borough's ASB calls per month beside the MPS total.
 
     Parameters
@@ -53,10 +52,10 @@ def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, months: int = 2
         The borough.
     period : str
         The last month, ``"YYYY-MM"``.
+    area_codes : list of str
+        The 32 boroughs' GSS codes (``pack.registry.codes``), whose calls make the MPS's.
     months : int
         How many months to return, ending with ``period``.
-    registry : Registry, optional
-        The 32 boroughs; the project's own by default.
 
     Returns
     -------
@@ -67,16 +66,17 @@ def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, months: int = 2
     Raises
     ------
     CoverageError
-        If ``gss_code`` is not one of the 32 boroughs, or any of the last 12 months (the ones
-        the 12-month total needs) is incomplete.
+        Defensively, if ``gss_code`` is not one of the 32 boroughs, or any of the last 12 months
+        (the ones the 12-month total needs) is incomplete; the coverage rules refuse such data
+        first (``coverage._asb``, the same rule).
     """
-    registry = registry or load_registry()
-    if gss_code not in registry.codes:
+    codes = list(area_codes)
+    if gss_code not in codes:
         raise CoverageError(f"{gss_code} is not one of the 32 MPS boroughs")
     span = month_range(period, months)
-    rows = asb[asb["area_code"].isin(registry.codes) & asb["month"].isin(span)]
+    rows = asb[asb["area_code"].isin(codes) & asb["month"].isin(span)]
     per_month = rows.groupby("month")["area_code"].nunique()
-    complete = [m for m in span if per_month.get(m, 0) == len(registry.codes)]
+    complete = [m for m in span if per_month.get(m, 0) == len(codes)]
     needed = month_range(period, min(12, months))
     short = [m for m in needed if m not in complete]
     if short:

@@ -15,7 +15,6 @@ import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import month_label, rolling_windows
-from ..registry import Registry, load_registry
 from .change import pct_change, round_half_up, share
 
 ALLEGATION_TYPES = ("Oppressive Behaviour", "Discrimination", "Malpractice", "Failures in Duty",
@@ -25,17 +24,18 @@ OUTCOMES = ("Case to Answer", "No Case to Answer", "Local Resolution", "Disappli
 CASE_TO_ANSWER = "Case to Answer"
 
 
-def _window_totals(allegations: pd.DataFrame, months: list[str], registry: Registry) -> pd.Series:
-    rows = allegations[allegations["area_code"].isin(registry.codes) & allegations["month"].isin(months)]
+def _window_totals(allegations: pd.DataFrame, months: list[str], boroughs: dict[str, str]) -> pd.Series:
+    codes = list(boroughs)
+    rows = allegations[allegations["area_code"].isin(codes) & allegations["month"].isin(months)]
     seen = rows.groupby("area_code")["month"].nunique()
-    short = [c for c in registry.codes if seen.get(c, 0) < len(months)]
-    if short:
-        names = ", ".join(registry.by_code(c).name for c in short)
+    short = [c for c in codes if seen.get(c, 0) < len(months)]
+    if short:  # defensive: coverage refuses such data first (coverage._complaints, the same rule)
+        names = ", ".join(boroughs[c] for c in short)
         raise CoverageError(
             f"complaint allegations for {month_label(months[0])} to {month_label(months[-1])} are incomplete for "
             f"{names}; every borough needs a row for every month"
         )
-    return rows.groupby("area_code")["allegations"].sum().reindex(registry.codes).astype("int64")
+    return rows.groupby("area_code")["allegations"].sum().reindex(codes).astype("int64")
 
 
 def _ranked(df: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def _ranked(df: pd.DataFrame, value: str) -> pd.DataFrame:
     return df.sort_values(["rank", "borough"], kind="stable", na_position="last").reset_index(drop=True)
 
 
-def allegations_by_borough(allegations: pd.DataFrame, period: str, registry: Registry | None = None) -> pd.DataFrame:
+def allegations_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict[str, str]) -> pd.DataFrame:
     """Every borough's allegations in the 12 months to ``period``, ranked.
 
     Parameters
@@ -53,8 +53,8 @@ def allegations_by_borough(allegations: pd.DataFrame, period: str, registry: Reg
         The ``complaint_allegations`` canonical table.
     period : str
         The last month, ``"YYYY-MM"``.
-    registry : Registry, optional
-        The 32 boroughs; the project's own by default.
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs (``pack.boroughs``).
 
     Returns
     -------
@@ -67,11 +67,11 @@ def allegations_by_borough(allegations: pd.DataFrame, period: str, registry: Reg
     CoverageError
         If any borough lacks a row for any month of the window.
     """
-    registry = registry or load_registry()
+    codes, names = list(boroughs), [boroughs[c] for c in boroughs]
     _, current = rolling_windows(period)
-    totals = _window_totals(allegations, current, registry)
-    df = pd.DataFrame({"area_code": registry.codes,
-                       "borough": [registry.by_code(c).name for c in registry.codes],
+    totals = _window_totals(allegations, current, boroughs)
+    df = pd.DataFrame({"area_code": codes,
+                       "borough": names,
                        "allegations": totals.to_numpy()})
     return _ranked(df, "allegations")
 
@@ -91,7 +91,7 @@ def average_per_borough(ranked: pd.DataFrame) -> float:
     return round_half_up(Fraction(int(ranked["allegations"].sum()), len(ranked)), 1)
 
 
-def pct_change_by_borough(allegations: pd.DataFrame, period: str, registry: Registry | None = None) -> pd.DataFrame:
+def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict[str, str]) -> pd.DataFrame:
     """Every borough's change in allegations, 12 months to ``period`` against the 12 before.
 
     Parameters
@@ -100,7 +100,8 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, registry: Regi
         The ``complaint_allegations`` canonical table.
     period : str
         The last month, ``"YYYY-MM"``.
-    registry : Registry, optional
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs.
 
     Returns
     -------
@@ -114,13 +115,13 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, registry: Regi
     CoverageError
         If any borough lacks a row for any month of the 24.
     """
-    registry = registry or load_registry()
+    codes, names = list(boroughs), [boroughs[c] for c in boroughs]
     previous, current = rolling_windows(period)
-    prev = _window_totals(allegations, previous, registry)
-    cur = _window_totals(allegations, current, registry)
+    prev = _window_totals(allegations, previous, boroughs)
+    cur = _window_totals(allegations, current, boroughs)
     df = pd.DataFrame({
-        "area_code": registry.codes,
-        "borough": [registry.by_code(c).name for c in registry.codes],
+        "area_code": codes,
+        "borough": names,
         "previous_12m": prev.to_numpy(),
         "current_12m": cur.to_numpy(),
         "pct_change": [pct_change(p, c) for p, c in zip(prev, cur)],
@@ -160,7 +161,7 @@ def mps_pct_change(changes: pd.DataFrame) -> float | None:
 
 
 def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period: str,
-                      registry: Registry | None = None) -> pd.DataFrame:
+                      boroughs: dict[str, str]) -> pd.DataFrame:
     """Allegations in the 12 months to ``period`` per 100 workforce, for every borough.
 
     The workforce is each borough's latest figure at or before ``period``.
@@ -173,7 +174,8 @@ def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period
         The ``workforce`` canonical table (``area_code, month, workforce``).
     period : str
         The last month, ``"YYYY-MM"``.
-    registry : Registry, optional
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs.
 
     Returns
     -------
@@ -188,19 +190,19 @@ def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period
         If any borough has no workforce figure at or before ``period``, or its allegations
         are incomplete.
     """
-    registry = registry or load_registry()
-    counts = allegations_by_borough(allegations, period, registry).set_index("area_code")["allegations"]
-    staff = workforce[workforce["area_code"].isin(registry.codes) & (workforce["month"] <= period)]
+    codes, names = list(boroughs), [boroughs[c] for c in boroughs]
+    counts = allegations_by_borough(allegations, period, boroughs).set_index("area_code")["allegations"]
+    staff = workforce[workforce["area_code"].isin(codes) & (workforce["month"] <= period)]
     latest = staff.sort_values("month").groupby("area_code").tail(1).set_index("area_code")
-    short = [c for c in registry.codes if c not in latest.index]
-    if short:
-        names = ", ".join(registry.by_code(c).name for c in short)
-        raise CoverageError(f"no workforce figure at or before {month_label(period)} for {names}")
-    latest = latest.reindex(registry.codes)
+    short = [c for c in codes if c not in latest.index]
+    if short:  # defensive: coverage refuses such data first (coverage._complaints, the same rule)
+        raise CoverageError(f"no workforce figure at or before {month_label(period)} for "
+                            f"{', '.join(boroughs[c] for c in short)}")
+    latest = latest.reindex(codes)
     df = pd.DataFrame({
-        "area_code": registry.codes,
-        "borough": [registry.by_code(c).name for c in registry.codes],
-        "allegations": counts.reindex(registry.codes).to_numpy(),
+        "area_code": codes,
+        "borough": names,
+        "allegations": counts.reindex(codes).to_numpy(),
         "workforce": latest["workforce"].astype(float).to_numpy(),
         "workforce_month": latest["month"].astype(str).to_numpy(),
     })

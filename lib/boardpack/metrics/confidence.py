@@ -1,4 +1,4 @@
-"""Public confidence from the Public Attitude Survey: ranking, trend and the pack's sentence.
+"""Public confidence from the Public Attitude Survey, and victim satisfaction: rankings and trends.
 
 Confidence is the PAS measure ``"Good Job" local`` (share answering 'excellent' or 'good'
 to "how good a job do you think the police in this area are doing?"), published as a
@@ -13,14 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import BoardPackError, CoverageError
+from ..errors import CoverageError
 from ..periods import parse_month
-from ..registry import Registry, load_registry
 from .change import exact, round_half_up
 
 GOOD_JOB = '"Good Job" local'
-# Financial-year quarters end in June (Q1), September (Q2), December (Q3) and March (Q4).
-_FY_QUARTER = {6: 1, 9: 2, 12: 3, 3: 4}
 
 
 @dataclass(frozen=True)
@@ -61,9 +58,7 @@ def percent(proportion: float) -> int:
     return int(round_half_up(exact(proportion) * 100))
 
 
-def borough_ranking(
-    pas: pd.DataFrame, quarter_end: str, measure: str = GOOD_JOB, registry: Registry | None = None
-) -> Ranking:
+def borough_ranking(pas: pd.DataFrame, quarter_end: str, measure: str, boroughs: dict[str, str]) -> Ranking:
     """Rank the 32 boroughs on a PAS measure at one quarter end.
 
     Rank 1 is the highest value. Ranks are taken on the printed whole percentages: boroughs
@@ -78,8 +73,8 @@ def borough_ranking(
         ``"YYYY-MM"``, a quarter end present in the table (see :func:`latest_quarter`).
     measure : str
         PAS measure label, as published.
-    registry : Registry, optional
-        For borough names; the project's own by default.
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs (``pack.boroughs``).
 
     Returns
     -------
@@ -88,10 +83,10 @@ def borough_ranking(
     Raises
     ------
     CoverageError
-        If the quarter or measure is absent, the MPS value is missing, or any of the 32
-        boroughs has no value for that quarter.
+        Defensively, if the quarter or measure is absent, the MPS value is missing, or any of
+        the 32 boroughs has no value for that quarter. The coverage rules refuse such data
+        first (:func:`boardpack.coverage.ranking_gaps`), so the pack never relies on this.
     """
-    registry = registry or load_registry()
     rows = _select(pas, measure)
     rows = rows[rows["quarter_end"] == quarter_end]
     if rows.empty:
@@ -99,12 +94,13 @@ def borough_ranking(
     mps = rows.loc[rows["area_code"] == "MPS", "proportion"]
     if mps.empty:
         raise CoverageError(f"no MPS value of PAS {measure!r} for the quarter ending {quarter_end}")
-    boroughs = rows[rows["area_code"].isin(registry.codes)].copy()
-    missing = sorted(set(registry.codes) - set(boroughs["area_code"]))
+    names = boroughs
+    boroughs = rows[rows["area_code"].isin(list(names))].copy()
+    missing = [c for c in names if c not in set(boroughs["area_code"])]
     if missing:
-        names = ", ".join(registry.by_code(c).name for c in missing)
-        raise CoverageError(f"PAS {measure!r} for the quarter ending {quarter_end} has no value for {names}")
-    boroughs["borough"] = boroughs["area_code"].map(lambda c: registry.by_code(c).name)
+        raise CoverageError(f"PAS {measure!r} for the quarter ending {quarter_end} has no value for "
+                            f"{', '.join(names[c] for c in missing)}")
+    boroughs["borough"] = boroughs["area_code"].map(names)
     # Published proportions have two decimals; rounding drops binary noise from *100 so
     # that equal published values tie.
     boroughs["value"] = (boroughs["proportion"] * 100).round(6)
@@ -119,57 +115,6 @@ def borough_ranking(
         measure=measure,
         boroughs=boroughs[["area_code", "borough", "value", "rank"]],
         mps=round(float(mps.iloc[0]) * 100, 6),
-    )
-
-
-def comparison(value: float, mps: float) -> str:
-    """How a borough's percentage compares with the MPS one, on the printed whole numbers.
-
-    Parameters
-    ----------
-    value, mps : float
-        Percentages (0-100).
-
-    Returns
-    -------
-    str
-        ``"above"``, ``"below"`` or ``"the same as"``.
-    """
-    a, b = percent(value / 100), percent(mps / 100)
-    return "above" if a > b else "below" if a < b else "the same as"
-
-
-def confidence_sentence(ranking: Ranking, gss_code: str, registry: Registry | None = None) -> str:
-    """The pack's sentence on a borough's confidence against the MPS average.
-
-    Parameters
-    ----------
-    ranking : Ranking
-        From :func:`borough_ranking`.
-    gss_code : str
-        The borough.
-    registry : Registry, optional
-        For the borough name; the project's own by default.
-
-    Returns
-    -------
-    str
-        E.g. "Most recent (rolling 12 months to quarter 2 (September) 2015/16) PAS results in
-        Waltham Forest show confidence currently at 69%. This is above the MPS average (67%)."
-
-    Raises
-    ------
-    UnknownBoroughError
-        If ``gss_code`` is not one of the 32 boroughs.
-    """
-    registry = registry or load_registry()
-    name = registry.by_code(gss_code).name
-    value = float(ranking.boroughs.loc[ranking.boroughs["area_code"] == gss_code, "value"].iloc[0])
-    period = quarter_label(ranking.quarter_end, capitalise=False)
-    return (
-        f"Most recent (rolling 12 months to {period}) PAS results in {name} show confidence currently at "
-        f"{percent(value / 100)}%. This is {comparison(value, ranking.mps)} the MPS average "
-        f"({percent(ranking.mps / 100)}%)."
     )
 
 
@@ -233,34 +178,6 @@ def latest_quarter(pas: pd.DataFrame, period: str) -> str:
     if quarters.empty:
         raise CoverageError(f"the PAS data has no quarter ending on or before {period}")
     return str(quarters.max())
-
-
-def quarter_label(quarter_end: str, capitalise: bool = True) -> str:
-    """Name a quarter end as the pack does, by financial year (April to March).
-
-    Parameters
-    ----------
-    quarter_end : str
-        ``"YYYY-MM"`` with month 03, 06, 09 or 12.
-    capitalise : bool
-        ``"Quarter ..."`` (a heading) or ``"quarter ..."`` (inside a sentence).
-
-    Returns
-    -------
-    str
-        E.g. ``"Quarter 2 (September) 2015/16"`` for ``"2015-09"``.
-
-    Raises
-    ------
-    BoardPackError
-        If the month is not a quarter end.
-    """
-    p = parse_month(quarter_end)
-    if p.month not in _FY_QUARTER:
-        raise BoardPackError(f"{quarter_end} is not a quarter end (March, June, September or December)")
-    start = p.year if p.month > 3 else p.year - 1
-    word = "Quarter" if capitalise else "quarter"
-    return f"{word} {_FY_QUARTER[p.month]} ({p.strftime('%B')}) {start}/{(start + 1) % 100:02d}"
 
 
 def _select(pas: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -333,19 +250,19 @@ def satisfaction_gap(uss: pd.DataFrame, quarter: str, gss_code: str) -> dict | N
             "mps_gap": (mw - mb) if mw is not None and mb is not None else None}
 
 
-def gap_ranking(uss: pd.DataFrame, quarter: str, registry: Registry) -> pd.DataFrame | None:
+def gap_ranking(uss: pd.DataFrame, quarter: str, boroughs: dict[str, str]) -> pd.DataFrame | None:
     """White minus BME satisfaction (printed whole percentages) for every borough, largest first.
 
-    ``registry`` gives the 32 boroughs and their names. None when any of them lacks either
-    value for the quarter.
+    ``boroughs`` maps the 32 boroughs' GSS codes to their names (``pack.boroughs``). None when
+    any of them lacks either value for the quarter.
     """
     q = uss[(uss["quarter_end"] == quarter) & uss["measure"].isin(["white", "bme"])
-            & uss["area_code"].isin(registry.codes)]
+            & uss["area_code"].isin(list(boroughs))]
     wide = q.pivot(index="area_code", columns="measure", values="proportion")
-    if len(wide) < len(registry.codes) or wide[["white", "bme"]].isna().any().any():
+    if len(wide) < len(boroughs) or wide[["white", "bme"]].isna().any().any():
         return None
     df = pd.DataFrame({"area_code": wide.index,
                        "gap": [percent(w) - percent(b) for w, b in zip(wide["white"], wide["bme"])]})
-    df["borough"] = df["area_code"].map(lambda c: registry.by_code(c).name)
+    df["borough"] = df["area_code"].map(boroughs)
     df["rank"] = df["gap"].rank(method="min", ascending=False).astype("int64")
     return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]

@@ -3,6 +3,7 @@
 The ``criminal_justice`` table holds one value per measure, period end and area. Court
 timeliness is by quarter; reoffending is by the 12-month cohort of offenders ending at
 ``period_end`` and is published later, so each measure is shown at its own latest period.
+The words (labels, period names, sentences) are in :mod:`boardpack.report.justice_narrative`.
 """
 
 from __future__ import annotations
@@ -21,32 +22,6 @@ MEASURES = ("offence_to_completion_days", "charge_to_completion_days", "proven_r
 # The measure drawn over time: the one the MOPAC timeliness dashboard led with.
 TREND_MEASURE = "offence_to_completion_days"
 TREND_POINTS = 12
-LABELS = {
-    "offence_to_completion_days": "Average days from offence to completion at criminal courts",
-    "charge_to_completion_days": "Average days from charge to completion at criminal courts",
-    "proven_reoffending_rate": "Proven reoffending rate (% of offenders who reoffend)",
-    "reoffences_per_reoffender": "Average reoffences per reoffender",
-}
-
-
-def period_label(measure: str, period_end: str) -> str:
-    """What a measure's period end means, in words.
-
-    Parameters
-    ----------
-    measure : str
-    period_end : str
-        ``"YYYY-MM"``.
-
-    Returns
-    -------
-    str
-        ``"Quarter to December 2018"`` for court timeliness; ``"Offenders in the 12 months to
-        March 2017"`` for reoffending (the cohort, not the time of reoffending).
-    """
-    if measure.endswith("_days"):
-        return f"Quarter to {month_label(period_end)}"
-    return f"Offenders in the 12 months to {month_label(period_end)}"
 
 
 def latest_comparison(criminal_justice: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -62,15 +37,16 @@ def latest_comparison(criminal_justice: pd.DataFrame, period: str) -> pd.DataFra
     Returns
     -------
     DataFrame
-        ``measure, label, unit, period_end, period_label, london, england_wales, difference``,
-        in the documented measure order; one row per measure that has both areas at some
+        ``measure, unit, period_end, london, england_wales, difference``, in the documented
+        measure order; one row per measure that has both areas at some
         period end on or before ``period`` (the latest such). ``difference`` is London minus
         England and Wales, exact in the values' own decimals.
 
     Raises
     ------
     CoverageError
-        If no measure has both areas on or before ``period``.
+        Defensively, if no measure has both areas on or before ``period``; the coverage rules
+        refuse such data first (``coverage._justice``).
     """
     rows = criminal_justice[criminal_justice["period_end"] <= period]
     wide = rows.pivot_table(index=["measure", "period_end"], columns="area", values="value", aggfunc="first")
@@ -84,8 +60,7 @@ def latest_comparison(criminal_justice: pd.DataFrame, period: str) -> pd.DataFra
         end = str(wide.loc[measure].sort_index().index[-1])
         london, ew = float(latest[LONDON]), float(latest[ENGLAND_WALES])
         out.append({
-            "measure": measure, "label": LABELS[measure], "unit": units[measure], "period_end": end,
-            "period_label": period_label(measure, end), "london": london, "england_wales": ew,
+            "measure": measure, "unit": units[measure], "period_end": end, "london": london, "england_wales": ew,
             "difference": float(Decimal(str(london)) - Decimal(str(ew))),
         })
     if not out:
@@ -124,52 +99,6 @@ def trend(criminal_justice: pd.DataFrame, measure: str, period: str | None = Non
     wide = wide.reindex(columns=[LONDON, ENGLAND_WALES]).sort_index()
     return pd.DataFrame({"period_end": wide.index.astype(str), "london": wide[LONDON].to_numpy(dtype=float),
                          "england_wales": wide[ENGLAND_WALES].to_numpy(dtype=float)})
-
-
-def difference_sentence(row: pd.Series) -> str:
-    """One sentence comparing London with England and Wales on a measure.
-
-    Parameters
-    ----------
-    row : Series
-        A row of :func:`latest_comparison`.
-
-    Returns
-    -------
-    str
-        E.g. "Average days from offence to completion at criminal courts (quarter to December
-        2018): London 160 days, England and Wales 150 days, 10 days more in London."
-    """
-    unit = {"days": " days", "percent": "%", "count": ""}[row["unit"]]
-    gap = abs(row["difference"])
-    higher = row["difference"] > 0
-    if row["difference"] == 0:
-        tail = "the same in both"
-    elif row["unit"] == "percent":
-        points = "percentage point" if gap == 1 else "percentage points"
-        tail = f"{format_value(gap)} {points} {'higher' if higher else 'lower'} in London"
-    elif row["unit"] == "days":
-        tail = f"{format_value(gap)} {'day' if gap == 1 else 'days'} {'more' if higher else 'fewer'} in London"
-    else:
-        tail = f"{format_value(gap)} {'higher' if higher else 'lower'} in London"
-    when = row["period_label"][0].lower() + row["period_label"][1:]
-    return (f"{row['label']} ({when}): London {format_value(row['london'])}{unit}, England and Wales "
-            f"{format_value(row['england_wales'])}{unit}, {tail}.")
-
-
-def format_value(value: float) -> str:
-    """A value as printed: whole numbers with thousands separators, else up to 2 decimals.
-
-    Parameters
-    ----------
-    value : float
-
-    Returns
-    -------
-    str
-        E.g. ``160.0`` -> ``"160"``, ``27.5`` -> ``"27.5"``, ``3.95`` -> ``"3.95"``.
-    """
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
 def headline_trend(criminal_justice: pd.DataFrame, latest: pd.DataFrame, period: str,

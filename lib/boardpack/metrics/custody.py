@@ -1,4 +1,7 @@
-"""The Independent Custody Visitor panel's quarterly report for a borough (Figure 14 of the pack)."""
+"""The Independent Custody Visitor panel's quarterly report for a borough (Figure 14 of the pack).
+
+The quarter's name is made in :mod:`boardpack.report.custody_narrative`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import month_label, parse_month
-from ..report.narrative import plural
 from .change import share
 
 
@@ -20,8 +22,6 @@ class CustodyReport:
     ----------
     quarter_end : str
         ``"YYYY-MM"``.
-    quarter_label : str
-        E.g. ``"July – September 2015"``.
     custody_suites, observations, issues_raised : str
         The panel's free text ("" when none was given).
     visits_scheduled, visits_conducted, detainees_held, detainees_spoken_to : int
@@ -30,7 +30,6 @@ class CustodyReport:
     """
 
     quarter_end: str
-    quarter_label: str
     custody_suites: str
     visits_scheduled: int
     visits_conducted: int
@@ -62,24 +61,6 @@ def whole_pct(part: int, total: int) -> int | None:
     return None if pct is None else int(pct)
 
 
-def quarter_label(quarter_end: str) -> str:
-    """Name a calendar quarter by its months.
-
-    Parameters
-    ----------
-    quarter_end : str
-        ``"YYYY-MM"``, the quarter's last month.
-
-    Returns
-    -------
-    str
-        E.g. ``"July – September 2015"`` for ``"2015-09"``.
-    """
-    end = parse_month(quarter_end)
-    start = end - 2
-    return f"{start.strftime('%B')} – {end.strftime('%B')} {end.year}"
-
-
 def latest_report(custody_visits: pd.DataFrame, gss_code: str, period: str,
                   within_months: int | None = None) -> CustodyReport:
     """The borough's latest custody visiting report on or before ``period``.
@@ -103,21 +84,22 @@ def latest_report(custody_visits: pd.DataFrame, gss_code: str, period: str,
     Raises
     ------
     CoverageError
-        If the borough has no report in that time.
+        Defensively, if the borough has no report in that time; the coverage rules refuse
+        such data first (``coverage.for_borough``).
     """
     end = parse_month(period)
     rows = custody_visits[(custody_visits["area_code"] == gss_code) & (custody_visits["quarter_end"] <= str(end))]
     if within_months is not None:
         rows = rows[rows["quarter_end"] > str(end - within_months)]
     if rows.empty:
-        since = f" in the {plural(within_months, 'month')}" if within_months is not None else ""
+        since = (f" in the {within_months} month{'' if within_months == 1 else 's'}"
+                 if within_months is not None else "")
         raise CoverageError(f"no custody visiting report for this borough{since} to {month_label(period)}")
     r = rows.sort_values("quarter_end").iloc[-1]
     scheduled, conducted = int(r["visits_scheduled"]), int(r["visits_conducted"])
     held, spoken = int(r["detainees_held"]), int(r["detainees_spoken_to"])
     return CustodyReport(
         quarter_end=str(r["quarter_end"]),
-        quarter_label=quarter_label(str(r["quarter_end"])),
         custody_suites=_text(r["custody_suites"]),
         visits_scheduled=scheduled,
         visits_conducted=conducted,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from ..metrics.confidence import GOOD_JOB, comparison, percent, quarter_label
+from ..metrics.confidence import GOOD_JOB, percent
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_trend
 from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
+from ..report.survey_narrative import comparison, quarter_label
 from .section import Section, guarded, require, unavailable
 
 PAS_SOURCE = "MOPAC Public Attitude Survey (PAS), rolling 12 months"
@@ -35,7 +36,7 @@ def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, sou
 
 
 @guarded("confidence", "public confidence", cell=CELL)
-def confidence(pack, ranking=None) -> Section:
+def confidence(pack, ranking) -> Section:
     """Figure: confidence by borough, ranked, with the MPS average and the comparison sentence.
 
     ``ranking`` is the :class:`~boardpack.metrics.confidence.Ranking` of
@@ -45,13 +46,6 @@ def confidence(pack, ranking=None) -> Section:
     missing = unavailable(pack, "confidence", "public confidence")
     if missing:
         return missing
-    if ranking is None:  # the one-argument call of earlier versions: the template's default method
-        from ..metrics.confidence import borough_ranking, latest_quarter
-
-        pas = pack.table("pas")
-        ranking = pack.compute("confidence", borough_ranking, pas,
-                               pack.compute("confidence", latest_quarter, pas, pack.period), GOOD_JOB,
-                               registry=pack.registry)
     ranking = require(ranking)
     quarter = ranking.quarter_end
     row = ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]

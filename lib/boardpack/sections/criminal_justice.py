@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..metrics.criminal_justice import LABELS, difference_sentence, format_value
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import MPS, SERIES, plot_trend
 from ..report.html import bullet_list, not_available_box, paragraph, source_line
+from ..report.justice_narrative import LABELS, difference_sentence, format_value, labelled
 from ..report.tables import Column, html_table
 from .section import Section, gap_reason, guarded, require, unavailable
 
@@ -40,7 +40,8 @@ def _signed(value: float, unit: str) -> str:
 def context(pack, latest, series) -> Section:
     """Table of each measure, London against England and Wales, and a trend chart of one measure.
 
-    ``latest`` is the table of :func:`boardpack.metrics.criminal_justice.latest_comparison` and
+    ``latest`` is the table of :func:`boardpack.metrics.criminal_justice.latest_comparison` (its
+    labels and sentences come from :mod:`boardpack.report.justice_narrative`) and
     ``series`` that of :func:`~boardpack.metrics.criminal_justice.headline_trend` (its
     ``attrs["measure"]`` names the measure drawn).
 
@@ -58,6 +59,7 @@ def context(pack, latest, series) -> Section:
         pack.record.set(SECTION, "reason", reason)
         return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
     pack.record.set(SECTION, "available", True)
+    latest = labelled(latest)
     record = latest[["measure", "label", "unit", "period_end", "london", "england_wales", "difference"]]
     pack.record.set(SECTION, "measures", record)
     pack.record.add_table("criminal_justice", record)

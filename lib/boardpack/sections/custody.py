@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..report.custody_narrative import quarter_label
 from ..report.html import not_available_box, paragraph, source_line
 from ..report.tables import Column, fmt_count, html_table
 from .section import Section, gap_reason, guarded, unavailable
@@ -35,7 +36,8 @@ def report(pack, rep) -> Section:
     """Table: the latest quarter's custody visits, detainees seen, observations and issues raised.
 
     ``rep`` is the :class:`~boardpack.metrics.custody.CustodyReport` of
-    :func:`boardpack.metrics.custody.latest_report`. Records under ``custody_visits``: ``quarter_end``, ``quarter_label``, ``custody_suites``,
+    :func:`boardpack.metrics.custody.latest_report`; the quarter is named by
+    :func:`boardpack.report.custody_narrative.quarter_label`. Records under ``custody_visits``: ``quarter_end``, ``quarter_label``, ``custody_suites``,
     ``visits_scheduled``, ``visits_conducted``, ``pct_visits_conducted``, ``detainees_held``,
     ``detainees_spoken_to``, ``pct_detainees_spoken_to``, ``observations``, ``issues_raised``;
     and the table ``custody_visits``.
@@ -50,11 +52,14 @@ def report(pack, rep) -> Section:
         return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
     name = pack.borough.name
     pack.record.set(SECTION, "available", True)
+    label = quarter_label(rep.quarter_end)
     for key, value in rep.as_dict().items():
         pack.record.set(SECTION, key, value)
+        if key == "quarter_end":
+            pack.record.set(SECTION, "quarter_label", label)
 
     rows = [
-        ("This report covers the period", rep.quarter_label),
+        ("This report covers the period", label),
         ("Custody suites visited", _text(rep.custody_suites)),
         ("Visits scheduled", fmt_count(rep.visits_scheduled)),
         ("Visits conducted", _with_pct(rep.visits_conducted, rep.pct_visits_conducted)),
@@ -66,12 +71,12 @@ def report(pack, rep) -> Section:
     table_df = pd.DataFrame(rows, columns=["item", "value"])
     pack.record.add_table("custody_visits", table_df)
     caption = pack.table_caption("tbl-custody-visits", f"Report from the {name} custody visiting panel, "
-                                 f"{rep.quarter_label}")
+                                 f"{label}")
     columns = [Column("item", "Item", str, numeric=False), Column("value", "Panel report", str, numeric=False)]
     table = html_table(table_df, columns, caption, "tbl-custody-visits")
     return Section(
         [
-            paragraph(f"Data period {rep.quarter_label}", "data-to"),
+            paragraph(f"Data period {label}", "data-to"),
             table,
             source_line(SOURCE),
             paragraph(NOT_SPOKEN_TO, "footnote"),

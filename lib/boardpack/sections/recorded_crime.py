@@ -19,7 +19,7 @@ CELL = "compute-recorded-crime"
 
 
 @guarded(SECTION, "recorded crime", cell=CELL)
-def table(pack, crime=None) -> Section:
+def table(pack, crime) -> Section:
     """Figure: the recorded crime table with the opening sentence.
 
     ``crime`` is the table of :func:`boardpack.metrics.crime.recorded_crime_table`, computed
@@ -29,11 +29,6 @@ def table(pack, crime=None) -> Section:
     missing = unavailable(pack, SECTION, "recorded crime")
     if missing:
         return missing
-    if crime is None:  # the one-argument call of earlier versions: the template's default method
-        from ..metrics.crime import recorded_crime_table
-
-        crime = pack.compute("recorded_crime", recorded_crime_table, pack.table("crime"), pack.borough.gss_code,
-                             pack.period, vintage=pack.options.get("crime_vintage", "auto"))
     df = require(crime)
     vintage = df.attrs.get("vintage") or (df["vintage"].iloc[0] if "vintage" in df else None)
     previous, current = rolling_windows(pack.period)
