@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import BoardPackError, FetchError, OptionError, RunInterrupted
+from .errors import BoardPackError, ConfigurationError, FetchError, OptionError, RunInterrupted
 from .log import LOGGER_NAME
 
 PROG = "run_all.py"
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     try:
         check_options(args)  # refuse bad input before any work is done
-    except OptionError as exc:
+    except (OptionError, ConfigurationError) as exc:  # ConfigurationError: no params/ folder found
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     from . import batch

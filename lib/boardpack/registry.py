@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import UnknownBoroughError
-from .paths import PARAMS_DIR
+from .errors import ConfigurationError, UnknownBoroughError
+from .paths import PARAMS_DIR, missing_message
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,29 @@ class Registry:
         return self._by_key.get(key) or self._area_by_key.get(key)
 
 
+def params_file(name: str) -> Path:
+    """A file of the project's ``params/`` folder (``boroughs.yaml``, ``defaults.yaml``).
+
+    Raises
+    ------
+    ConfigurationError
+        When the file is absent, naming the folder expected and how to point at another
+        (``BOARDPACK_PROJECT_DIR``, or running from the project folder); see :mod:`boardpack.paths`.
+    """
+    path = PARAMS_DIR / name
+    if not path.is_file():
+        raise ConfigurationError(missing_message(path))
+    return path
+
+
+def project_file(path: Path) -> Path:
+    """``path``, a file of the project folder (the template notebook), or a ConfigurationError saying where it
+    was expected and how to point at the project."""
+    if not Path(path).is_file():
+        raise ConfigurationError(missing_message(Path(path)))
+    return Path(path)
+
+
 @lru_cache(maxsize=4)
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read ``params/boroughs.yaml`` into a :class:`Registry`.
@@ -123,7 +146,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
     path : str or Path, optional
         Another YAML file of the same shape; the project's own by default.
     """
-    path = Path(path) if path else PARAMS_DIR / "boroughs.yaml"
+    path = Path(path) if path else params_file("boroughs.yaml")
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     boroughs = [
         Borough(b["name"], b["gss_code"], b["slug"], tuple(b.get("variants") or ()))

@@ -10,14 +10,14 @@ import yaml
 
 from ..hashing import file_sha256, text_sha256, tree_sha256
 from ..paths import NOTEBOOK, PACKAGE_DIR, PARAMS_DIR
-from ..registry import Borough, load_registry
+from ..registry import Borough, load_registry, params_file
 from ..store import Store
 from .jobs import STAMP, BuildJob, BuildResult, has_every_output, read_stamp
 
 
 def load_defaults(path: Path | None = None) -> dict:
     """``params/defaults.yaml``: run defaults and the notebook's default parameters."""
-    return yaml.safe_load((path or PARAMS_DIR / "defaults.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((path or params_file("defaults.yaml")).read_text(encoding="utf-8"))
 
 
 def notebook_parameters(defaults: dict, borough: Borough, period: str, data_dir: str, store_index: str,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import RunInterrupted, RunStoppedError
 from ..log import get_logger, seconds
-from ..paths import PACKAGE_DIR
+from ..paths import PACKAGE_DIR, project_env
 from ..publish import recover
 from .build import run_borough
 from .jobs import BuildJob, BuildResult
@@ -135,7 +135,7 @@ class _Worker:
     def __init__(self, runtime_dir: Path | None):
         ours, theirs = socket.socketpair()
         life_read, self._life = os.pipe()
-        env = dict(os.environ)
+        env = {**project_env(), **os.environ}  # kernels find the same params/ whatever their working directory
         env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_DIR.parent), *filter(None, [env.get("PYTHONPATH")])])
         if runtime_dir is not None:
             from ..kernel import RUNTIME_ENV

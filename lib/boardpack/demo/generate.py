@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import BoardPackError
 from ..hashing import file_sha256, text_sha256
-from ..paths import DEMO_DATA_DIR, PARAMS_DIR
+from ..paths import DEMO_DATA_DIR
+from ..registry import params_file
 from ..store import DEMO_MARKER
 from .boundaries import write_boundaries
 from .census import write_census
@@ -38,7 +39,7 @@ def generator_version() -> str:
         16 hex digits over ``boardpack/demo/*.py`` and ``params/boroughs.yaml``.
     """
     parts = [f"{p.name}:{file_sha256(p)}" for p in sorted(_SOURCE_DIR.glob("*.py"))]
-    parts.append(f"boroughs.yaml:{file_sha256(PARAMS_DIR / 'boroughs.yaml')}")
+    parts.append(f"boroughs.yaml:{file_sha256(params_file('boroughs.yaml'))}")
     return text_sha256(*parts)[:16]
 
 
