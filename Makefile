@@ -3,21 +3,37 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# The exact dependency versions, with hashes (`make lock` regenerates it from pyproject.toml).
+LOCK := requirements.lock
+# `make lock` resolves with uv, kept in a throwaway venv of its own; its version is pinned so the
+# lock file's format does not drift.
+UV_VERSION ?= 0.13.9
+LOCK_TOOL := .cache/lock-tool
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test test-fast bench clean demo-data
+.PHONY: help install lock lint reports test test-fast bench clean demo-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (boardpack)" >/dev/null
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the suite with Jupyter (done by the other targets too)
+install: $(VENV)/.installed ## Create .venv and install the suite with Jupyter from requirements.lock (done by the other targets too)
+
+lock: ## Regenerate requirements.lock (exact versions and hashes, Linux x86_64, Python 3.11) from pyproject.toml (ARGS=--upgrade for the newest)
+	test -x $(LOCK_TOOL)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/pip install --quiet uv==$(UV_VERSION); }
+	$(LOCK_TOOL)/bin/uv pip compile pyproject.toml --extra test --extra lint --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" \
+		--quiet -o $(LOCK) $(ARGS)
+
+lint: $(VENV)/.installed ## ruff over lib, tests and scripts; import-linter's layer contracts
+	$(VENV)/bin/ruff check lib tests scripts run_all.py
+	$(VENV)/bin/lint-imports
 
 reports: $(VENV)/.installed ## Build all 32 board packs on the demo data into outputs/ (ARGS="..." passes options to run_all.py)
 	$(PY) run_all.py $(ARGS)

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 
 from .atomic import write_text_atomic
-from .provenance import git_commit, package_versions
+from .provenance import git_commit, lock_sha256, package_versions
 from .store import source_record
 
 # The outputs index.html links for each borough, in order, where the borough has them.
@@ -36,6 +36,7 @@ def build_manifest(run: dict, results: list[dict], store_sources: dict, sections
             **run,
             "git_commit": git_commit(),
             "package_versions": package_versions(),
+            "lock_sha256": lock_sha256(),
             "inputs": {name: source_record(s) for name, s in store_sources.items()},
             "sections": {
                 name: {"available": bool(c.available), "reason": c.reason, "data_to": c.data_to}

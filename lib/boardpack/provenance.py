@@ -6,6 +6,7 @@ state the same facts the same way.
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import subprocess
 from importlib import metadata
@@ -38,3 +39,14 @@ def git_commit() -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
 
+
+
+LOCK_FILE = "requirements.lock"
+
+
+def lock_sha256() -> str | None:
+    """The sha256 of the project's ``requirements.lock`` (the exact dependency versions the suite is installed
+    from, ``make lock``); None where the project folder has no lock file."""
+    path = PROJECT_DIR / LOCK_FILE
+    # hashlib, not boardpack.hashing: the two modules are independent siblings in the layers.
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
