@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .coverage import cached_section_coverage
+from .coverage_cache import cached_section_coverage
 from .errors import ConfigurationError, CoverageError
 from .meta import META_MIMETYPE
 from .periods import month_label, parse_month
@@ -148,6 +148,17 @@ class BoardPack:
         and :meth:`compute` does not call a function for a section the data does not cover.
         """
         return self.store.table(name) if self.store.has(name) else None
+
+    def crime_mappings(self):
+        """Every vintage's documented crime category mapping (``lib/boardpack/mappings/``), validated.
+
+        The recorded crime metrics are handed this table (:func:`boardpack.loaders.mappings.crime_mappings`);
+        they read no file themselves.
+        """
+        from .loaders.mappings import crime_mappings
+        from .metrics.crime import MAPPABLE_ROWS
+
+        return crime_mappings(MAPPABLE_ROWS)
 
     def inputs(self, *parts: str) -> _Bundle:
         """What a compute cell reads, for the reader of the notebook: per section or part, the

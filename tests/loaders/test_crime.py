@@ -10,7 +10,7 @@ import pytest
 
 from boardpack.errors import DataValidationError
 from boardpack.loaders import crime
-from boardpack.metrics.crime import check_mapping_covers
+from boardpack.loaders.mappings import check_mapping_covers
 
 CAMDEN, LAMBETH, SOUTHWARK = "E09000007", "E09000022", "E09000028"
 HO_HIST = "MPS_Borough_Level_Crime_Historic.csv"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from boardpack.errors import CoverageError, DataValidationError
 from boardpack.loaders import crime as crime_loader
+from boardpack.loaders.mappings import crime_mappings, read_crime_mapping
 from boardpack.metrics import crime as m
 from boardpack.periods import month_range
 from boardpack.registry import load_registry
@@ -21,6 +22,10 @@ def fixture_crime():
 
     data = Path(__file__).resolve().parent.parent / "data" / "crime"
     return crime_loader.load(crime_loader.discover(data), load_registry())["crime"]
+
+
+# The mapping table the metrics are handed (the notebook's pack.crime_mappings()).
+MAPPINGS = crime_mappings(m.MAPPABLE_ROWS)
 
 
 def line(table, row):
@@ -37,20 +42,21 @@ def test_pack_rows_follow_the_reference_order():
 
 @pytest.mark.parametrize("vintage", m.VINTAGES)
 def test_every_mapping_loads_and_supplies_mopac7(vintage):
-    mapping = m.load_mapping(vintage)
+    mapping = read_crime_mapping(vintage, m.MAPPABLE_ROWS)
     assert list(mapping.columns) == ["major", "minor", "row", "note"]
-    assert set(m.MOPAC7_ROWS) <= set(m.available_rows(vintage))
-    assert not set(m.UNAVAILABLE_ROWS) & set(m.available_rows(vintage))
+    assert len(m.mapping_of(MAPPINGS, vintage)) == len(mapping)
+    assert set(m.MOPAC7_ROWS) <= set(m.available_rows(MAPPINGS, vintage))
+    assert not set(m.UNAVAILABLE_ROWS) & set(m.available_rows(MAPPINGS, vintage))
 
 
 def test_assault_with_injury_only_in_the_2008_scheme():
-    assert "Assault with Injury" in m.available_rows("ho_2008")
+    assert "Assault with Injury" in m.available_rows(MAPPINGS, "ho_2008")
     for vintage in ("mixed_2010", "upper_2010", "new_2024"):
-        assert "not published separately in the " + vintage in m.unavailable_reason("Assault with Injury", vintage)
+        assert "not published separately in the " + vintage in m.unavailable_reason("Assault with Injury", MAPPINGS, vintage)
 
 
 def test_recorded_crime_table_hand_worked(fixture_crime):
-    table = m.recorded_crime_table(fixture_crime, SOUTHWARK, "2014-10")
+    table = m.recorded_crime_table(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10")
     assert table.attrs["vintage"] == "ho_2008"
     assert table.attrs["current_months"] == ("2013-11", "2014-10")
     assert table["row"].tolist() == m.ROW_NAMES
@@ -73,40 +79,40 @@ def test_recorded_crime_table_hand_worked(fixture_crime):
 
 
 def test_unavailable_rows_are_missing_not_zero(fixture_crime):
-    table = m.recorded_crime_table(fixture_crime, SOUTHWARK, "2014-10")
+    table = m.recorded_crime_table(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10")
     knife = line(table, "Knife Crime")
     assert not knife.available and knife.note == "not published in the MPS borough-level files"
     assert pd.isna(knife.previous_12m) and pd.isna(knife.current_12m) and pd.isna(knife.mps_current_12m)
     assert not (table.loc[~table.available, ["previous_12m", "current_12m"]] == 0).any().any()
-    assert table.available.sum() == len(m.available_rows("ho_2008"))
+    assert table.available.sum() == len(m.available_rows(MAPPINGS, "ho_2008"))
 
 
 def test_mps_includes_airports_and_unknown_boroughs_do_not(fixture_crime):
-    counts = m.area_row_counts(fixture_crime, "upper_2010")
+    counts = m.area_row_counts(fixture_crime, MAPPINGS, "upper_2010")
     tno = counts[(counts.row == "Total Notifiable Offences") & (counts.month == "2023-06")].set_index("area_code")["count"]
     # Camden 17 burglaries + 27 violence; Unknown 90 thefts (the later file wins for 2023-06).
     assert tno[CAMDEN] == 44 and tno["UNKNOWN"] == 90 and tno["MPS"] == 134
 
 
 def test_monthly_series(fixture_crime):
-    series = m.monthly_series(fixture_crime, SOUTHWARK, "2014-10", months=3)
+    series = m.monthly_series(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10", months=3)
     assert series["month"].tolist() == ["2014-08", "2014-09", "2014-10"]
     assert series["borough"].tolist() == [42, 42, 42] and series["mps"].tolist() == [49, 49, 49]
     with pytest.raises(CoverageError, match="Knife Crime"):
-        m.monthly_series(fixture_crime, SOUTHWARK, "2014-10", months=3, row="Knife Crime")
+        m.monthly_series(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10", months=3, row="Knife Crime")
 
 
 def test_choose_vintage_rule(fixture_crime):
-    assert m.choose_vintage(fixture_crime, "2014-10") == "ho_2008"
-    assert m.choose_vintage(fixture_crime, "2023-06", months=4) == "upper_2010"
+    assert m.choose_vintage(fixture_crime, MAPPINGS, "2014-10") == "ho_2008"
+    assert m.choose_vintage(fixture_crime, MAPPINGS, "2023-06", months=4) == "upper_2010"
     # upper_2010 and new_2024 tie on rows: the most recently published wins.
-    assert m.choose_vintage(fixture_crime, "2023-06", months=2) == "new_2024"
-    assert m.choose_vintage(fixture_crime, "2023-06", months=2, prefer="upper_2010") == "upper_2010"
+    assert m.choose_vintage(fixture_crime, MAPPINGS, "2023-06", months=2) == "new_2024"
+    assert m.choose_vintage(fixture_crime, MAPPINGS, "2023-06", months=2, prefer="upper_2010") == "upper_2010"
 
 
 def test_coverage_error_names_the_months_per_vintage(fixture_crime):
     with pytest.raises(CoverageError) as info:
-        m.choose_vintage(fixture_crime, "2020-01")
+        m.choose_vintage(fixture_crime, MAPPINGS, "2020-01")
     msg = str(info.value)
     assert "2018-02 to 2020-01" in msg and "ho_2008 2012-11 to 2014-10" in msg and "new_2024 2023-05 to 2023-08" in msg
 
@@ -119,8 +125,9 @@ def test_vintage_coverage(fixture_crime):
 
 def test_an_unmapped_category_is_an_error(fixture_crime):
     extra = fixture_crime.iloc[:1].assign(vintage="upper_2010", minor="NEW KIND OF CRIME")
-    with pytest.raises(DataValidationError, match="'NEW KIND OF CRIME' of vintage upper_2010 is not in the mapping"):
-        m.area_row_counts(pd.concat([fixture_crime, extra]), "upper_2010")
+    with pytest.raises(DataValidationError, match="'NEW KIND OF CRIME' of vintage upper_2010 is not in the mapping") as info:
+        m.area_row_counts(pd.concat([fixture_crime, extra]), MAPPINGS, "upper_2010")
+    assert info.value.file.endswith("crime_upper_2010.csv")
 
 
 # --- real data ---
@@ -139,14 +146,14 @@ def tno_sums(table):
 @pytest.mark.real_data
 def test_real_southwark_2014_in_the_2008_scheme(real_crime):
     # data/README.md §1: Southwark TNO Nov-2012..Oct-2013 = 32,550 and Nov-2013..Oct-2014 = 30,054.
-    table = m.recorded_crime_table(real_crime, SOUTHWARK, "2014-10", vintage="ho_2008")
+    table = m.recorded_crime_table(real_crime, MAPPINGS, SOUTHWARK, "2014-10", vintage="ho_2008")
     assert tno_sums(table)[:2] == (32550, 30054)
 
 
 @pytest.mark.real_data
 def test_real_camden_and_mps_2025(real_crime):
     # data/README.md §1: Dec-2024..Nov-2025 against the 12 months before.
-    table = m.recorded_crime_table(real_crime, CAMDEN, "2025-11", vintage="upper_2010")
+    table = m.recorded_crime_table(real_crime, MAPPINGS, CAMDEN, "2025-11", vintage="upper_2010")
     assert tno_sums(table) == (42556, 41372, 941506, 912864)
     assert line(table, "Total Notifiable Offences").mps_pct_change == -3.0
 
@@ -164,7 +171,7 @@ def test_real_reference_pack_is_reproduced(real_crime):
         "Robbery (Business)": (74, 47), "Motor Vehicle Crime": (2674, 2334), "Rape": (145, 163),
         "Other Sexual Offences": (328, 322),
     }
-    table = m.recorded_crime_table(real_crime, "E09000031", "2015-10")
+    table = m.recorded_crime_table(real_crime, MAPPINGS, "E09000031", "2015-10")
     assert table.attrs["vintage"] == "ho_2008"
     for row, (prev, cur) in printed.items():
         got = line(table, row)
@@ -174,10 +181,10 @@ def test_real_reference_pack_is_reproduced(real_crime):
 
 @pytest.mark.real_data
 def test_real_2019_02_uses_a_vintage_with_all_mopac7_rows(real_crime):
-    vintage = m.choose_vintage(real_crime, "2019-02")
+    vintage = m.choose_vintage(real_crime, MAPPINGS, "2019-02")
     months = set(real_crime.loc[real_crime.vintage == vintage, "month"])
     assert set(month_range("2019-02", 24)) <= months and "2017-03" in months
-    table = m.recorded_crime_table(real_crime, SOUTHWARK, "2019-02")
+    table = m.recorded_crime_table(real_crime, MAPPINGS, SOUTHWARK, "2019-02")
     mopac = table[table.group.isin(["mopac7", "mopac7_total"])]
     assert mopac.available.all() and mopac.current_12m.notna().all()
 
@@ -213,9 +220,11 @@ def test_real_vintages_agree_where_they_overlap(real_crime):
 
 def test_unknown_vintage_and_row_are_configuration_errors(fixture_crime):
     from boardpack.errors import ConfigurationError
-    from boardpack.metrics.crime import load_mapping, monthly_series
+    from boardpack.metrics.crime import mapping_of, monthly_series
 
     with pytest.raises(ConfigurationError, match="unknown crime vintage"):
-        load_mapping("nope")
+        read_crime_mapping("nope")
+    with pytest.raises(ConfigurationError, match="unknown crime vintage"):
+        mapping_of(MAPPINGS, "nope")
     with pytest.raises(ConfigurationError, match="unknown pack row"):
-        monthly_series(fixture_crime, "E09000031", str(fixture_crime["month"].max()), months=1, row="No Such Row")
+        monthly_series(fixture_crime, MAPPINGS, "E09000031", str(fixture_crime["month"].max()), months=1, row="No Such Row")

@@ -206,5 +206,5 @@ def test_a_gap_coverage_cannot_see_costs_one_figure_not_the_pack(demo_copy, tmp_
     assert "Barnet" in shown and "class=\"not-available\"" in shown
     # The rest of the pack is unaffected.
     crime = pack.compute("recorded_crime", metrics.crime.recorded_crime_table, pack.table("crime"),
-                         pack.borough.gss_code, pack.period)
+                         pack.crime_mappings(), pack.borough.gss_code, pack.period)
     assert "class=\"not-available\"" not in sections.recorded_crime.table(pack, crime)._repr_html_()

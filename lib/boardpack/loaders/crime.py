@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import check_not_future, validate
+from . import mappings
 from ._io import Layout, find_files, match_layout, read_csv
 from .source import Source
 
@@ -38,7 +39,7 @@ COLUMNS = ["vintage", "area_code", "major", "minor", "month", "count", "source_f
 _LAYOUTS = [Layout(v, f"MPS borough crime {v} layout", keys) for v, keys in LAYOUTS.items()]
 # The category mappings tell two layouts with the same category columns apart (mixed_2010
 # and upper_2010 differ only in the area column and in the case of their category labels).
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+MAPPINGS_DIR = mappings.MAPPINGS_DIR
 
 # A City of London row belongs to another force, and an MPS row is a total: either would be
 # double counted by "TNO = sum of all rows", so such a file is refused rather than guessed at.
@@ -110,10 +111,9 @@ def _major_labels(raw: pd.DataFrame) -> set[str]:
 
 
 def _mapped_majors(vintage: str) -> set[str]:
-    mapping = MAPPINGS_DIR / f"crime_{vintage}.csv"
-    if not mapping.is_file():
+    if not mappings.mapping_path(vintage).is_file():
         return set()
-    return set(pd.read_csv(mapping, dtype=str, usecols=["major"])["major"].str.strip())
+    return set(mappings.read_crime_mapping(vintage)["major"].str.strip())
 
 
 def read_crime_file(path: Path, registry: Registry) -> pd.DataFrame:

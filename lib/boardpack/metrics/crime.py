@@ -1,7 +1,9 @@
 """Recorded crime rows of the pack (Figure 1) from the canonical ``crime`` table.
 
 Raw MPS categories reach pack rows only through the documented mapping table of their
-vintage (``lib/boardpack/mappings/crime_<vintage>.csv``). Total Notifiable Offences is the
+vintage (``lib/boardpack/mappings/crime_<vintage>.csv``), which
+:func:`boardpack.loaders.mappings.crime_mappings` reads and validates; the functions here are
+handed that table and read no file. Total Notifiable Offences is the
 sum of every row for an area, not a mapped row, because no published file carries it.
 The MPS figure is the sum over every area in the file, including the airport and
 "Unknown" rows; borough figures never include those rows (docs/method.md).
@@ -9,21 +11,15 @@ The MPS figure is the sum over every area in the file, including the airport and
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
-import pandera.pandas as pa
 
 from ..errors import ConfigurationError, CoverageError, DataValidationError
-from ..paths import PACKAGE_DIR
 from ..periods import month_range, parse_month, rolling_windows
-from ..validation import validate
 from .change import pct_change
 
 TNO = "Total Notifiable Offences"
 MOPAC7 = "MOPAC 7"
 VINTAGES = ("ho_2008", "mixed_2010", "upper_2010", "new_2024")
-MAPPINGS_DIR = PACKAGE_DIR / "mappings"
 
 # (row, group) in the reference pack's order (Figure 1), then the extra rows the
 # published categories support. "mopac7_total" is the sum of the seven "mopac7" rows.
@@ -96,58 +92,46 @@ ROW_NOTES: dict[str, str] = {
 }
 
 _NO_ROW = "-"
+# The rows a line of a mapping file may name (the loader checks every line against them).
+MAPPABLE_ROWS = tuple(r for r in ROW_NAMES if r not in (TNO, MOPAC7) and r not in UNAVAILABLE_ROWS)
 
 
-def _mapping_schema() -> pa.DataFrameSchema:
-    mappable = [r for r in ROW_NAMES if r not in (TNO, MOPAC7) and r not in UNAVAILABLE_ROWS] + [_NO_ROW]
-    text = pa.Column(str, pa.Check.str_length(min_value=1), nullable=False)
-    return pa.DataFrameSchema(
-        {"major": text, "minor": text, "row": pa.Column(str, pa.Check.isin(mappable), nullable=False), "note": pa.Column(str)},
-        strict=True,
-        unique=["major", "minor", "row"],
-    )
-
-
-@lru_cache(maxsize=8)
-def _read_mapping(vintage: str) -> pd.DataFrame:
-    path = MAPPINGS_DIR / f"crime_{vintage}.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df["row"] = df["row"].str.strip().replace("", _NO_ROW)
-    return validate(df, _mapping_schema(), path)
-
-
-def load_mapping(vintage: str) -> pd.DataFrame:
-    """The mapping table of one vintage: raw (major, minor) category to pack row.
+def mapping_of(mappings: pd.DataFrame, vintage: str) -> pd.DataFrame:
+    """One vintage's lines of the mapping table: raw (major, minor) category to pack row.
 
     Parameters
     ----------
+    mappings : DataFrame
+        Every vintage's mapping, ``vintage, major, minor, row, note, source_file``
+        (:func:`boardpack.loaders.mappings.crime_mappings`, as ``pack.crime_mappings()`` gives it).
     vintage : str
         One of ``ho_2008``, ``mixed_2010``, ``upper_2010``, ``new_2024``.
 
     Returns
     -------
     DataFrame
-        Columns ``major, minor, row, note``; ``row`` is ``"-"`` for a category that feeds
-        no pack row (it still counts in Total Notifiable Offences). A category feeding
-        several rows has one line per row.
+        Columns ``major, minor, row, note, source_file``; ``row`` is ``"-"`` for a category
+        that feeds no pack row (it still counts in Total Notifiable Offences). A category
+        feeding several rows has one line per row.
 
     Raises
     ------
     ConfigurationError
         If ``vintage`` is not a known vintage.
-    DataValidationError
-        If the mapping file names an unknown pack row or repeats a line.
     """
     if vintage not in VINTAGES:
         raise ConfigurationError(f"unknown crime vintage {vintage!r}; expected one of {', '.join(VINTAGES)}")
-    return _read_mapping(vintage).copy()
+    rows = mappings[mappings["vintage"] == vintage]
+    return rows.drop(columns="vintage").reset_index(drop=True)
 
 
-def available_rows(vintage: str) -> list[str]:
+def available_rows(mappings: pd.DataFrame, vintage: str) -> list[str]:
     """Pack rows a vintage can supply, in pack order.
 
     Parameters
     ----------
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     vintage : str
 
     Returns
@@ -155,20 +139,22 @@ def available_rows(vintage: str) -> list[str]:
     list of str
         Total Notifiable Offences, every mapped row, and MOPAC 7 when all seven of its rows are mapped.
     """
-    mapped = set(load_mapping(vintage)["row"]) - {_NO_ROW}
+    mapped = set(mapping_of(mappings, vintage)["row"]) - {_NO_ROW}
     have = mapped | {TNO}
     if set(MOPAC7_ROWS) <= mapped:
         have.add(MOPAC7)
     return [r for r in ROW_NAMES if r in have]
 
 
-def unavailable_reason(row: str, vintage: str) -> str | None:
+def unavailable_reason(row: str, mappings: pd.DataFrame, vintage: str) -> str | None:
     """Why a pack row has no figure in a vintage, or None when it has one.
 
     Parameters
     ----------
     row : str
         A pack row name.
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     vintage : str
 
     Returns
@@ -177,7 +163,7 @@ def unavailable_reason(row: str, vintage: str) -> str | None:
     """
     if row in UNAVAILABLE_ROWS:
         return UNAVAILABLE_ROWS[row]
-    if row not in available_rows(vintage):
+    if row not in available_rows(mappings, vintage):
         return f"not published separately in the {vintage} classification of the MPS borough-level files"
     return None
 
@@ -204,7 +190,8 @@ def vintage_coverage(crime: pd.DataFrame) -> pd.DataFrame:
     return cov.sort_values(["last_month", "vintage"], ascending=[False, True], ignore_index=True)
 
 
-def choose_vintage(crime: pd.DataFrame, period: str, months: int = 24, prefer: str = "auto") -> str:
+def choose_vintage(crime: pd.DataFrame, mappings: pd.DataFrame, period: str, months: int = 24,
+                   prefer: str = "auto") -> str:
     """Pick the vintage to report ``months`` months to ``period`` from.
 
     Rule: among vintages that hold every one of the ``months`` months ending at ``period``,
@@ -217,6 +204,8 @@ def choose_vintage(crime: pd.DataFrame, period: str, months: int = 24, prefer: s
     ----------
     crime : DataFrame
         The canonical ``crime`` table.
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     period : str
         The last month, ``"YYYY-MM"``.
     months : int
@@ -254,19 +243,21 @@ def choose_vintage(crime: pd.DataFrame, period: str, months: int = 24, prefer: s
         raise CoverageError(f"{which} holds all {months} months {first} to {period}; months available: {have}")
     last = {v: max(present[v]) for v in covering}
     def rank(v: str):
-        rows = available_rows(v)
+        rows = available_rows(mappings, v)
         return (-len(set(rows) & set(FIGURE1_ROWS)), -len(rows), -parse_month(last[v]).ordinal, v)
 
     return min(covering, key=rank)
 
 
-def area_row_counts(crime: pd.DataFrame, vintage: str) -> pd.DataFrame:
+def area_row_counts(crime: pd.DataFrame, mappings: pd.DataFrame, vintage: str) -> pd.DataFrame:
     """Monthly counts of every available pack row for every area of one vintage.
 
     Parameters
     ----------
     crime : DataFrame
         The canonical ``crime`` table.
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     vintage : str
 
     Returns
@@ -280,18 +271,18 @@ def area_row_counts(crime: pd.DataFrame, vintage: str) -> pd.DataFrame:
     ------
     DataValidationError
         If the data holds a (major, minor) category that the vintage's mapping file does not
-        list, so that no category silently drops out of the mapped rows.
+        list, so that no category silently drops out of the mapped rows; it names the file.
     """
     data = crime.loc[crime["vintage"] == vintage, ["area_code", "major", "minor", "month", "count"]]
-    mapping = load_mapping(vintage)
-    check_mapping_covers(data, vintage, mapping)
+    mapping = mapping_of(mappings, vintage)
+    _check_mapping_covers(data, vintage, mapping)
     mapped = data.merge(mapping.loc[mapping["row"] != _NO_ROW, ["major", "minor", "row"]], on=["major", "minor"])
     parts = [
         data.groupby(["area_code", "month"], as_index=False)["count"].sum().assign(row=TNO),
         mapped.groupby(["area_code", "row", "month"], as_index=False)["count"].sum(),
     ]
     long = pd.concat(parts, ignore_index=True)
-    rows = available_rows(vintage)
+    rows = available_rows(mappings, vintage)
     base = [r for r in rows if r != MOPAC7]
     grid = pd.MultiIndex.from_product(
         [sorted(data["area_code"].unique()), base, sorted(data["month"].unique())], names=["area_code", "row", "month"]
@@ -309,38 +300,23 @@ def area_row_counts(crime: pd.DataFrame, vintage: str) -> pd.DataFrame:
     return out[["area_code", "row", "month", "count"]]
 
 
-def check_mapping_covers(crime: pd.DataFrame, vintage: str, mapping: pd.DataFrame | None = None) -> None:
-    """Raise if the crime rows hold a category the vintage's mapping does not list.
-
-    Parameters
-    ----------
-    crime : DataFrame
-        Rows of one vintage with ``major`` and ``minor`` columns.
-    vintage : str
-    mapping : DataFrame, optional
-        The mapping; :func:`load_mapping` of ``vintage`` by default.
-
-    Raises
-    ------
-    DataValidationError
-        Naming the mapping file and the first unlisted category.
-    """
-    mapping = load_mapping(vintage) if mapping is None else mapping
+def _check_mapping_covers(crime: pd.DataFrame, vintage: str, mapping: pd.DataFrame) -> None:
+    """Raise, naming the mapping file, if the crime rows hold a category the mapping does not list."""
     known = set(zip(mapping["major"], mapping["minor"]))
-    seen = set(zip(crime["major"], crime["minor"]))
-    missing = sorted(seen - known)
+    missing = sorted(set(zip(crime["major"], crime["minor"])) - known)
     if missing:
         major, minor = missing[0]
         more = f" ({len(missing) - 1} more unlisted)" if len(missing) > 1 else ""
+        where = mapping["source_file"].iloc[0] if "source_file" in mapping and len(mapping) else f"crime_{vintage}.csv"
         raise DataValidationError(
-            MAPPINGS_DIR / f"crime_{vintage}.csv",
+            where,
             f"crime category {major!r} / {minor!r} of vintage {vintage} is not in the mapping{more}; "
             f"add a line for it (row '-' if it feeds no pack row) so it is not silently dropped",
         )
 
 
-def _resolve(crime: pd.DataFrame, period: str, months: int, vintage: str) -> str:
-    return choose_vintage(crime, period, months=months, prefer=vintage)
+def _resolve(crime: pd.DataFrame, mappings: pd.DataFrame, period: str, months: int, vintage: str) -> str:
+    return choose_vintage(crime, mappings, period, months=months, prefer=vintage)
 
 
 def _area_series(counts: pd.DataFrame, area_code: str, vintage: str) -> pd.DataFrame:
@@ -350,13 +326,16 @@ def _area_series(counts: pd.DataFrame, area_code: str, vintage: str) -> pd.DataF
     return mine
 
 
-def recorded_crime_table(crime: pd.DataFrame, gss_code: str, period: str, vintage: str = "auto") -> pd.DataFrame:
+def recorded_crime_table(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, period: str,
+                         vintage: str = "auto") -> pd.DataFrame:
     """Figure 1: rolling 12 months to ``period`` against the 12 months before.
 
     Parameters
     ----------
     crime : DataFrame
         The canonical ``crime`` table.
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     gss_code : str
         The borough's GSS code.
     period : str
@@ -378,9 +357,9 @@ def recorded_crime_table(crime: pd.DataFrame, gss_code: str, period: str, vintag
     CoverageError
         If no vintage holds the 24 months, or the borough has no rows in it.
     """
-    vintage = _resolve(crime, period, 24, vintage)
+    vintage = _resolve(crime, mappings, period, 24, vintage)
     previous, current = rolling_windows(period, 12)
-    counts = area_row_counts(crime, vintage)
+    counts = area_row_counts(crime, mappings, vintage)
     borough = _area_series(counts, gss_code, vintage)
     mps = counts[counts["area_code"] == "MPS"]
 
@@ -395,7 +374,7 @@ def recorded_crime_table(crime: pd.DataFrame, gss_code: str, period: str, vintag
     }
     lines = []
     for row, group in PACK_ROWS:
-        reason = unavailable_reason(row, vintage)
+        reason = unavailable_reason(row, mappings, vintage)
         line = {"row": row, "group": group, "available": reason is None, "note": reason or ROW_NOTES.get(row, "")}
         for key, series in sums.items():
             line[key] = series.get(row) if reason is None else None
@@ -414,7 +393,8 @@ def recorded_crime_table(crime: pd.DataFrame, gss_code: str, period: str, vintag
 
 
 def monthly_series(
-    crime: pd.DataFrame, gss_code: str, period: str, months: int = 24, row: str = TNO, vintage: str = "auto"
+    crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, period: str, months: int = 24, row: str = TNO,
+    vintage: str = "auto",
 ) -> pd.DataFrame:
     """Monthly counts of one pack row for a borough and for the MPS.
 
@@ -422,6 +402,8 @@ def monthly_series(
     ----------
     crime : DataFrame
         The canonical ``crime`` table.
+    mappings : DataFrame
+        Every vintage's mapping (see :func:`mapping_of`).
     gss_code : str
         The borough's GSS code.
     period : str
@@ -446,14 +428,14 @@ def monthly_series(
     ConfigurationError
         If ``row`` is not a pack row or the vintage is unknown.
     """
-    vintage = _resolve(crime, period, months, vintage)
+    vintage = _resolve(crime, mappings, period, months, vintage)
     if row not in ROW_NAMES:
         raise ConfigurationError(f"unknown pack row {row!r}")
-    reason = unavailable_reason(row, vintage)
+    reason = unavailable_reason(row, mappings, vintage)
     if reason is not None:
         raise CoverageError(f"row {row!r} has no figures in vintage {vintage}: {reason}")
     wanted = month_range(period, months)
-    counts = area_row_counts(crime, vintage)
+    counts = area_row_counts(crime, mappings, vintage)
     counts = counts[(counts["row"] == row) & counts["month"].isin(wanted)]
     borough = _area_series(counts, gss_code, vintage).set_index("month")["count"]
     mps = counts[counts["area_code"] == "MPS"].set_index("month")["count"]
