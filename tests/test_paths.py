@@ -33,11 +33,13 @@ def test_project_folder_from_the_environment_first(tmp_path):
     assert paths.find_project_dir({paths.PROJECT_ENV: str(tmp_path)}, start=Path("/")) == tmp_path.resolve()
 
 
-def test_project_folder_is_the_nearest_folder_above_the_working_directory_with_params(tmp_path):
+def test_project_folder_is_the_nearest_folder_above_the_working_directory_with_params_and_notebooks(tmp_path):
     (tmp_path / "params").mkdir()
     (tmp_path / "params" / "boroughs.yaml").write_text("boroughs: []\n")
     inside = tmp_path / "notebooks" / "deeper"
     inside.mkdir(parents=True)
+    assert paths.find_project_dir({}, start=inside) != tmp_path.resolve()  # params/ alone is not a project
+    (tmp_path / "notebooks" / "board_pack.ipynb").write_text("{}")
     assert paths.find_project_dir({}, start=inside) == tmp_path.resolve()
 
 

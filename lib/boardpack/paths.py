@@ -9,8 +9,8 @@ defaults) and ``notebooks/board_pack.ipynb`` (the template), and by default ``ou
 ``.cache/``. It is found, in this order:
 
 1. ``BOARDPACK_PROJECT_DIR``, when set (worker processes and kernels inherit it);
-2. the working directory, or the nearest folder above it, that holds ``params/boroughs.yaml``
-   (so a notebook opened in ``notebooks/`` finds it too);
+2. the working directory, or the nearest folder above it, that holds both ``params/boroughs.yaml``
+   and ``notebooks/board_pack.ipynb`` (so a notebook opened in ``notebooks/`` finds it too);
 3. the source checkout the package is imported from, in an editable install (``lib/boardpack``
    two folders below the project).
 
@@ -32,9 +32,9 @@ from pathlib import Path
 PROJECT_ENV = "BOARDPACK_PROJECT_DIR"
 PARAMS_ENV = "BOARDPACK_PARAMS_DIR"
 CACHE_ENV = "BOARDPACK_CACHE_DIR"
-# The file that marks a folder as a board-pack project.
-PROJECT_MARKER = Path("params") / "boroughs.yaml"
 TEMPLATE_RELATIVE = Path("notebooks") / "board_pack.ipynb"
+# The files that together mark a folder as a board-pack project.
+PROJECT_MARKERS = (Path("params") / "boroughs.yaml", TEMPLATE_RELATIVE)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -57,6 +57,10 @@ def _cwd() -> Path | None:
         return None
 
 
+def _is_project(folder: Path) -> bool:
+    return all((folder / marker).is_file() for marker in PROJECT_MARKERS)
+
+
 def find_project_dir(environ: dict | None = None, start: Path | None = None) -> Path | None:
     """The project folder, by the rules in the module docstring; None when no folder qualifies.
 
@@ -70,10 +74,10 @@ def find_project_dir(environ: dict | None = None, start: Path | None = None) -> 
     if start is not None:
         start = start.resolve()
         for folder in (start, *start.parents):
-            if (folder / PROJECT_MARKER).is_file():
+            if _is_project(folder):
                 return folder
     checkout = PACKAGE_DIR.parent.parent
-    if PACKAGE_DIR.parent.name == "lib" and (checkout / PROJECT_MARKER).is_file():
+    if PACKAGE_DIR.parent.name == "lib" and _is_project(checkout):
         return checkout
     return None
 
@@ -98,8 +102,8 @@ def missing_message(path: Path) -> str:
         how = (f"{PROJECT_ENV} is set to {PROJECT_DIR} — point it at the project folder, the one holding params/ "
                "and notebooks/")
     elif not PROJECT_FOUND:
-        how = (f"no project folder (one holding {PROJECT_MARKER}) was found in the working directory {PROJECT_DIR} "
-               f"or the folders above it — run from the project folder, or set {PROJECT_ENV}=/path/to/project")
+        how = (f"no project folder (one holding params/ and notebooks/) was found in the working directory "
+               f"{PROJECT_DIR} or the folders above it — run from the project folder, or set {PROJECT_ENV}=/path/to/project")
     else:
         how = (f"the project folder is {PROJECT_DIR} — restore the file, or set {PROJECT_ENV} to another project "
                "folder")
