@@ -61,6 +61,15 @@ def quarters(column, ends, **cols):
     return pd.DataFrame([{"area_code": b, column: q, **cols} for q in ends for b in BOROUGHS])
 
 
+def survey(ends, measure):
+    """Survey results the pack can rank: all 32 boroughs and the MPS at each quarter end."""
+    return pd.DataFrame([{"area_code": a, "quarter_end": q, "measure": measure, "proportion": 0.5}
+                         for q in ends for a in [*BOROUGHS, "MPS"]])
+
+
+GOOD_JOB = '"Good Job" local'
+
+
 CENSUS = pd.DataFrame({"census_year": [2011], "area_code": ["E09000003"], "population": [1]})
 
 
@@ -70,16 +79,17 @@ def full_store():
     return FakeStore(
         crime=pd.concat([crime("ho_2008", "2008-01", "2018-12"), crime("upper_2010", "2010-04", "2019-06")]),
         asb=per_borough(months("2017-03", "2019-02"), calls=1),
-        pas=quarters("quarter_end", ["2018-09", "2018-12"], measure="m", proportion=0.5),
-        victim_satisfaction=quarters("quarter_end", ["2018-12"], measure="overall", proportion=0.8),
+        pas=survey(["2018-09", "2018-12"], GOOD_JOB),
+        victim_satisfaction=survey(["2018-12"], "overall"),
         complaint_allegations=per_borough(months("2017-03", "2019-02"), allegation_type="Other", allegations=1),
         complaint_outcomes=per_borough(months("2017-03", "2019-02"), outcome="Withdrawn", allegations=1),
         workforce=per_borough(["2019-01"], workforce=100.0),
         stop_search=stop_search("2017-12", "2019-02", unlocated={"2018-02", "2018-03"}),
         census_ethnicity=CENSUS,
         custody_visits=quarters("quarter_end", ["2018-09"], visits_scheduled=1),
-        criminal_justice=pd.DataFrame({"measure": ["m"], "period_end": ["2018-03"], "area": ["London"],
-                                       "value": [1.0], "unit": ["days"]}),
+        criminal_justice=pd.DataFrame({"measure": ["m", "m"], "period_end": ["2018-03", "2018-03"],
+                                       "area": ["London", "England and Wales"], "value": [1.0, 2.0],
+                                       "unit": ["days", "days"]}),
     )
 
 
@@ -258,7 +268,7 @@ def test_describe_months():
 
 def test_works_over_a_real_store(tmp_path):
     # The Store reads Parquet through an index file, as prepare_store writes it.
-    tables = {"pas": quarters("quarter_end", ["2018-12"], measure="m", proportion=0.5)}
+    tables = {"pas": survey(["2018-12"], GOOD_JOB)}
     paths = {}
     for name, df in tables.items():
         paths[name] = str(tmp_path / f"{name}.parquet")
@@ -335,3 +345,111 @@ def test_supported_periods_stop_at_the_current_month(full_store, monkeypatch):
     monkeypatch.setattr(periods, "current_month", lambda: pd.Period("2019-01", freq="M"))
     runs = data_periods(full_store)
     assert max(last for spans in runs.values() for _, last in spans) == "2019-01"
+
+
+# --- rules the metrics used to enforce by raising; coverage now decides them before any metric runs ---
+
+
+def test_pas_quarter_without_one_borough_names_it(full_store):
+    pas = full_store.tables["pas"]
+    full_store.tables["pas"] = pas[~((pas["area_code"] == "E09000003") & (pas["quarter_end"] == "2018-12"))]
+    full_store.sources = {"pas": {"status": "ok", "files": [{"path": "pas_confidence/PAS_buroughs.csv"}]}}
+    cov = section_coverage(full_store, "2019-02")["confidence"]
+    assert not cov.available
+    assert "quarter ending December 2018" in cov.reason and "for Barnet" in cov.reason
+    assert "pas_confidence/PAS_buroughs.csv" in cov.reason and GOOD_JOB in cov.reason
+    # The earlier quarter is complete, so a pack to it is built.
+    assert section_coverage(full_store, "2018-11")["confidence"].available
+
+
+def test_pas_quarter_without_the_mps_value_or_measure_is_refused(full_store):
+    pas = full_store.tables["pas"]
+    full_store.tables["pas"] = pas[pas["area_code"] != "MPS"]
+    cov = section_coverage(full_store, "2019-02")["confidence"]
+    assert not cov.available and "for the MPS;" in cov.reason
+    full_store.tables["pas"] = pas.assign(measure="Trust MPS")
+    cov = section_coverage(full_store, "2019-02")["confidence"]
+    assert not cov.available and "for the MPS, Barking and Dagenham" in cov.reason
+
+
+def test_uss_overall_needs_every_borough(full_store):
+    uss = full_store.tables["victim_satisfaction"]
+    full_store.tables["victim_satisfaction"] = uss[~uss["area_code"].isin(["E09000007", "E09000005"])]
+    cov = section_coverage(full_store, "2019-02")["victim_satisfaction"]
+    assert not cov.available
+    assert "User Satisfaction Survey results for the quarter ending December 2018" in cov.reason
+    assert "'overall' value for Brent and Camden" in cov.reason
+
+
+def test_population_needs_every_borough_in_one_year(full_store):
+    codes = _all_codes()
+    rows = [{"area_code": c, "year": 2018, "population": 10} for c in codes[:-1]]
+    rows += [{"area_code": "E09000001", "year": 2018, "population": 10}]  # the City is not one of the 32
+    full_store.tables["population"] = pd.DataFrame(rows)
+    full_store.sources = {"population": {"status": "ok", "files": [{"path": "population/mye.xlsx"}]}}
+    cov = section_coverage(full_store, "2019-02")["crime_rates"]
+    assert not cov.available
+    assert cov.reason == ("The population file (population/mye.xlsx) has no mid-year estimate for every borough "
+                          "at or before 2019")
+
+
+def test_population_year_is_the_metric_s_year():
+    from boardpack.metrics.rates import population_for
+
+    codes = _all_codes()
+    table = pd.DataFrame([{"area_code": c, "year": y, "population": 10} for c in codes for y in (2016, 2017)]
+                         + [{"area_code": codes[0], "year": 2018, "population": 11}])
+    store = FakeStore(crime=crime("upper_2010", "2017-03", "2019-02"), population=table)
+    cov = section_coverage(store, "2019-02")["crime_rates"]
+    assert cov.details["population_year"] == 2017 == population_for(table, codes, "2019-02")[0]
+
+
+def test_homicide_file_ending_early_is_the_part_s_reason(full_store):
+    full_store.tables["homicide"] = pd.DataFrame({"month": ["2018-11"], "area_code": ["E09000003"], "victims": [1]})
+    cov = section_coverage(full_store, "2019-02")["homicide_victims"]
+    assert not cov.available and cov.reason == "The homicide file ends in November 2018, before February 2019"
+
+
+def test_criminal_justice_needs_london_and_england_and_wales(full_store):
+    cj = full_store.tables["criminal_justice"]
+    full_store.tables["criminal_justice"] = cj[cj["area"] == "London"]
+    cov = section_coverage(full_store, "2019-02")["criminal_justice"]
+    assert not cov.available
+    assert "No criminal justice figures with both London and England and Wales values" in cov.reason
+
+
+def test_custody_report_is_the_borough_s_own(full_store):
+    from boardpack.coverage import for_borough
+
+    visits = full_store.tables["custody_visits"]
+    full_store.tables["custody_visits"] = pd.concat([
+        visits[visits["area_code"] != "E09000003"],
+        pd.DataFrame([{"area_code": "E09000003", "quarter_end": "2018-03", "visits_scheduled": 1}]),
+    ])
+    full_store.sources = {"custody_visits": {"status": "ok", "files": [{"path": "custody_visits/icv_reports.csv"}]}}
+    cov = section_coverage(full_store, "2019-02")
+    assert cov["custody_visits"].available  # other boroughs have a report in the window
+    barnet = for_borough(cov, "E09000003", "Barnet")["custody_visits"]
+    assert not barnet.available
+    assert barnet.reason == ("No custody visiting report for Barnet for September 2018 to February 2019 in the data "
+                             "folder (custody_visits/icv_reports.csv); its latest is for the quarter ending March 2018")
+    camden = for_borough(cov, "E09000007", "Camden")["custody_visits"]
+    assert camden.available and camden.data_to == "2018-09"
+    assert for_borough(cov, "E09000007", "Camden")["confidence"] == cov["confidence"]
+
+
+def test_asb_and_complaints_windows_are_the_metrics_windows(full_store):
+    """The metrics' own completeness rules never fire on data coverage passes."""
+    from boardpack.metrics import asb, complaints
+    from boardpack.registry import load_registry
+
+    registry = load_registry()
+    names = {c: registry.by_code(c).name for c in registry.codes}
+    full_store.tables["asb"] = per_borough(months("2018-03", "2019-02"), calls=1)
+    cov = section_coverage(full_store, "2019-02")
+    assert cov["asb"].available and cov["complaints"].available
+    asb.twelve_month_change(asb.monthly_calls(full_store.table("asb"), "E09000007", "2019-02", registry.codes),
+                            "2019-02")
+    complaints.per_100_workforce(full_store.table("complaint_allegations"), full_store.table("workforce"), "2019-02",
+                                 names)
+    complaints.pct_change_by_borough(full_store.table("complaint_allegations"), "2019-02", names)

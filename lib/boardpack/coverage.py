@@ -9,12 +9,14 @@ could be built for, so a period outside all of them is refused with a useful mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
 
 from .errors import CoverageError
+from .metrics.confidence import GOOD_JOB
+from .metrics.criminal_justice import ENGLAND_WALES, LONDON
 from .metrics.stop_search import MIN_LOCATED_SHARE
 from .periods import month_label, month_range, parse_month
 from .registry import load_registry
@@ -79,7 +81,11 @@ ABSENT.update({
 # Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
 CENSUS_2021_FROM = 2022
 # Bumped whenever the coverage rules change, so a cached answer from older rules is not reused.
-COVERAGE_VERSION = 3
+COVERAGE_VERSION = 4
+# The survey measure each section ranks every borough on against the MPS (the compute cell's
+# borough_ranking): the quarter shown must have the MPS value and all 32 boroughs' values.
+RANKED_MEASURES = {"pas": GOOD_JOB, "victim_satisfaction": "overall"}
+SURVEY_NAMES = {"pas": "Public Attitude Survey", "victim_satisfaction": "User Satisfaction Survey"}
 
 CRIME_MONTHS = 24
 ASB_MONTHS = 24
@@ -177,6 +183,53 @@ class _Facts:
         entry = getattr(self.store, "sources", {}).get(TABLE_SOURCE.get(table, table), {})
         return list(entry.get("empty_files", [])) if entry.get("status") == "ok" else []
 
+    def files(self, table: str) -> str:
+        """The data files of the table's source, for a reason to name (empty when none are known)."""
+        entry = getattr(self.store, "sources", {}).get(TABLE_SOURCE.get(table, table), {})
+        paths = sorted({f["path"] for f in entry.get("files", []) if isinstance(f, dict) and f.get("path")})
+        if len(paths) > 3:
+            return f"{paths[0]} … {paths[-1]}"
+        return ", ".join(paths)
+
+    def in_files(self, table: str) -> str:
+        """``" (pas_confidence/a.csv, pas_confidence/b.csv)"``, or "" when the files are not known."""
+        files = self.files(table)
+        return f" ({files})" if files else ""
+
+    def ranked_areas(self, table: str) -> dict[str, set[str]]:
+        """Quarter end -> the areas with a value of the measure the section ranks (RANKED_MEASURES)."""
+        return self._ranked_areas[table]
+
+    @cached_property
+    def _ranked_areas(self) -> dict[str, dict[str, set[str]]]:
+        out = {}
+        for table, measure in RANKED_MEASURES.items():
+            if not self.has(table):
+                out[table] = {}
+                continue
+            df = self.store.table(table)
+            df = df[(df["measure"] == measure) & df["proportion"].notna()]
+            out[table] = {str(q): set(g["area_code"]) for q, g in df.groupby("quarter_end")}
+        return out
+
+    @cached_property
+    def justice_both(self) -> set[str]:
+        """Period ends at which some criminal justice measure has both London and England and Wales values."""
+        if not self.has("criminal_justice"):
+            return set()
+        df = self.store.table("criminal_justice")
+        df = df[df["area"].isin([LONDON, ENGLAND_WALES]) & df["value"].notna()]
+        both = df.groupby(["measure", "period_end"])["area"].nunique()
+        return {str(p) for (_, p) in both[both == 2].index}
+
+    @cached_property
+    def custody_latest(self) -> dict[str, list[str]]:
+        """GSS code -> the quarter ends of the borough's custody visiting reports, oldest first."""
+        if not self.has("custody_visits"):
+            return {}
+        df = self.store.table("custody_visits")
+        return {str(c): sorted(set(g["quarter_end"].astype(str))) for c, g in df.groupby("area_code")}
+
     @cached_property
     def census_years(self) -> set[int]:
         if not self.has("census_ethnicity"):
@@ -185,13 +238,17 @@ class _Facts:
 
     @cached_property
     def population_years(self) -> set[int]:
-        """Mid-years for which the population table has every borough (and so the MPS)."""
+        """Mid-years for which the population table has every one of the 32 boroughs (and so the MPS).
+
+        The same rule as :func:`boardpack.metrics.rates.population_for` over the 32 boroughs,
+        which ``crime_rates`` uses for the borough and the MPS alike.
+        """
         if not self.has("population"):
             return set()
+        codes = load_registry().codes
         df = self.store.table("population")
-        df = df[df["area_code"].str.startswith("E09")]
-        per_year = df.groupby("year")["area_code"].nunique()
-        return {int(y) for y in per_year[per_year >= len(load_registry().codes)].index}
+        per_year = df[df["area_code"].isin(codes)].groupby("year")["area_code"].nunique()
+        return {int(y) for y in per_year[per_year == len(codes)].index}
 
     @cached_property
     def homicide_last(self) -> str | None:
@@ -258,7 +315,8 @@ class _Facts:
             "pas": self.months("pas", "quarter_end"),
             "victim_satisfaction": self.months("victim_satisfaction", "quarter_end"),
             "custody_visits": self.months("custody_visits", "quarter_end"),
-            "criminal_justice": self.months("criminal_justice", "period_end"),
+            # Only period ends a London-against-England-and-Wales comparison can be made at.
+            "criminal_justice": self.justice_both,
             "workforce": self.months("workforce", "month"),
         }
 
@@ -283,8 +341,12 @@ def _unavailable(section, needed, missing, reason, sources) -> Coverage:
     return Coverage(section, False, None, list(needed), sorted(missing), reason, list(sources))
 
 
-def _window(section: str, facts: _Facts, period: str, table: str, months: int, what: str) -> Coverage:
-    """A section shown for the latest ``table`` period within ``months`` months to ``period``."""
+def _window(section: str, facts: _Facts, period: str, table: str, months: int, what: str,
+            missing_what: str | None = None) -> Coverage:
+    """A section shown for the latest ``table`` period within ``months`` months to ``period``.
+
+    ``missing_what`` names what is missing when nothing falls in the window (``what`` by default).
+    """
     needed = month_range(period, months)
     sources = [table] if facts.has(table) else []
     if not sources:
@@ -294,9 +356,31 @@ def _window(section: str, facts: _Facts, period: str, table: str, months: int, w
         earlier = sorted(m for m in facts.quarter_ends[table] if m <= period)
         latest = f"; the latest is {month_label(earlier[-1])}" if earlier else ""
         return _unavailable(section, needed, needed,
-                            f"No {what} for {describe_months(needed)} in the data folder{latest}", sources)
+                            f"No {missing_what or what} for {describe_months(needed)} in the data folder{latest}",
+                            sources)
+    if table in RANKED_MEASURES:
+        gap = _ranking_gap(facts, table, inside[-1])
+        if gap:
+            return _unavailable(section, needed, [], gap, sources)
     return Coverage(section, True, inside[-1], needed, [], f"{what[0].upper()}{what[1:]} to {month_label(inside[-1])}",
                     sources)
+
+
+def _ranking_gap(facts: _Facts, table: str, quarter: str) -> str | None:
+    """Why the survey results of ``quarter`` cannot rank every borough against the MPS, or None.
+
+    The section ranks the 32 boroughs on its measure (RANKED_MEASURES) and compares the borough
+    with the MPS, so the quarter shown needs the MPS value and a value for every borough.
+    """
+    registry = load_registry()
+    have = facts.ranked_areas(table).get(quarter, set())
+    short = [registry.by_code(c).name for c in registry.codes if c not in have]
+    lacking = ([] if "MPS" in have else ["the MPS"]) + short
+    if not lacking:
+        return None
+    return (f"{SURVEY_NAMES[table]} results for the quarter ending {month_label(quarter)}{facts.in_files(table)} have no "
+            f"{RANKED_MEASURES[table]!r} value for {_names(lacking)}; the pack ranks every borough against the MPS, "
+            "so the quarter needs all 32 boroughs and the MPS")
 
 
 def _recorded_crime(facts: _Facts, period: str) -> Coverage:
@@ -426,8 +510,8 @@ def _crime_rates(facts: _Facts, period: str, crime: Coverage) -> Coverage:
     usable = [y for y in facts.population_years if y <= year]
     if not usable:
         return _unavailable("crime_rates", needed, [],
-                            f"The population file has no mid-year estimate for every borough at or before {year}",
-                            ["crime", "population"])
+                            f"The population file{facts.in_files('population')} has no mid-year estimate for every "
+                            f"borough at or before {year}", ["crime", "population"])
     return Coverage("crime_rates", True, period, needed, [], f"Mid-{max(usable)} population estimates",
                     ["crime", "population"], {"population_year": max(usable)})
 
@@ -467,7 +551,8 @@ def _assess(facts: _Facts, period: str) -> dict[str, Coverage]:
         "custody_visits": _window("custody_visits", facts, period, "custody_visits", CUSTODY_MONTHS,
                                   "custody visiting reports"),
         "criminal_justice": _window("criminal_justice", facts, period, "criminal_justice", JUSTICE_MONTHS,
-                                    "criminal justice figures"),
+                                    "criminal justice figures",
+                                    "criminal justice figures with both London and England and Wales values"),
     }
 
 
@@ -499,7 +584,55 @@ def section_coverage(store, period: str) -> dict[str, Coverage]:
     result = _assess(facts, period)
     if not any(c.available for c in result.values()):
         raise CoverageError(_refusal(period, _periods(facts)))
+    result["custody_visits"] = _custody_reports(facts, period, result["custody_visits"])
     return {**result, **_assess_parts(facts, period, result)}
+
+
+def _custody_reports(facts: _Facts, period: str, cov: Coverage) -> Coverage:
+    """Keep, for :func:`for_borough`, each borough's latest custody report at or before ``period``."""
+    if not cov.available:
+        return cov
+    latest = {code: max(q for q in ends if q <= period)
+              for code, ends in facts.custody_latest.items() if any(q <= period for q in ends)}
+    return replace(cov, details={**cov.details, "latest_report": latest, "files": facts.files("custody_visits")})
+
+
+def for_borough(coverage: dict[str, Coverage], gss_code: str, name: str) -> dict[str, Coverage]:
+    """The coverage of one borough's pack: :func:`section_coverage` with the rules that depend on the borough.
+
+    The custody visiting report is the borough panel's own: the section needs a report from
+    the borough for a quarter ending in the :data:`CUSTODY_MONTHS` months to the period
+    (the window ``metrics.custody.latest_report`` is given). Every other rule holds for all
+    boroughs alike.
+
+    Parameters
+    ----------
+    coverage : dict of str to Coverage
+        From :func:`section_coverage` (or its cache) for the pack's period.
+    gss_code, name : str
+        The borough.
+
+    Returns
+    -------
+    dict of str to Coverage
+        The same keys; ``custody_visits`` unavailable, naming the borough, when it has no report
+        in the window, else with ``data_to`` the borough's quarter.
+    """
+    out = dict(coverage)
+    cov = out.get("custody_visits")
+    if cov is None or not cov.available or "latest_report" not in cov.details:
+        return out
+    quarter = cov.details["latest_report"].get(gss_code)
+    if quarter in cov.months_needed:
+        out["custody_visits"] = replace(cov, data_to=quarter)
+        return out
+    latest = f"; its latest is for the quarter ending {month_label(quarter)}" if quarter else ""
+    files = f" ({cov.details['files']})" if cov.details.get("files") else ""
+    out["custody_visits"] = _unavailable(
+        "custody_visits", cov.months_needed, cov.months_needed,
+        f"No custody visiting report for {name} for {describe_months(cov.months_needed)} in the data "
+        f"folder{files}{latest}", cov.sources)
+    return out
 
 
 def data_periods(store) -> dict[str, list[tuple[str, str]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .coverage import for_borough
 from .coverage_cache import cached_section_coverage
 from .errors import ConfigurationError, CoverageError
 from .meta import META_MIMETYPE
@@ -35,7 +36,8 @@ class BoardPack:
         self.store = store
         self.output_dir = Path(output_dir)
         self.options = dict(options)
-        self.coverage = cached_section_coverage(store, period)
+        # The run's coverage of the period, with the rules that depend on the borough applied.
+        self.coverage = for_borough(cached_section_coverage(store, period), borough.gss_code, borough.name)
         self.record = FiguresRecord(
             {
                 "borough": borough.name,

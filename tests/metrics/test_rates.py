@@ -29,3 +29,13 @@ def test_homicide_windows_and_mps():
                                                    "mps_previous_12m": 1, "mps_current_12m": 4}
     with pytest.raises(CoverageError, match="ends in 2019-02"):
         homicide_victims(df, "A", "2019-03")
+
+
+def test_crime_rates_use_the_year_every_borough_has():
+    """The borough's later estimate is not used: borough and MPS take the year all areas have (coverage's rule)."""
+    from boardpack.metrics.rates import crime_rates
+
+    table = pd.DataFrame([{"current_12m": 11, "mps_current_12m": 32}])
+    r = crime_rates(table, POP, "A", ["A", "B"], "2019-06")
+    assert r["population_year"] == 2018 and r["population"] == 110 and r["mps_population"] == 320
+    assert r["borough"] == 100.0 and r["mps"] == 100.0

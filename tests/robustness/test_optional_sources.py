@@ -188,23 +188,39 @@ def test_pack_with_empty_and_absent_sources_builds_with_boxes(demo_copy, tmp_pat
 
 
 def test_a_gap_coverage_cannot_see_costs_one_figure_not_the_pack(demo_copy, tmp_path):
-    """PAS rows missing for one borough: the ranked chart shows the box, naming the borough."""
+    """PAS rows missing for one borough: coverage itself marks confidence unavailable, naming the borough.
+
+    The ranking needs every borough, so the gap is no longer left for the metric to find: the
+    template's compute cell gets coverage's NotAvailable before any metric runs, and its render
+    cell shows the box. The rest of the pack is built.
+    """
     from boardpack import metrics, sections
-    from boardpack.pack import BoardPack
+    from boardpack.pack import BoardPack, NotAvailable
 
     pas = demo_copy / "pas_confidence" / "PAS_buroughs.csv"
     lines = pas.read_text(encoding="utf-8").splitlines(keepends=True)
     pas.write_text("".join(line for line in lines if ";Barnet;" not in line), encoding="utf-8")
     pack = BoardPack.open("camden", "", str(demo_copy), "", str(tmp_path / "pack"))
-    # The template's compute-confidence cell, then its render cell.
+    cov = pack.coverage["confidence"]
+    assert not cov.available
+    assert "Barnet" in cov.reason and "pas_confidence/PAS_buroughs.csv" in cov.reason
+
+    # The template's compute-confidence cell, then its render cell (fig-confidence-ranked).
+    def ranking_not_called(*args, **kwargs):
+        raise AssertionError("coverage refused the part, so no metric runs")
+
     table = pack.table("pas")
     quarter = pack.compute("confidence", metrics.confidence.latest_quarter, table, pack.period)
-    ranking = pack.compute("confidence", metrics.confidence.borough_ranking, table, quarter,
-                           metrics.confidence.GOOD_JOB, pack.boroughs)
-    assert "Barnet" in ranking.reason
+    ranking = pack.compute("confidence", ranking_not_called, table, quarter, metrics.confidence.GOOD_JOB,
+                           pack.boroughs)
+    assert isinstance(ranking, NotAvailable) and ranking.from_coverage and ranking.reason == cov.reason
     shown = sections.confidence.confidence(pack, ranking)._repr_html_()
     assert "Barnet" in shown and "class=\"not-available\"" in shown
+    record = pack.record.sections["confidence"]
+    assert record["available"] is False and "Barnet" in record["reason"]
+    assert "gaps" not in record  # decided by coverage, not caught by the safety net
     # The rest of the pack is unaffected.
+    assert pack.coverage["victim_satisfaction"].available
     crime = pack.compute("recorded_crime", metrics.crime.recorded_crime_table, pack.table("crime"),
                          pack.crime_mappings(), pack.borough.gss_code, pack.period)
     assert "class=\"not-available\"" not in sections.recorded_crime.table(pack, crime)._repr_html_()

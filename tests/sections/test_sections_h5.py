@@ -70,7 +70,7 @@ def tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def make_pack(tmp_path, leave_out=(), change=None) -> BoardPack:
+def make_pack(tmp_path, leave_out=(), change=None, borough="Waltham Forest") -> BoardPack:
     folder = tmp_path / "store"
     folder.mkdir()
     sources = {}
@@ -85,8 +85,7 @@ def make_pack(tmp_path, leave_out=(), change=None) -> BoardPack:
         sources[name] = {"status": "ok", "files": [], "tables": {name: str(path)}, "description": name}
     index = tmp_path / "index.json"
     index.write_text(json.dumps({"data_dir": str(tmp_path), "demo": False, "sources": sources}))
-    borough = load_registry().get("Waltham Forest")
-    return BoardPack(borough, PERIOD, Store(index), tmp_path / "out", {})
+    return BoardPack(load_registry().get(borough), PERIOD, Store(index), tmp_path / "out", {})
 
 
 @pytest.fixture
@@ -275,7 +274,9 @@ def test_asb_earlier_month_missing_shortens_the_chart(tmp_path):
 
 
 def test_borough_missing_from_custody_data(tmp_path):
-    pack = make_pack(tmp_path)
-    pack.borough = load_registry().get("Barnet")
+    """Coverage decides it for the borough's pack: the compute cell gets its NotAvailable, the box names the borough."""
+    pack = make_pack(tmp_path, borough="Barnet")
+    assert not pack.coverage["custody_visits"].available
     s = custody_report(pack)
-    assert 'class="not-available"' in s.html and "no custody visiting report" in s.html
+    assert 'class="not-available"' in s.html and "No custody visiting report for Barnet" in s.html
+    assert "gaps" not in pack.record.sections["custody_visits"]

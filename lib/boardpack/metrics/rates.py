@@ -29,7 +29,8 @@ def population_for(population: pd.DataFrame, area_codes: list[str], period: str)
     Raises
     ------
     CoverageError
-        If no year at or before the period has every area.
+        Defensively, if no year at or before the period has every area; for the 32 boroughs the
+        coverage rules refuse such data first (``crime_rates`` part).
     """
     year = parse_month(period).year
     rows = population[population["area_code"].isin(area_codes) & (population["year"] <= year)]
@@ -59,7 +60,8 @@ def homicide_victims(homicide: pd.DataFrame, gss_code: str, period: str) -> dict
     Raises
     ------
     CoverageError
-        If the homicide data ends before ``period``.
+        Defensively, if the homicide data ends before ``period``; the coverage rules refuse such
+        data first (``homicide_victims`` part, the same rule).
     """
     last = str(homicide["month"].max()) if len(homicide) else None
     if last is None or last < period:
@@ -98,11 +100,16 @@ def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: s
     -------
     dict
         ``borough, mps`` (rates per 1,000, one decimal), ``population, mps_population`` and
-        ``population_year`` (the latest mid-year at or before the period's year that has the
-        borough; the MPS uses the same year).
+        ``population_year`` (the latest mid-year at or before the period's year that has every
+        one of ``area_codes``, as :mod:`boardpack.coverage` requires; borough and MPS use it).
     """
-    year, b_pop = population_for(population, [gss_code], period)
-    _, m_pop = population_for(population, list(area_codes), f"{year}-12")
+    # One rule for the year (the coverage rule): the latest mid-year at or before the period's
+    # year in which every one of the 32 boroughs has an estimate; the borough uses the same year.
+    year, m_pop = population_for(population, list(area_codes), period)
+    own = population.loc[(population["area_code"] == gss_code) & (population["year"] == year), "population"]
+    if own.empty:  # defensive: gss_code is one of area_codes, so the year has it
+        raise CoverageError(f"no mid-{year} population for {gss_code}")
+    b_pop = int(own.sum())
     full = crime_table.iloc[0]
     return {"borough": rate_per_1000(full["current_12m"], b_pop), "mps": rate_per_1000(full["mps_current_12m"], m_pop),
             "population": b_pop, "mps_population": m_pop, "population_year": year}
