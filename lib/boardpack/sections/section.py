@@ -95,10 +95,12 @@ def guarded(section_id: str, title: str, cell: str | None = None):
     analyst does who computes a variant in a cell of their own. Everything the call records
     in ``figures.json`` is traced to that tag (see :class:`~boardpack.report.recorder.FiguresRecord`).
 
-    Coverage decides up front which sections the data supports; this is the net beneath it.
-    A :class:`~boardpack.errors.CoverageError` that a calculation still raises (a borough
-    missing from one quarter of a file, say) becomes the "not available" box with the error's
-    words, and ``figures.json`` lists it under ``<section>.gaps``.
+    Coverage owns every availability rule and decides up front which sections and parts the data
+    supports (a borough missing from a survey quarter, say, is coverage's reason); this is the
+    net beneath it. A :class:`~boardpack.errors.CoverageError` that a calculation still raises
+    (an analyst's own variant in a compute cell, or a rule coverage does not know) becomes the
+    "not available" box with the error's words, and ``figures.json`` lists it under
+    ``<section>.gaps``.
     """
 
     def wrap(build):
