@@ -8,6 +8,7 @@ import pickle
 import signal
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from boardpack import batch
@@ -143,7 +144,7 @@ def test_a_full_disk_fails_the_borough_plainly_keeps_the_old_pack_and_stops_the_
     _old_pack(out)
 
     def execute(job, build_dir):
-        (build_dir / "board_pack.ipynb").write_text("{}")
+        (build_dir / "board_pack.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
         return build_dir / "board_pack.ipynb"
 
     def full_disk(html, build_dir):

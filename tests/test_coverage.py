@@ -300,7 +300,7 @@ def test_real_data_supports_the_documented_periods(real_data_dir, tmp_path):
 
 
 def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch):
-    import boardpack.coverage as coverage_module
+    import boardpack.coverage_cache as coverage_module
     from boardpack.store import Store
 
     data = tmp_path / "data" / "asb"

@@ -40,6 +40,7 @@ EPILOG = """examples:
   python run_all.py --template my_board_pack.ipynb  all boroughs from an edited copy of the template
   python run_all.py fetch --data-dir data/real       download the real public files
   python run_all.py demo --out data/demo             write the synthetic demo dataset
+  python run_all.py verify --period 2026-09          rebuild the built packs and compare their bytes
 
 exit status: 0 all built or unchanged; 1 a borough failed; 2 refused (bad option or folder, unreadable
 data, full or read-only disk); 130 stopped by Ctrl-C; 143 stopped by SIGTERM
@@ -190,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         return fetch_command(argv[1:])
     if argv and argv[0] == "demo":
         return demo_command(argv[1:])
+    if argv and argv[0] == "verify":
+        return verify_command(argv[1:])
     args = build_parser().parse_args(argv)
     previous = _install(_stop_now)  # until the run's own handler is in place
     log_handler = configure_logging(args.verbose)
@@ -287,6 +290,11 @@ def configure_logging(verbose: bool = False) -> logging.Handler:
         The handler installed (replacing one an earlier call installed), for :func:`_remove_logging`.
     """
     logger = logging.getLogger(LOGGER_NAME)
+    # A library configured with logging.config (disable_existing_loggers) may have silenced the
+    # package's loggers created before it; the command line's messages must still be shown.
+    for name, child in logging.root.manager.loggerDict.items():
+        if (name == LOGGER_NAME or name.startswith(LOGGER_NAME + ".")) and isinstance(child, logging.Logger):
+            child.disabled = False
     for old in [h for h in logger.handlers if isinstance(h, _ProgressSafeHandler)]:
         logger.removeHandler(old)
     handler = _ProgressSafeHandler()
@@ -387,6 +395,75 @@ def demo_command(argv: list[str] | None = None, prog: str = f"{PROG} demo") -> i
         return 1
     print(f"wrote synthetic demo dataset to {out} in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def verify_command(argv: list[str] | None = None) -> int:
+    """``run_all.py verify``: rebuild recorded packs in a temporary folder and compare their bytes.
+
+    Returns
+    -------
+    int
+        0 when every chosen borough rebuilt identical, 1 when any differs or could not be
+        rebuilt, 2 for a bad option or an output folder with nothing to verify; 130/143 when stopped.
+    """
+    from .paths import OUTPUTS_DIR
+
+    prog = f"{PROG} verify"
+    parser = _Parser(
+        prog=prog,
+        description="Rebuild built packs in a temporary folder with the same data, parameters, template and "
+                    "SOURCE_DATE_EPOCH, and compare every output with the sha256 in manifest.json. Prints one line "
+                    "per borough; exit status 0 only when all are identical.",
+    )
+    parser.add_argument("--period", default="", metavar="YYYY-MM",
+                        help="the period to verify (default: the newest period in the output folder)")
+    parser.add_argument("--boroughs", nargs="+", metavar="NAME",
+                        help="borough names or slugs (default: every borough the manifest records as built)")
+    parser.add_argument("--output-dir", type=Path, default=OUTPUTS_DIR, metavar="DIR",
+                        help="the output folder the packs were built into (default: outputs/)")
+    parser.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                        help="parallel worker processes, 1 or more (default 0: one per core)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--verbose", action="store_true", help="log each step")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    args = parser.parse_args(argv)
+    from .errors import UnknownBoroughError
+    from .registry import load_registry
+
+    try:
+        for name in args.boroughs or []:
+            load_registry().get(name)
+    except UnknownBoroughError as exc:
+        print(f"{prog}: --boroughs: {exc}", file=sys.stderr)
+        return 2
+    if not Path(args.output_dir).is_dir():
+        print(f"{prog}: --output-dir {args.output_dir}: no such folder — give the folder the packs were built into",
+              file=sys.stderr)
+        return 2
+    from .verify import verify
+
+    previous = _install(_stop_now)
+    handler = configure_logging(args.verbose)
+    try:
+        report = verify(args.period, args.boroughs, args.output_dir, args.jobs, not args.no_progress)
+    except RunInterrupted as exc:
+        print(f"{prog}: stopped by {'Ctrl-C' if exc.signum == signal.SIGINT else 'SIGTERM'}; nothing was "
+              "changed in the output folder", file=sys.stderr)
+        return exc.exit_status
+    except BoardPackError as exc:
+        if args.debug:
+            raise
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        _remove_logging(handler)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    for verdict in report.verdicts:
+        print(verdict.line())
+    same = sum(v.status == "identical" for v in report.verdicts)
+    print(f"{same} of {len(report.verdicts)} borough(s) identical for {report.period}")
+    return 0 if report.ok else 1
 
 
 def _stop_now(signum, frame):

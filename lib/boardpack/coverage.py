@@ -687,10 +687,3 @@ def _refusal(period: str, periods: dict[str, list[tuple[str, str]]]) -> str:
             spans = ", ".join(month_label(a) if a == b else f"{month_label(a)} to {month_label(b)}" for a, b in runs)
             lines.append(f"  {TITLES[section]}: {spans}")
     return "\n".join(lines)
-
-
-def cached_section_coverage(store, period: str) -> dict[str, Coverage]:
-    """:func:`section_coverage`, kept on disk beside the store index (see :mod:`boardpack.coverage_cache`)."""
-    from .coverage_cache import cached_section_coverage as cached
-
-    return cached(store, period)

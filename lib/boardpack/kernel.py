@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import uuid
 
 from jupyter_client.manager import AsyncKernelManager
@@ -36,6 +37,13 @@ class LocalKernelManager(AsyncKernelManager):
     @default("transport")
     def _default_transport(self):
         return "ipc"
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # The kernel's own stderr is not the run's: its failures reach the notebook and the
+        # manifest as cell errors or a dead kernel, and a kernel orphaned by a killed worker must
+        # not print a traceback on the command line's terminal.
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     @default("connection_file")
     def _default_connection_file(self):

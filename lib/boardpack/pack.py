@@ -9,10 +9,10 @@ results to :mod:`boardpack.sections`; the last cell saves the figures record.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from .coverage import for_borough
+from .clock import build_date
 from .coverage_cache import cached_section_coverage
 from .errors import ConfigurationError, CoverageError
 from .meta import META_MIMETYPE
@@ -44,7 +44,7 @@ class BoardPack:
                 "gss_code": borough.gss_code,
                 "period_end": period,
                 "data": "demo" if store.is_demo else "real",
-                "built": dt.date.today().isoformat(),
+                "built": build_date().isoformat(),  # SOURCE_DATE_EPOCH's day, else today
                 "options": self.options,
                 "inputs": {name: source_record(s) for name, s in store.sources.items()},
             }

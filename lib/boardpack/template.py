@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import OptionError
 from .paths import NOTEBOOK
+from .registry import project_file
 
 PARAMETERS_TAG = "parameters"
 
@@ -139,7 +140,7 @@ def check_template(path: str | Path, reference: str | Path = NOTEBOOK, option: s
     """
     path = Path(path)
     option = option or f"--template {path}"
-    wanted = template_parameters(reference, option=f"the template {reference}")
+    wanted = template_parameters(project_file(Path(reference)), option=f"the template {reference}")
     have = set(template_parameters(path, option))
     missing = [name for name in wanted if name not in have]
     if missing:

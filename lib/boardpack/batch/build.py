@@ -21,6 +21,7 @@ from ..publish import keep_file, make_build_dir, publish_dir
 from .jobs import AUDIT_NAME, NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
 from .os_advice import FATAL_ERRNOS, describe_os_error
 from .plan import is_up_to_date, skipped_result
+from .settle import settle_notebook
 
 FAILED_NOTEBOOK = "board_pack.failed.ipynb"
 
@@ -42,7 +43,9 @@ def execute_template(job: BuildJob, build_dir: Path) -> Path:
     from ..kernel import LocalKernelManager
 
     out = build_dir / NOTEBOOK_NAME
-    params = {**job.parameters, "output_dir": str(build_dir)}
+    # The kernel runs in the build folder, so "." is where figures.json goes, and the notebook
+    # names no build folder (whose name is random) in its parameters.
+    params = {**job.parameters, "output_dir": "."}
     pm.execute_notebook(
         str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
@@ -87,12 +90,17 @@ def render_pdf(html: str, build_dir: Path) -> Path:
     return path
 
 
-def write_stamp(job: BuildJob, build_dir: Path) -> dict:
-    """Hash the outputs and write the incremental-build stamp; return the file hashes."""
+def write_stamp(job: BuildJob, build_dir: Path, run_facts: dict | None = None) -> dict:
+    """Hash the outputs and write the incremental-build stamp; return the file hashes.
+
+    ``build.json`` also keeps this build's volatile facts, which the packs themselves never
+    hold: when it was built, and papermill's times for the notebook and each cell.
+    """
     files = {name: file_sha256(build_dir / name) for name in OUTPUT_FILES}
     for csv in sorted((build_dir / "tables").glob("*.csv")):
         files[f"tables/{csv.name}"] = file_sha256(csv)
-    doc = {"input_key": job.input_key, "files": files, "built": dt.datetime.now(dt.timezone.utc).isoformat()}
+    doc = {"input_key": job.input_key, "files": files, "built": dt.datetime.now(dt.timezone.utc).isoformat(),
+           "run": run_facts or {}}
     (build_dir / STAMP).write_text(json.dumps(doc, indent=2), encoding="utf-8")
     return files
 
@@ -106,13 +114,14 @@ def run_borough(job: BuildJob) -> BuildResult:
     try:
         with timed(result.timings, "execute"):
             notebook = execute_template(job, build_dir)
+            run_facts = settle_notebook(notebook, Path(job.template).name)
         with timed(result.timings, "html"):
             html = render_html(notebook)
         with timed(result.timings, "audit"):
             render_audit_edition(notebook)
         with timed(result.timings, "pdf"):
             render_pdf(html, build_dir)
-        result.files = write_stamp(job, build_dir)
+        result.files = write_stamp(job, build_dir, run_facts)
         publish_dir(build_dir, job.output_dir)
     except Exception as exc:  # one borough's failure must not stop the others
         record_failure(result, exc, build_dir, job.output_dir)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_json_atomic
+from ..clock import source_date_epoch
+from ..hashing import file_sha256
 from ..log import get_logger
 from ..manifest import build_manifest, write_index_html
 from ..periods import month_label
@@ -53,7 +55,7 @@ def interrupted_by(signum: int) -> str:
 
 
 def record_run(report: RunReport, store: Store, data_path: Path, workers: int, force: bool,
-               coverage: dict | None = None) -> None:
+               coverage: dict | None = None, template: Path | None = None) -> None:
     """Write ``manifest.json`` and ``index.html`` for the period, merging earlier boroughs' entries.
 
     Only the boroughs in ``report.results`` change: those a stopped run did not finish keep
@@ -74,6 +76,11 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
         "workers": workers, "force": force, "seconds": report.seconds,
         "finished": dt.datetime.now(dt.timezone.utc).isoformat(),
         "boroughs_this_run": [r.slug for r in report.results],
+        # What `run_all.py verify` needs to rebuild the same bytes: the template and the build's
+        # fixed time (SOURCE_DATE_EPOCH, or the build day's start when it was not set).
+        "template": str(template) if template else None,
+        "template_sha256": file_sha256(template) if template and template.is_file() else None,
+        "source_date_epoch": source_date_epoch(),
         "stopped": report.stopped,
         "not_done": list(report.not_done),
     }

@@ -19,6 +19,7 @@ from ..log import get_logger
 from ..paths import NOTEBOOK, OUTPUTS_DIR
 from ..periods import month_label, parse_month
 from ..publish import RunFolder, recover
+from ..registry import project_file
 from ..store import Store, prepare_store
 from .jobs import BuildJob, BuildResult
 from .plan import plan_jobs, select_boroughs, settled_on_disk
@@ -92,12 +93,13 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         stop.deferred = True
     with RunFolder(output_root) as runtime:  # one run per output folder; removes a killed run's leftovers
         tidy_after_killed_run(runtime, period_dir)
+        template_path = Path(template).resolve() if template else project_file(NOTEBOOK)
         plan = plan_jobs(selected, period, store.index_path, store, str(data_path), output_root, force, overrides,
-                         Path(template) if template else NOTEBOOK)
+                         template_path)
         workers = min(len(plan), jobs or os.cpu_count() or 1)
 
         def record(report: RunReport) -> None:
-            record_run(report, store, data_path, workers, force, coverage)
+            record_run(report, store, data_path, workers, force, coverage, template_path)
 
         done: dict[str, BuildResult] = {}
         began = dt.datetime.now(dt.timezone.utc)
@@ -147,7 +149,7 @@ def _latest_period(store: Store) -> str:
 
 def run_coverage(store: Store, period: str) -> dict:
     """Which sections the data covers for the period (worked out once, cached beside the store)."""
-    from ..coverage import cached_section_coverage
+    from ..coverage_cache import cached_section_coverage
 
     coverage = cached_section_coverage(store, period)
     missing = {name: c for name, c in coverage.items() if not c.available}

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.urls import URLFetcher
 
+from ..clock import fixed_time
 from ..errors import RenderError
 
 
@@ -62,4 +63,5 @@ def html_to_pdf(html: str, build_dir: str | Path | None = None) -> bytes:
     """
     base = Path(build_dir).resolve().as_uri() + "/" if build_dir else None
     doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=BuildFolderFetcher(build_dir))
-    return doc.write_pdf(pdf_variant="pdf/ua-1")
+    with fixed_time():  # font subsets carry SOURCE_DATE_EPOCH, not the clock: same bytes on a rebuild
+        return doc.write_pdf(pdf_variant="pdf/ua-1")

@@ -29,6 +29,9 @@ class Section:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:  # no memory address: the executed notebook is the same bytes on a rebuild
+        return f"<Section {self.section_id}>"
+
 
 def unavailable(pack, section_id: str, title: str) -> Section | None:
     """The "not available" Section when the section's data does not cover the period, else None.
