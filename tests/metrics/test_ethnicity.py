@@ -64,3 +64,10 @@ def test_real_waltham_forest_matches_reference_figure_12(real_data_dir, registry
     assert sum(wf.values()) == 258_249
     # Other Mixed anywhere else than Other would break the printed totals.
     assert _groups(fold_census(real, 2011, "mixed_to_other"), registry.get("Waltham Forest").gss_code) != wf
+
+
+def test_the_fold_warning_is_a_boardpack_warning():
+    from boardpack.errors import BoardPackWarning
+    from boardpack.metrics.ethnicity import FoldApproximationWarning
+
+    assert issubclass(FoldApproximationWarning, BoardPackWarning)

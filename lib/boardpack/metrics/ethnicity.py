@@ -26,7 +26,7 @@ import warnings
 
 import pandas as pd
 
-from ..errors import BoardPackError, ConfigurationError, CoverageError
+from ..errors import BoardPackError, BoardPackWarning, ConfigurationError, CoverageError
 
 GROUPS = ("White", "Black", "Asian", "Other")
 FOLDS = ("mps", "mixed_to_other")
@@ -42,7 +42,7 @@ _MPS_2011 = {
 _MIXED_TO_OTHER = {"White": "White", "Black": "Black", "Asian": "Asian", "Mixed": "Other", "Other": "Other"}
 
 
-class FoldApproximationWarning(UserWarning):
+class FoldApproximationWarning(BoardPackWarning):
     """The requested fold could not be applied exactly and a coarser one was used."""
 
 
