@@ -174,9 +174,11 @@ class AuditPreprocessor(Preprocessor):
                         if language.get("version") else kernel.get("display_name")) if kernel else None),
         ]
         if papermill:
-            run += [("papermill version", papermill.get("version")),
-                    ("Run started", papermill.get("start_time")),
-                    ("Run ended", papermill.get("end_time"))]
+            run += [("papermill version", papermill.get("version"))]
+            if papermill.get("start_time"):  # a batch build keeps its times in build.json instead
+                run += [("Run started", papermill.get("start_time")), ("Run ended", papermill.get("end_time"))]
+            else:
+                run += [("Run times", "kept in build.json beside the pack, so that a rebuild gives the same bytes")]
 
         inputs = []
         for source, record in sorted((facts.get("inputs") or {}).items()):
