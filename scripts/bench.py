@@ -55,7 +55,8 @@ def main(argv=None) -> int:
     print(f"Benchmark on {os.cpu_count()} cores, {len(boroughs)} boroughs, demo data; work folder {work}")
 
     cold, cold_mem = timed(suite, env)
-    print(f"suite, cold:        {cold:8.1f} s   ({cold / len(boroughs):.2f} s per borough; peak child RSS {cold_mem:.0f} MiB)")
+    print(f"suite, cold:        {cold:8.1f} s   ({cold / len(boroughs):.2f} s per borough; "
+          f"peak child RSS {cold_mem:.0f} MiB)")
     warm, _ = timed(suite, env)
     print(f"suite, no change:   {warm:8.1f} s")
 
@@ -72,8 +73,8 @@ def main(argv=None) -> int:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)], env=env,
                            check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            subprocess.run([str(BIN / "weasyprint"), str(out / "board_pack.html"), str(out / "board_pack.pdf")], env=env,
-                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run([str(BIN / "weasyprint"), str(out / "board_pack.html"), str(out / "board_pack.pdf")],
+                           env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         naive = time.perf_counter() - t
         print(f"naive loop:         {naive:8.1f} s   ({naive / len(boroughs):.2f} s per borough)")
         print(f"ratio naive/suite:  {naive / cold:8.2f} x")

@@ -26,8 +26,8 @@ class FakeStore:
 
 def test_parameters_merge_defaults_then_borough(registry):
     b = registry.get("camden")
-    params = notebook_parameters({"notebook": {"census_fold": "mps", "borough": "ignored"}}, b, "2019-02", "/d", "i.json",
-                                 "/o", overrides={"census_fold": "mixed_to_other"})
+    params = notebook_parameters({"notebook": {"census_fold": "mps", "borough": "ignored"}}, b, "2019-02", "/d",
+                                 "i.json", "/o", overrides={"census_fold": "mixed_to_other"})
     assert params == {"census_fold": "mixed_to_other", "borough": "Camden", "period": "2019-02", "data_dir": "/d",
                       "store_index": "i.json", "output_dir": "/o"}
 
@@ -168,7 +168,7 @@ def test_a_pack_published_just_before_its_worker_was_killed_counts_as_built(tmp_
     out = tmp_path / "camden"
     _old_pack(out)
     job = _job(registry, out, key="new")
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     stamp = {"input_key": "new", "files": {"board_pack.pdf": "abc"}, "built": before.isoformat()}
     (out / batch.STAMP).write_text(json.dumps(stamp))
     result = batch.settled_on_disk(job, before)

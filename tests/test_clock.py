@@ -19,7 +19,7 @@ def test_unset_means_the_start_of_today_utc(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     seconds = clock.source_date_epoch()
     assert seconds % 86400 == 0
-    assert clock.build_date() == dt.datetime.now(dt.timezone.utc).date()
+    assert clock.build_date() == dt.datetime.now(dt.UTC).date()
 
 
 @pytest.mark.parametrize("value", ["soon", "-5", "1.5"])

@@ -53,7 +53,8 @@ def stop_search(first, last, unlocated=()):
     for m in months(first, last):
         for i in range(4):
             status = "no_location" if m in unlocated and i < 3 else "borough"
-            rows.append({"month": m, "location_status": status, "area_code": None if status != "borough" else "E09000003"})
+            rows.append({"month": m, "location_status": status,
+                         "area_code": None if status != "borough" else "E09000003"})
     return pd.DataFrame(rows)
 
 

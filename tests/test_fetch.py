@@ -83,7 +83,8 @@ def test_downloads_into_layout_with_gzip_and_zip_members(tmp_path, server):
         {"id": "api", "group": "stop_search", "url": "https://api.example/download/api.json?force=metropolitan",
          "target": "stop_search/api/2024-09.json.gz"},
         {"id": "zip", "group": "boundaries", "url": "https://gla.example/download/bundle.zip",
-         "members": [{"member": "bundle/ESRI/a.shp", "target": "boundaries/b/ESRI/a.shp", "sha256": sha(b"shape bytes")},
+         "members": [{"member": "bundle/ESRI/a.shp", "target": "boundaries/b/ESRI/a.shp",
+                      "sha256": sha(b"shape bytes")},
                      {"member": "bundle/ESRI/a.dbf", "target": "boundaries/b/ESRI/a.dbf"}]},
     ]
     results = run(tmp_path, files, server)

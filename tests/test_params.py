@@ -29,7 +29,8 @@ def test_boroughs_yaml_is_complete():
 def test_template_is_committed_clean_and_thin():
     nb = json.loads(NOTEBOOK.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "clear outputs before committing"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), (
+        "clear outputs before committing")
     params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1
     for c in code:

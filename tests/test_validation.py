@@ -6,7 +6,8 @@ from boardpack.errors import DataValidationError
 from boardpack.validation import validate
 
 SCHEMA = pa.DataFrameSchema(
-    {"borough": pa.Column(str), "calls": pa.Column(int, pa.Check.ge(0)), "pct": pa.Column(float, pa.Check.in_range(0, 100))},
+    {"borough": pa.Column(str), "calls": pa.Column(int, pa.Check.ge(0)),
+     "pct": pa.Column(float, pa.Check.in_range(0, 100))},
     strict=False,
 )
 

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the 'data to' month (default: the latest month the data covers)")
     p.add_argument("--data-dir", type=Path, metavar="DIR",
                    help="folder of real public data laid out as docs/data.md says (default: the bundled demo data)")
-    p.add_argument("--demo", action="store_true", help="use the generated demo dataset (the default without --data-dir)")
+    p.add_argument("--demo", action="store_true",
+                   help="use the generated demo dataset (the default without --data-dir)")
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N",
                    help="parallel worker processes, 1 or more (default 0: one per core)")
     p.add_argument("--output-dir", type=Path, metavar="DIR", help="root folder for outputs (default: outputs/)")
@@ -88,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build from an edited copy of notebooks/board_pack.ipynb (it must keep the template's "
                         "parameters cell)")
     p.add_argument("--census-fold", choices=["mps", "mixed_to_other"],
-                   help="how Census 'Mixed' folds into the four stop-and-search groups (default from params/defaults.yaml)")
+                   help="how Census 'Mixed' folds into the four stop-and-search groups "
+                        "(default from params/defaults.yaml)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="say what the run is doing: data store, coverage, each borough started and finished")

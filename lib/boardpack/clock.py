@@ -34,13 +34,13 @@ def source_date_epoch() -> int:
         if seconds < 0:
             raise ConfigurationError(f"{ENV}={value!r} is before 1970")
         return seconds
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return int(dt.datetime.combine(today, dt.time(), dt.timezone.utc).timestamp())
+    today = dt.datetime.now(dt.UTC).date()
+    return int(dt.datetime.combine(today, dt.time(), dt.UTC).timestamp())
 
 
 def build_date() -> dt.date:
     """The date a pack says it was built: ``SOURCE_DATE_EPOCH``'s day, else today (UTC)."""
-    return dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(source_date_epoch(), dt.UTC).date()
 
 
 @contextlib.contextmanager

@@ -378,7 +378,8 @@ def _ranking_gap(facts: _Facts, table: str, quarter: str) -> str | None:
     lacking = ([] if "MPS" in have else ["the MPS"]) + short
     if not lacking:
         return None
-    return (f"{SURVEY_NAMES[table]} results for the quarter ending {month_label(quarter)}{facts.in_files(table)} have no "
+    return (f"{SURVEY_NAMES[table]} results for the quarter ending {month_label(quarter)}{facts.in_files(table)} "
+            "have no "
             f"{RANKED_MEASURES[table]!r} value for {_names(lacking)}; the pack ranks every borough against the MPS, "
             "so the quarter needs all 32 boroughs and the MPS")
 

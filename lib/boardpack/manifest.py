@@ -65,8 +65,10 @@ def write_index_html(period_dir: Path, period_label: str, results: list[dict], d
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}"
         "th,td{border-bottom:1px solid #ccc;padding:.3em .8em;text-align:left}</style></head><body>"
         f"<h1>Safer Neighbourhood Board packs, data to {html.escape(period_label)}</h1>{banner}"
-        f"<p>Built {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. See manifest.json for inputs and hashes.</p>"
-        "<table><thead><tr><th scope=\"col\">Borough</th><th scope=\"col\">Status</th><th scope=\"col\">Outputs</th></tr></thead>"
+        f"<p>Built {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}. "
+        "See manifest.json for inputs and hashes.</p>"
+        "<table><thead><tr><th scope=\"col\">Borough</th><th scope=\"col\">Status</th>"
+        "<th scope=\"col\">Outputs</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></body></html>"
     )
     path = period_dir / "index.html"

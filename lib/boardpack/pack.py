@@ -188,7 +188,8 @@ class BoardPack:
 
         html = "".join(
             f"<p><strong>{esc(r['part'])}</strong>: {'available' if r['available'] else 'not available'}</p><ul>"
-            + "".join(f"<li>{k}: {esc(r[k])}</li>" for k in ("tables", "files", "window", "data_to", "reason") if r.get(k))
+            + "".join(f"<li>{k}: {esc(r[k])}</li>"
+                      for k in ("tables", "files", "window", "data_to", "reason") if r.get(k))
             + "</ul>" for r in rows) + f"<p>options: {esc(self.options)}</p>"
         return _Bundle({"text/plain": text, "text/html": html})
 

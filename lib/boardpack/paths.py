@@ -103,7 +103,8 @@ def missing_message(path: Path) -> str:
                "and notebooks/")
     elif not PROJECT_FOUND:
         how = (f"no project folder (one holding params/ and notebooks/) was found in the working directory "
-               f"{PROJECT_DIR} or the folders above it — run from the project folder, or set {PROJECT_ENV}=/path/to/project")
+               f"{PROJECT_DIR} or the folders above it — run from the project folder, "
+               f"or set {PROJECT_ENV}=/path/to/project")
     else:
         how = (f"the project folder is {PROJECT_DIR} — restore the file, or set {PROJECT_ENV} to another project "
                "folder")

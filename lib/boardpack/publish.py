@@ -158,7 +158,7 @@ class RunFolder:
                 os.close(self._lock)  # releases the flock
                 self._lock = None
 
-    def __enter__(self) -> "RunFolder":
+    def __enter__(self) -> RunFolder:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -23,6 +23,7 @@ def summary_table(report) -> str:
     lines.append("")
     lines.append(
         f"{counts['built']} built, {counts['skipped']} skipped (unchanged), {counts['failed']} failed "
-        f"in {report.seconds:.1f} s. Index: {report.period_dir / 'index.html'}; manifest: {report.period_dir / 'manifest.json'}"
+        f"in {report.seconds:.1f} s. Index: {report.period_dir / 'index.html'}; "
+        f"manifest: {report.period_dir / 'manifest.json'}"
     )
     return "\n".join(lines)

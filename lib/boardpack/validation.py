@@ -84,7 +84,8 @@ def _describe(check: str, found, column) -> str:
     if check.startswith(("dtype(", "coerce_dtype(")):
         name = check.split("(", 1)[1].rstrip(")").strip("'")
         words = _TYPE_WORDS.get(name, name)
-        return f"value {found!r} cannot be read as {words}" if check.startswith("coerce") else f"values must be {words}, found {found!r}"
+        return (f"value {found!r} cannot be read as {words}" if check.startswith("coerce")
+                else f"values must be {words}, found {found!r}")
     if check.startswith("greater_than("):
         return f"value {found!r} must be greater than {check[13:-1]}"
     if check.startswith("less_than("):

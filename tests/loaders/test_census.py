@@ -87,7 +87,8 @@ def test_2021_unknown_category_code(census_dir, registry):
 
 def test_2021_missing_category(census_dir, registry):
     path = census_dir / "census_ethnicity" / "Census_2021_ethnicity.csv"
-    path.write_text("".join(l for l in path.read_text().splitlines(True) if not l.startswith("E09000003,Barnet,3,")))
+    path.write_text("".join(line for line in path.read_text().splitlines(True)
+                            if not line.startswith("E09000003,Barnet,3,")))
     with pytest.raises(DataValidationError, match="E09000003 has no row for Census 2021 ethnic group code"):
         _load(census_dir, registry)
 

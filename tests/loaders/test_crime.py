@@ -28,7 +28,8 @@ def table(crime_dir, registry):
 
 
 def count(table, vintage, area, minor, month):
-    sel = table[(table.vintage == vintage) & (table.area_code == area) & (table.minor == minor) & (table.month == month)]
+    sel = table[(table.vintage == vintage) & (table.area_code == area) & (table.minor == minor)
+                & (table.month == month)]
     return sel["count"].tolist()
 
 
@@ -181,7 +182,8 @@ def test_city_and_mps_rows_are_refused(tmp_path, crime_dir, registry, label):
 
 
 def test_same_category_twice_for_an_area(tmp_path, crime_dir, registry):
-    path = broken(tmp_path, crime_dir, lambda t: t + "Violence Against the Person,Violence with Injury,Southwark,1,1,1,1\n")
+    path = broken(tmp_path, crime_dir,
+                  lambda t: t + "Violence Against the Person,Violence with Injury,Southwark,1,1,1,1\n")
     err = load_error(path, registry)
     assert err.row == 6 and "appears twice" in str(err)
 

@@ -40,7 +40,8 @@ def test_reads_both_forms_into_canonical_table(pas_dir, registry):
     table = _load(pas_dir, registry)
     assert list(table.columns) == ["quarter_end", "area_code", "measure", "proportion"]
     assert set(table["measure"]) == {GOOD_JOB, "Trust MPS"}
-    westminster = table[(table.area_code == "E09000033") & (table.quarter_end == "2015-09") & (table.measure == GOOD_JOB)]
+    westminster = table[(table.area_code == "E09000033") & (table.quarter_end == "2015-09")
+                        & (table.measure == GOOD_JOB)]
     assert westminster["proportion"].tolist() == [pytest.approx(0.58)]
     # Both Richmond spellings land on one code.
     assert set(table.loc[table.area_code == "E09000027", "measure"]) == {GOOD_JOB, "Trust MPS"}

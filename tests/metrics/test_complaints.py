@@ -193,7 +193,8 @@ def test_total_increase_change_and_rate_sentences():
         "Waltham Forest recorded a total of 298 public complaint allegations over the last 12 months.")
     assert words.total_sentence("Barnet", 1) == (
         "Barnet recorded a total of 1 public complaint allegation over the last 12 months.")
-    assert words.total_sentence("Barnet", 0) == "Barnet recorded no public complaint allegations over the last 12 months."
+    assert words.total_sentence("Barnet", 0) == (
+        "Barnet recorded no public complaint allegations over the last 12 months.")
     assert words.increase_sentence(6).startswith("6 boroughs have recorded an increase in the number of complaint")
     assert words.increase_sentence(1).startswith("1 borough has recorded an increase")
     assert words.increase_sentence(0).startswith("No borough has recorded an increase")

@@ -52,7 +52,8 @@ def test_every_mapping_loads_and_supplies_mopac7(vintage):
 def test_assault_with_injury_only_in_the_2008_scheme():
     assert "Assault with Injury" in m.available_rows(MAPPINGS, "ho_2008")
     for vintage in ("mixed_2010", "upper_2010", "new_2024"):
-        assert "not published separately in the " + vintage in m.unavailable_reason("Assault with Injury", MAPPINGS, vintage)
+        assert "not published separately in the " + vintage in m.unavailable_reason("Assault with Injury", MAPPINGS,
+                                                                                    vintage)
 
 
 def test_recorded_crime_table_hand_worked(fixture_crime):
@@ -73,7 +74,8 @@ def test_recorded_crime_table_hand_worked(fixture_crime):
     mopac = line(table, "MOPAC 7")
     assert (mopac.previous_12m, mopac.current_12m, mopac["pct_change"]) == (204, 154, -24.5)
     assert (mopac.mps_previous_12m, mopac.mps_current_12m, mopac.mps_pct_change) == (252, 202, -19.8)
-    assert (line(table, "Assault with Injury").current_12m, line(table, "Violence with Injury")["pct_change"]) == (60, 0.0)
+    assert (line(table, "Assault with Injury").current_12m,
+            line(table, "Violence with Injury")["pct_change"]) == (60, 0.0)
     tfp = line(table, "Theft From Person")
     assert tfp.available and tfp.current_12m == 0 and pd.isna(tfp["pct_change"])
 
@@ -89,7 +91,8 @@ def test_unavailable_rows_are_missing_not_zero(fixture_crime):
 
 def test_mps_includes_airports_and_unknown_boroughs_do_not(fixture_crime):
     counts = m.area_row_counts(fixture_crime, MAPPINGS, "upper_2010")
-    tno = counts[(counts.row == "Total Notifiable Offences") & (counts.month == "2023-06")].set_index("area_code")["count"]
+    tno = counts[(counts.row == "Total Notifiable Offences")
+                 & (counts.month == "2023-06")].set_index("area_code")["count"]
     # Camden 17 burglaries + 27 violence; Unknown 90 thefts (the later file wins for 2023-06).
     assert tno[CAMDEN] == 44 and tno["UNKNOWN"] == 90 and tno["MPS"] == 134
 
@@ -125,7 +128,8 @@ def test_vintage_coverage(fixture_crime):
 
 def test_an_unmapped_category_is_an_error(fixture_crime):
     extra = fixture_crime.iloc[:1].assign(vintage="upper_2010", minor="NEW KIND OF CRIME")
-    with pytest.raises(DataValidationError, match="'NEW KIND OF CRIME' of vintage upper_2010 is not in the mapping") as info:
+    with pytest.raises(DataValidationError,
+                       match="'NEW KIND OF CRIME' of vintage upper_2010 is not in the mapping") as info:
         m.area_row_counts(pd.concat([fixture_crime, extra]), MAPPINGS, "upper_2010")
     assert info.value.file.endswith("crime_upper_2010.csv")
 
@@ -163,7 +167,8 @@ def test_real_reference_pack_is_reproduced(real_crime):
     # Waltham Forest pack, Figure 1 (Nov 2014 - Oct 2015): printed borough counts. Later data
     # revisions move them a little, so each available row must agree within 2% (or 3 offences).
     printed = {
-        "Total Notifiable Offences": (21173, 21062), "Violence with Injury": (2334, 2395), "Robbery (Total)": (714, 676),
+        "Total Notifiable Offences": (21173, 21062), "Violence with Injury": (2334, 2395),
+        "Robbery (Total)": (714, 676),
         "Burglary (Total)": (2570, 2175), "Theft From Person": (623, 557), "Theft/Taking of Motor Vehicle": (827, 699),
         "Theft From Motor Vehicle": (1847, 1635), "Criminal Damage": (1779, 1871), "MOPAC 7": (10694, 10008),
         "Violence Against the Person": (6003, 6732), "Assault with Injury": (1571, 1656), "Homicide": (3, 3),
@@ -227,4 +232,5 @@ def test_unknown_vintage_and_row_are_configuration_errors(fixture_crime):
     with pytest.raises(ConfigurationError, match="unknown crime vintage"):
         mapping_of(MAPPINGS, "nope")
     with pytest.raises(ConfigurationError, match="unknown pack row"):
-        monthly_series(fixture_crime, MAPPINGS, "E09000031", str(fixture_crime["month"].max()), months=1, row="No Such Row")
+        monthly_series(fixture_crime, MAPPINGS, "E09000031", str(fixture_crime["month"].max()), months=1,
+                       row="No Such Row")

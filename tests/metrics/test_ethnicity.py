@@ -45,7 +45,8 @@ def test_2021_mps_falls_back_with_warning(table):
 
 def test_group_order_and_every_group_present(table):
     folded = fold_census(table, 2011)
-    assert folded.groupby("area_code")["group"].apply(list).map(lambda g: g == ["White", "Black", "Asian", "Other"]).all()
+    assert (folded.groupby("area_code")["group"].apply(list)
+            .map(lambda g: g == ["White", "Black", "Asian", "Other"]).all())
 
 
 def test_unknown_fold_and_missing_year(table):

@@ -409,7 +409,8 @@ def census_population(data_dir: Path, gss_code: str, year: int) -> dict[str, int
         path = folder / "la-ethnic-groups.csv"
         df = pd.read_csv(path, dtype=str)
         row = df[df["geography code"] == gss_code].iloc[0]
-        col = {c.split("Ethnic Group: ", 1)[1].split("; measures", 1)[0]: c for c in df.columns if "Ethnic Group: " in c}
+        col = {c.split("Ethnic Group: ", 1)[1].split("; measures", 1)[0]: c
+               for c in df.columns if "Ethnic Group: " in c}
         return {g: sum(int(row[col[c]]) for c in cats) for g, cats in FOLD_2011_MPS.items()}
     df = pd.read_csv(folder / "Census_2021_ethnicity.csv", dtype=str)
     df = df[df["Upper tier local authorities Code"] == gss_code]
@@ -480,7 +481,7 @@ def _complaints_csv(data_dir: Path, column: str) -> pd.DataFrame:
         df = pd.read_csv(io.StringIO(_read_text(path)), dtype=str)
         if column in df.columns:
             labels = borough_labels()
-            df["gss"] = df["borough"].map(lambda b: code_of(b, labels))
+            df["gss"] = df["borough"].map(lambda b, labels=labels: code_of(b, labels))
             return df
     raise FileNotFoundError(f"no complaints file with a {column!r} column in {data_dir}")
 
@@ -613,7 +614,8 @@ def key_sentences(figures: dict) -> list[str]:
         out.append(f"the MPS average ({conf['mps']}%). {name} ranks {conf['rank']} of 32 boroughs.")
     last = figures["stop_search"].get("last_month")
     if last:
-        out.append(f"{last['searches']:,} searches were recorded in {name}; {last['arrest_rate']:.1f}% led to an arrest")
+        out.append(f"{last['searches']:,} searches were recorded in {name}; "
+                   f"{last['arrest_rate']:.1f}% led to an arrest")
     comp = figures["complaints"]
     if comp.get("available"):
         out.append(f"{name} recorded a total of {comp['total']:,} public complaint allegations")
@@ -671,7 +673,8 @@ def check_rates(figures: dict, data_dir: Path) -> None:
                                     "population": pop[(gss, year)], "mps_population": mps_pop,
                                     "population_year": year}
     last = max(pd.to_datetime(r["Recorded Date"].strip(), format="%b-%y").strftime("%Y-%m")
-               for p in Path(data_dir, "mps_homicide").glob("*.csv") for r in csv.DictReader(io.StringIO(_read_text(p))))
+               for p in Path(data_dir, "mps_homicide").glob("*.csv")
+               for r in csv.DictReader(io.StringIO(_read_text(p))))
     if last < period:
         assert "homicide_victims" not in rec
         return

@@ -101,7 +101,7 @@ def test_every_table_listed_in_figures_json_was_written(pack):
 
 
 def test_ranked_charts_mark_the_reference_value(pack):
-    for fig_id, (table_id, (section, key)) in RANKED.items():
+    for fig_id, (_table_id, (section, key)) in RANKED.items():
         chart = pack.figures["charts"].get(fig_id)
         if chart is None:
             continue

@@ -245,7 +245,8 @@ def test_header_tables_have_th_scope_and_caption():
 
 HOSTILE = [SCRIPT, ONERROR, '<a href="javascript:alert(3)">x</a>', '<div onclick="alert(4)">d</div>',
            '<iframe src="https://evil.example/"></iframe>', '<link rel="stylesheet" href="https://evil.example/a.css">',
-           '<p style="background:url(https://evil.example/b.png)">s</p>', '<svg onload="alert(5)"><script>alert(6)</script></svg>',
+           '<p style="background:url(https://evil.example/b.png)">s</p>',
+           '<svg onload="alert(5)"><script>alert(6)</script></svg>',
            '<img src="https://evil.example/c.png" alt="c">', '</div></section></main><script>alert(7)</script>']
 
 

@@ -28,7 +28,8 @@ def test_hostile_markup_is_dropped(hostile, kept):
 
 
 def test_text_is_escaped_again():
-    assert sanitize_html("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>") == "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"
+    assert sanitize_html("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>") == (
+        "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>")
     assert sanitize_html('<td title="&quot;><script>">x</td>') == '<td title="&quot;&gt;&lt;script&gt;">x</td>'
 
 

@@ -31,7 +31,8 @@ class CliRun:
 
 def assert_refused(run: CliRun, *needles: str, status: int = 2) -> str:
     """The run exited with ``status``, printed no traceback, and one stderr line names every needle."""
-    assert run.returncode == status, f"exit {run.returncode}, expected {status}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    assert run.returncode == status, (
+        f"exit {run.returncode}, expected {status}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}")
     assert "Traceback (most recent call last)" not in run.stderr, run.stderr
     assert "Traceback (most recent call last)" not in run.stdout, run.stdout
     lines = run.error_lines()

@@ -420,7 +420,8 @@ def test_population_missing_name_column(demo_copy, registry):
         next(c for c in ws[row] if c.value == "Name").value = "Area"
 
     path = edit_workbook(demo_copy / POPULATION, rename)
-    assert_names(error_of(DataValidationError, "population", demo_copy, registry), path, row=found["row"], column="Name")
+    assert_names(error_of(DataValidationError, "population", demo_copy, registry), path, row=found["row"],
+                 column="Name")
 
 
 # --- homicide -----------------------------------------------------------------------------------
@@ -511,7 +512,8 @@ def test_cli_refuses_crime_months_in_the_future(demo_copy, run_cli, tmp_path):
     months = [c for c in df.columns if c.isdigit()]
     write_table(df.rename(columns={m: shift_years(m, 70) for m in months}), path)
     first = shift_years(months[0], 70)
-    assert_refused(cli(run_cli, demo_copy, tmp_path), str(path), "line 1", f"column {first!r}", "later than the current month")
+    assert_refused(cli(run_cli, demo_copy, tmp_path), str(path), "line 1", f"column {first!r}",
+                   "later than the current month")
 
 
 def test_cli_refuses_swapped_stop_search_coordinates(demo_copy, run_cli, tmp_path):

@@ -166,7 +166,8 @@ def test_asb_trend(pack):
 
 
 def test_complaints_summary_change_and_rate(pack):
-    s1, s2, s3 = complaints_figures(pack)["summary"](), complaints_figures(pack)["change"](), complaints_figures(pack)["rate"]()
+    s1, s2, s3 = (complaints_figures(pack)["summary"](), complaints_figures(pack)["change"](),
+                  complaints_figures(pack)["rate"]())
     t1, t2, t3 = (" ".join(text_of(s).split()) for s in (s1, s2, s3))
     assert "Waltham Forest recorded a total of 100 public complaint allegations over the last 12 months." in t1
     assert "11 boroughs have recorded an increase in the number of complaint allegations" in t2

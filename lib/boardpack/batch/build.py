@@ -99,7 +99,7 @@ def write_stamp(job: BuildJob, build_dir: Path, run_facts: dict | None = None) -
     files = {name: file_sha256(build_dir / name) for name in OUTPUT_FILES}
     for csv in sorted((build_dir / "tables").glob("*.csv")):
         files[f"tables/{csv.name}"] = file_sha256(csv)
-    doc = {"input_key": job.input_key, "files": files, "built": dt.datetime.now(dt.timezone.utc).isoformat(),
+    doc = {"input_key": job.input_key, "files": files, "built": dt.datetime.now(dt.UTC).isoformat(),
            "run": run_facts or {}}
     (build_dir / STAMP).write_text(json.dumps(doc, indent=2), encoding="utf-8")
     return files

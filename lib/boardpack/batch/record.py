@@ -74,7 +74,7 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
     run = {
         "period": report.period, "data_dir": str(data_path), "data": "demo" if store.is_demo else "real",
         "workers": workers, "force": force, "seconds": report.seconds,
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
         "boroughs_this_run": [r.slug for r in report.results],
         # What `run_all.py verify` needs to rebuild the same bytes: the template and the build's
         # fixed time (SOURCE_DATE_EPOCH, or the build day's start when it was not set).

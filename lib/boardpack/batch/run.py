@@ -102,7 +102,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
             record_run(report, store, data_path, workers, force, coverage, template_path)
 
         done: dict[str, BuildResult] = {}
-        began = dt.datetime.now(dt.timezone.utc)
+        began = dt.datetime.now(dt.UTC)
         try:
             results = execute_jobs(plan, workers, progress, runtime.path, stop, done)
         except (KeyboardInterrupt, RunStoppedError) as exc:

@@ -200,7 +200,7 @@ class _WorkerPool:
         self.runtime_dir = runtime_dir
         self.workers: list[_Worker] = []
         self.clean = False
-        self.started = dt.datetime.now(dt.timezone.utc)
+        self.started = dt.datetime.now(dt.UTC)
 
     def run(self, jobs: list[BuildJob], results: dict, stop: StopRequest | None, bar) -> None:
         from multiprocessing.connection import wait

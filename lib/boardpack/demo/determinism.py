@@ -25,7 +25,7 @@ def rng_for(key: str) -> np.random.Generator:
     -------
     numpy.random.Generator
     """
-    digest = hashlib.sha256(f"{SEED}:{key}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{SEED}:{key}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 

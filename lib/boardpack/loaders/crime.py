@@ -147,7 +147,8 @@ def read_crime_file(path: Path, registry: Registry) -> pd.DataFrame:
     wide = pd.concat([raw[[major_col, minor_col, area_col]], counts], axis=1)
     wide = validate(wide, _schema(major_col, minor_col, area_col, month_cols), path)
     area_codes = _resolve_areas(path, wide[area_col], area_col, registry)
-    keys = pd.DataFrame({"major": wide[major_col].str.strip(), "minor": wide[minor_col].str.strip(), "area_code": area_codes})
+    keys = pd.DataFrame({"major": wide[major_col].str.strip(), "minor": wide[minor_col].str.strip(),
+                         "area_code": area_codes})
     dup = keys.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -179,17 +180,20 @@ def _check_months(path: Path, month_cols: list[str]) -> list[str]:
         m = _MONTH_COLUMN.match(col)
         if not m:
             raise DataValidationError(
-                path, f"column {col!r} is neither a key column of this layout nor a month in the form YYYYMM", row=1, column=col
+                path, f"column {col!r} is neither a key column of this layout nor a month in the form YYYYMM",
+                row=1, column=col,
             )
         months.append(f"{m.group(1)}-{m.group(2)}")
     check_not_future(path, months, rows=1, columns=month_cols)
     periods = pd.PeriodIndex(months, freq="M")
     for prev, cur in zip(periods[:-1], periods[1:]):
         if cur <= prev:
-            raise DataValidationError(path, f"month columns are not in date order: {cur} follows {prev}", row=1, column=cur.strftime("%Y%m"))
+            raise DataValidationError(path, f"month columns are not in date order: {cur} follows {prev}",
+                                      row=1, column=cur.strftime("%Y%m"))
         if cur != prev + 1:
             raise DataValidationError(
-                path, f"month {prev + 1} is missing: the month columns jump from {prev} to {cur}", row=1, column=cur.strftime("%Y%m")
+                path, f"month {prev + 1} is missing: the month columns jump from {prev} to {cur}",
+                row=1, column=cur.strftime("%Y%m"),
             )
     return months
 
@@ -230,7 +234,8 @@ def _resolve_areas(path: Path, labels: pd.Series, column: str, registry: Registr
                 column=column,
             )
         if code in _REFUSED_AREAS:
-            raise DataValidationError(path, f"area {label!r} is not accepted: {_REFUSED_AREAS[code]}", row=i + 2, column=column)
+            raise DataValidationError(path, f"area {label!r} is not accepted: {_REFUSED_AREAS[code]}",
+                                      row=i + 2, column=column)
     return labels.map(distinct).to_numpy(dtype=object)
 
 
@@ -309,7 +314,8 @@ def _relative_name(path: Path) -> str:
 SOURCES = [
     Source(
         name="crime",
-        description="MPS Borough Level Crime (Historical and most recent 24 months), monthly counts by borough and category",
+        description="MPS Borough Level Crime (Historical and most recent 24 months), "
+                    "monthly counts by borough and category",
         discover=discover,
         load=load,
     )

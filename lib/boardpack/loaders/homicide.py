@@ -124,7 +124,8 @@ def _read_file(path: Path, registry: Registry) -> pd.DataFrame:
     if domestic.isna().any():
         i = domestic.isna().idxmax()
         raise DataValidationError(
-            path, f"Domestic Abuse is {raw.at[i, 'Domestic Abuse']!r}; expected 'Domestic Abuse' or 'Not Domestic Abuse'",
+            path,
+            f"Domestic Abuse is {raw.at[i, 'Domestic Abuse']!r}; expected 'Domestic Abuse' or 'Not Domestic Abuse'",
             row=int(i) + 2, column="Domestic Abuse",
         )
     return _typed(

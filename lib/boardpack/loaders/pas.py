@@ -178,7 +178,8 @@ def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
     if clash.any():
         first = rows[clash].iloc[0]
         others = rows[clash & (rows[key] == first[key]).all(axis=1)]
-        found = ", ".join(f"{v:g} ({Path(f).name} line {n})" for v, f, n in others[["proportion", "_file", "_line"]].values[:4])
+        found = ", ".join(f"{v:g} ({Path(f).name} line {n})"
+                          for v, f, n in others[["proportion", "_file", "_line"]].values[:4])
         raise DataValidationError(
             first["_file"],
             f"{first['area_code']} {first['measure']!r} for quarter ending {first['quarter_end']} "

@@ -231,12 +231,15 @@ def choose_vintage(crime: pd.DataFrame, mappings: pd.DataFrame, period: str, mon
     covering = [v for v in present.index if needed <= set(present[v])]
     if prefer != "auto":
         if prefer not in VINTAGES:
-            raise ConfigurationError(f"unknown crime vintage {prefer!r}; expected 'auto' or one of {', '.join(VINTAGES)}")
+            raise ConfigurationError(
+                f"unknown crime vintage {prefer!r}; expected 'auto' or one of {', '.join(VINTAGES)}"
+            )
         covering = [v for v in covering if v == prefer]
     if not covering:
         cov = vintage_coverage(crime)
         have = "; ".join(
-            f"{r.vintage} {r.first_month} to {r.last_month}{'' if r.complete else ' (with gaps)'}" for r in cov.itertuples()
+            f"{r.vintage} {r.first_month} to {r.last_month}{'' if r.complete else ' (with gaps)'}"
+            for r in cov.itertuples()
         ) or "no crime data at all"
         which = "no crime vintage" if prefer == "auto" else f"vintage {prefer}"
         first = min(needed)
@@ -386,9 +389,11 @@ def recorded_crime_table(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: 
         table[key] = table[key].astype("Int64")
     for key in ("pct_change", "mps_pct_change"):
         table[key] = table[key].astype("float64")
-    columns = ["row", "group", "previous_12m", "current_12m", "pct_change", "mps_previous_12m", "mps_current_12m", "mps_pct_change", "available", "note"]
+    columns = ["row", "group", "previous_12m", "current_12m", "pct_change", "mps_previous_12m", "mps_current_12m",
+               "mps_pct_change", "available", "note"]
     table = table[columns]
-    table.attrs.update(vintage=vintage, previous_months=(previous[0], previous[-1]), current_months=(current[0], current[-1]))
+    table.attrs.update(vintage=vintage, previous_months=(previous[0], previous[-1]),
+                       current_months=(current[0], current[-1]))
     return table
 
 
@@ -439,6 +444,7 @@ def monthly_series(
     counts = counts[(counts["row"] == row) & counts["month"].isin(wanted)]
     borough = _area_series(counts, gss_code, vintage).set_index("month")["count"]
     mps = counts[counts["area_code"] == "MPS"].set_index("month")["count"]
-    out = pd.DataFrame({"month": wanted, "borough": borough.reindex(wanted).to_numpy(), "mps": mps.reindex(wanted).to_numpy()})
+    out = pd.DataFrame({"month": wanted, "borough": borough.reindex(wanted).to_numpy(),
+                        "mps": mps.reindex(wanted).to_numpy()})
     out.attrs["vintage"] = vintage
     return out

@@ -285,7 +285,8 @@ def render_output(output, alt: str = "Image output") -> str:
         svg = base64.b64encode(_joined(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
         return f'<img class="output-image" src="data:image/svg+xml;base64,{svg}" alt="{esc(alt)}">'
     if "text/markdown" in data:
-        return f'<div class="output-html">{sanitize_notebook_html(markdown2html_mistune(_joined(data["text/markdown"])))}</div>'
+        return ('<div class="output-html">'
+                f'{sanitize_notebook_html(markdown2html_mistune(_joined(data["text/markdown"])))}</div>')
     if "text/plain" in data:
         return f'<pre class="output-text">{esc(strip_ansi(_joined(data["text/plain"])))}</pre>'
     for mime, value in data.items():

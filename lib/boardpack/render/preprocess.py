@@ -53,9 +53,9 @@ def page_css(meta: dict) -> str:
     header = css_string(f"{meta.get('borough', '')} SNB performance summary · data to {meta.get('period_label', '')}")
     demo = css_string("DEMO DATA – NOT OFFICIAL STATISTICS") if meta.get("demo") else '""'
     return (
-        "@page { @top-left { content: %s; } @top-right { content: %s; } "
+        f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {demo}; }} "
         "@bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); } }\n"
-        "@page :first { @top-left { content: none; } @bottom-right { content: none; } }\n" % (header, demo)
+        "@page :first { @top-left { content: none; } @bottom-right { content: none; } }\n"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -117,7 +117,8 @@ def html_table(
         if group_col and row[group_col] != current_group:
             current_group = row[group_col]
             if isinstance(current_group, str) and current_group:
-                body.append(f'<tr class="group"><th scope="rowgroup" colspan="{len(columns)}">{esc(current_group)}</th></tr>')
+                body.append(f'<tr class="group"><th scope="rowgroup" colspan="{len(columns)}">'
+                            f'{esc(current_group)}</th></tr>')
         cls = f' class="{esc(row_class(row))}"' if row_class else ""
         cells = []
         for i, c in enumerate(columns):

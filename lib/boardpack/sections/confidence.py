@@ -28,10 +28,11 @@ USS_TREND = {f"{label} (USS)": measure for measure, label in USS_MEASURES.items(
 
 def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, source: str) -> str:
     df = ranking.boroughs.assign(value=ranking.boroughs["value"].map(lambda v: percent(v / 100)))
-    fig = plot_ranked_bars(df, "borough", "value", pack.borough.name, title, "Per cent", reference=percent(ranking.mps / 100),
-                           percent=True)
+    fig = plot_ranked_bars(df, "borough", "value", pack.borough.name, title, "Per cent",
+                           reference=percent(ranking.mps / 100), percent=True)
     alt = alt_text.ranked_alt(df, "borough", "value", pack.borough.name, what, percent(ranking.mps / 100), percent=True)
-    pack.record.add_table(fig_id.replace("fig-", ""), df[["borough", "value", "rank"]].assign(mps=percent(ranking.mps / 100)))
+    pack.record.add_table(fig_id.replace("fig-", ""),
+                          df[["borough", "value", "rank"]].assign(mps=percent(ranking.mps / 100)))
     return pack.figure(fig_id, section, fig, title, alt, source)
 
 
@@ -60,7 +61,8 @@ def confidence(pack, ranking) -> Section:
     )
     sentence = paragraph(
         f"Most recent (rolling 12 months to {label}) PAS results in {pack.borough.name} show confidence currently at "
-        f"{value}%. This is {comparison(row['value'], ranking.mps)} the MPS average ({mps}%). {pack.borough.name} ranks "
+        f"{value}%. This is {comparison(row['value'], ranking.mps)} the MPS average ({mps}%). "
+        f"{pack.borough.name} ranks "
         f"{int(row['rank'])} of {len(ranking.boroughs)} boroughs."
     )
     title = f"Public confidence by borough, rolling 12 months to {label}"
@@ -96,16 +98,19 @@ def satisfaction(pack, ranking, gap, gaps) -> Section:
                 f"Victim satisfaction by borough, rolling 12 months to {label}", USS_SOURCE),
     ]
     if gap is None:
-        parts.append(not_available_box("white and BME satisfaction gap",
-                                       f"The data has no white and BME satisfaction for {pack.borough.name} in {label}."))
+        parts.append(not_available_box(
+            "white and BME satisfaction gap",
+            f"The data has no white and BME satisfaction for {pack.borough.name} in {label}."))
     else:
         white, bme, mps_gap, diff = gap["white"], gap["bme"], gap["mps_gap"], gap["gap"]
         rec.update({"white": white, "bme": bme, "gap": diff, "mps_gap": mps_gap})
         if diff == 0:
-            text = f"There is no gap between the satisfaction of white and Black and Minority Ethnic (BME) victims in {pack.borough.name} (both {white}%)."
+            text = ("There is no gap between the satisfaction of white and Black and Minority Ethnic (BME) victims "
+                    f"in {pack.borough.name} (both {white}%).")
         else:
             higher = "white" if diff > 0 else "BME"
-            text = (f"There is a {plural(abs(diff), 'percentage point')} gap in satisfaction levels of white and Black and "
+            text = (f"There is a {plural(abs(diff), 'percentage point')} gap in satisfaction levels of white and "
+                    "Black and "
                     f"Minority Ethnic (BME) victims in {pack.borough.name} (white {white}%, BME {bme}%), with {higher} "
                     f"victims more satisfied.")
         if mps_gap is not None:
@@ -141,7 +146,8 @@ def trends(pack, confidence_trend, satisfaction_trend) -> Section:
         frames.append(require(satisfaction_trend))
     series = [c for f in frames for c in f.columns if c != "quarter_end"]
     if not series:
-        return unavailable(pack, "confidence", "confidence and satisfaction trend") or Section([], "confidence", pack.is_demo)
+        return (unavailable(pack, "confidence", "confidence and satisfaction trend")
+                or Section([], "confidence", pack.is_demo))
     df = frames[0]
     for f in frames[1:]:
         df = df.merge(f, on="quarter_end", how="outer")
@@ -154,7 +160,8 @@ def trends(pack, confidence_trend, satisfaction_trend) -> Section:
         colours["Overall satisfaction (USS)"] = BOROUGH
     title = f"Public confidence and victim satisfaction in {pack.borough.name}"
     fig = plot_trend(df, "label", cols, title, "Per cent", colours=colours, percent=True)
-    alt = alt_text.trend_alt(df, "label", cols, f"confidence and satisfaction measures in {pack.borough.name}", percent=True)
+    alt = alt_text.trend_alt(df, "label", cols, f"confidence and satisfaction measures in {pack.borough.name}",
+                             percent=True)
     pack.record.set("confidence", "trend", df.drop(columns="label"))
     pack.record.add_table("confidence_satisfaction_trend", df.drop(columns="label"))
     first = df["quarter_end"].iloc[0]
@@ -164,4 +171,5 @@ def trends(pack, confidence_trend, satisfaction_trend) -> Section:
                      f"since {quarter_label(first, capitalise=False)}, the first quarter in the data.")
     source = " and ".join(s for s, ok in ((PAS_SOURCE, "Confidence (PAS)" in series),
                                            (USS_SOURCE, len(series) > ("Confidence (PAS)" in series))) if ok)
-    return Section([text, pack.figure("fig-confidence-trend", "confidence", fig, title, alt, source)], "confidence", pack.is_demo)
+    return Section([text, pack.figure("fig-confidence-trend", "confidence", fig, title, alt, source)], "confidence",
+                   pack.is_demo)

@@ -37,7 +37,8 @@ def report(pack, rep) -> Section:
 
     ``rep`` is the :class:`~boardpack.metrics.custody.CustodyReport` of
     :func:`boardpack.metrics.custody.latest_report`; the quarter is named by
-    :func:`boardpack.report.custody_narrative.quarter_label`. Records under ``custody_visits``: ``quarter_end``, ``quarter_label``, ``custody_suites``,
+    :func:`boardpack.report.custody_narrative.quarter_label`. Records under ``custody_visits``: ``quarter_end``,
+    ``quarter_label``, ``custody_suites``,
     ``visits_scheduled``, ``visits_conducted``, ``pct_visits_conducted``, ``detainees_held``,
     ``detainees_spoken_to``, ``pct_detainees_spoken_to``, ``observations``, ``issues_raised``;
     and the table ``custody_visits``.

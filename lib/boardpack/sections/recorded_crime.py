@@ -52,7 +52,8 @@ def table(pack, crime) -> Section:
         Column("pct_change", "% change", fmt_change, change_class),
         Column("mps_pct_change", "MPS % change", fmt_change, change_class),
     ]
-    caption = pack.table_caption("tbl-recorded-crime", f"Recorded crime in {pack.borough.name}, 12 months to {pack.period_label}")
+    caption = pack.table_caption("tbl-recorded-crime",
+                                 f"Recorded crime in {pack.borough.name}, 12 months to {pack.period_label}")
     html_tbl = html_table(
         shown, columns, caption, "tbl-recorded-crime", group_col="group_label",
         row_class=lambda r: "subtotal" if r["group"] in ("total", "mopac7_total") else "",
@@ -97,7 +98,8 @@ def trend(pack, monthly) -> Section:
     fig = plot_trend(series, "label", plotted, title, f"Offences in {name}",
                      colours={name: BOROUGH, "MPS": MPS}, secondary={"MPS"})
     alt = alt_text.trend_alt(series, "label", plotted, "total notifiable offences per month")
-    pack.record.set(SECTION, "monthly", pd.DataFrame({"month": series["month"], "borough": series["borough"], "mps": series["mps"]}))
+    pack.record.set(SECTION, "monthly", pd.DataFrame({"month": series["month"], "borough": series["borough"],
+                                                      "mps": series["mps"]}))
     pack.record.add_table("recorded_crime_monthly", series[["month", "borough", "mps"]])
     return Section([pack.figure("fig-crime-trend", SECTION, fig, title, alt, SOURCE)], SECTION, pack.is_demo)
 
@@ -145,10 +147,12 @@ def rates(pack, crime_rates, homicides) -> Section:
     if rows:
         df = pd.DataFrame(rows)
         pack.record.add_table("recorded_crime_rates", df)
-        caption = pack.table_caption("tbl-crime-rates", f"Crime per 1,000 residents and homicide victims, {pack.borough.name} and the MPS")
+        caption = pack.table_caption(
+            "tbl-crime-rates", f"Crime per 1,000 residents and homicide victims, {pack.borough.name} and the MPS")
         cols = [Column("measure", "Measure", str, numeric=False), Column("borough", pack.borough.name, str),
                 Column("mps", "MPS", str)]
         parts.append(html_table(df, cols, caption, "tbl-crime-rates"))
-        parts.append(source_line("MPS Borough Level Crime; ONS mid-year population estimates; MPS homicide dashboard data"))
+        parts.append(source_line("MPS Borough Level Crime; ONS mid-year population estimates; "
+                                 "MPS homicide dashboard data"))
     parts += [paragraph(n, "footnote") for n in notes]
     return Section(parts, SECTION, pack.is_demo)

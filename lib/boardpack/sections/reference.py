@@ -104,7 +104,8 @@ def _method_notes(pack) -> Section:
                                 "for demonstration and are not official statistics.", "demo-flag-inline"))
     extras.append(paragraph(
         f"Every number printed in this pack is recorded in figures.json beside it, by section, with the input files "
-        f"and their sha256 hashes. Census fold: {pack.options.get('census_fold', 'mps')}. Full method: docs/method.md."))
+        f"and their sha256 hashes. Census fold: {pack.options.get('census_fold', 'mps')}. "
+        "Full method: docs/method.md."))
     caption = pack.table_caption("tbl-method-notes", "Sources, data-to dates and method by section")
     cols = [Column("section", "Section", numeric=False), Column("source", "Source", numeric=False),
             Column("files", "Files", numeric=False), Column("data_to", "Data to", numeric=False),

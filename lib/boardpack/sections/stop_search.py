@@ -61,8 +61,10 @@ def volume(pack, monthly, unsplit) -> Section:
     alt = alt_text.trend_alt(plot_df, "label", series, "stop and searches per month")
     chart = pack.figure("fig-stop-search-monthly", SECTION, fig, title, alt, SOURCE)  # numbered before the table
     table_df, cols = _wide({name: df["searches"].tolist(), "MPS": df["mps"].tolist()}, months, fmt_count)
-    caption = pack.table_caption("tbl-stop-search-monthly", f"Stop and searches per month, {name} and the MPS (excluding section 60)")
-    table = html_table(table_df, cols, caption, "tbl-stop-search-monthly", header_groups=_month_header(months), wide=True)
+    caption = pack.table_caption("tbl-stop-search-monthly",
+                                 f"Stop and searches per month, {name} and the MPS (excluding section 60)")
+    table = html_table(table_df, cols, caption, "tbl-stop-search-monthly", header_groups=_month_header(months),
+                       wide=True)
     parts = [data_to_line(pack.period_label),
              paragraph("Each search is placed in a borough by its recorded location. Searches of unattended vehicles "
                        "are included; section 60 searches are not. The MPS figure counts every Met search, including "
@@ -126,22 +128,28 @@ def disproportionality_table(pack, ratios, share, pop) -> Section:
     alt = alt_text.trend_alt(plot_df, "label", series, "each group's search rate divided by the White search rate",
                              decimals=2)
     chart = pack.figure("fig-disproportionality", SECTION, fig, title, alt, SOURCE)  # numbered before the tables
-    rows = {g: [cell(r) for _, r in ratios[ratios["ethnic_group"] == g].sort_values("month").iterrows()] for g in GROUPS}
+    rows = {g: [cell(r) for _, r in ratios[ratios["ethnic_group"] == g].sort_values("month").iterrows()]
+            for g in GROUPS}
     rows["% ethnicity not recorded"] = ["n/a" if pd.isna(r["not_recorded"]) else
                                         f"{fmt_pct(r['pct_not_recorded'])} ({int(r['not_recorded'])})"
                                         for _, r in share.sort_values("month").iterrows()]
     table_df, cols = _wide(rows, months, str)
     caption = pack.table_caption("tbl-disproportionality",
-                                 f"Disproportionality ratio (searches) by officer-defined ethnicity, {name}, Census {year}")
-    table = html_table(table_df, cols, caption, "tbl-disproportionality", header_groups=_month_header(months), wide=True)
+                                 f"Disproportionality ratio (searches) by officer-defined ethnicity, {name}, "
+                                 f"Census {year}")
+    table = html_table(table_df, cols, caption, "tbl-disproportionality", header_groups=_month_header(months),
+                       wide=True)
 
-    pop_df = pd.DataFrame({"group": list(GROUPS) + ["Total"], "population": [int(pop[g]) for g in GROUPS] + [int(pop.sum())]})
+    pop_df = pd.DataFrame({"group": list(GROUPS) + ["Total"],
+                           "population": [int(pop[g]) for g in GROUPS] + [int(pop.sum())]})
     pop_caption = pack.table_caption("tbl-population", f"Resident population by ethnic group, {name}, Census {year}")
-    pop_table = html_table(pop_df, [Column("group", "Ethnic group", numeric=False), Column("population", "Population", fmt_count)],
+    pop_table = html_table(pop_df, [Column("group", "Ethnic group", numeric=False),
+                                    Column("population", "Population", fmt_count)],
                            pop_caption, "tbl-population")
 
     fold_note = {
-        "mps": "White = all White groups; Black = Black groups plus Mixed White and Black Caribbean and White and Black "
+        "mps": "White = all White groups; Black = Black groups plus Mixed White and Black Caribbean and White and "
+               "Black "
                "African; Asian = Indian, Pakistani, Bangladeshi and other Asian plus Mixed White and Asian; Other = "
                "Chinese, Arab, other Mixed and any other group.",
         "mixed_to_other": "the Census broad groups White, Black and Asian are used as they are, and Mixed is "
@@ -176,20 +184,24 @@ def last_month(pack, summary) -> Section:
     keys = ("searches", "arrest_rate", "pct_weapons", "pct_key_crime")
     pack.record.set(SECTION, "last_month", {"month": pack.period, **{k: b[k] for k in keys},
                                             "mps": {k: m[k] for k in keys},
-                                            "targets": {"pct_weapons": WEAPONS_TARGET_PCT, "pct_key_crime": KEY_CRIME_TARGET_PCT}})
+                                            "targets": {"pct_weapons": WEAPONS_TARGET_PCT,
+                                                        "pct_key_crime": KEY_CRIME_TARGET_PCT}})
     shown = pd.DataFrame({"area": [name, "MPS", "Target"], "searches": [b["searches"], m["searches"], None],
                           "arrest_rate": [b["arrest_rate"], m["arrest_rate"], None],
                           "pct_weapons": [b["pct_weapons"], m["pct_weapons"], WEAPONS_TARGET_PCT],
                           "pct_key_crime": [b["pct_key_crime"], m["pct_key_crime"], KEY_CRIME_TARGET_PCT]})
     pack.record.add_table("stop_search_last_month", shown)
-    dash = lambda f: (lambda v: "–" if v is None or pd.isna(v) else f(v))
+    def dash(f):
+        return lambda v: "–" if v is None or pd.isna(v) else f(v)
     cols = [Column("area", "", str, numeric=False), Column("searches", "Search volume (all powers)", dash(fmt_count)),
-            Column("arrest_rate", "Arrest rate", dash(fmt_pct)), Column("pct_weapons", "% weapons searches", dash(fmt_pct)),
+            Column("arrest_rate", "Arrest rate", dash(fmt_pct)),
+            Column("pct_weapons", "% weapons searches", dash(fmt_pct)),
             Column("pct_key_crime", "% key crime (MOPAC 7) searches", dash(fmt_pct))]
     caption = pack.table_caption("tbl-stop-search-last-month",
                                  f"Arrest rate, weapons and key crime searches, {month_label(pack.period)} only")
     w = "above" if b["pct_weapons"] > WEAPONS_TARGET_PCT else "below" if b["pct_weapons"] < WEAPONS_TARGET_PCT else "at"
-    k = "above" if b["pct_key_crime"] > KEY_CRIME_TARGET_PCT else "below" if b["pct_key_crime"] < KEY_CRIME_TARGET_PCT else "at"
+    k = ("above" if b["pct_key_crime"] > KEY_CRIME_TARGET_PCT
+         else "below" if b["pct_key_crime"] < KEY_CRIME_TARGET_PCT else "at")
     text = paragraph(
         f"In {month_label(pack.period)}, {fmt_count(b['searches'])} searches were recorded in {name}; "
         f"{fmt_pct(b['arrest_rate'])} led to an arrest (MPS {fmt_pct(m['arrest_rate'])}). Weapons searches were "
