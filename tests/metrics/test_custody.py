@@ -54,3 +54,12 @@ def test_old_or_missing_report_is_refused(visits):
     assert custody.latest_report(visits, WF, "2015-08", within_months=3).quarter_end == "2015-06"
     with pytest.raises(CoverageError):
         custody.latest_report(visits, WF, "2015-09", within_months=0)
+
+
+def test_the_report_shows_as_a_table():
+    from boardpack.metrics.custody import CustodyReport
+
+    report = CustodyReport("2026-09", "Leyton", 10, 9, 90, 20, 15, 75, "", "")
+    frame = report.to_frame()
+    assert list(frame.columns) == ["measure", "value"]
+    assert dict(zip(frame["measure"], frame["value"]))["visits_conducted"] == "9"

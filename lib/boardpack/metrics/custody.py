@@ -44,6 +44,10 @@ class CustodyReport:
         """The report as plain values, for the figures record."""
         return asdict(self)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The report as a two-column table (``measure``, ``value``), for the notebook to show."""
+        return pd.DataFrame({"measure": list(self.as_dict()), "value": [str(v) for v in self.as_dict().values()]})
+
 
 def whole_pct(part: int, total: int) -> int | None:
     """``part`` as a whole percentage of ``total``, halves rounded up.
