@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 RUN_KEYS = ("start_time", "end_time", "duration")
 INJECTED_ID = "injected-parameters"
 
@@ -32,6 +30,8 @@ def settle_notebook(path: Path, template_name: str) -> dict:
         ``{"papermill": {start_time, end_time, duration, input_path, output_path},
         "cells": [{"id", "duration", "execution"}...]}`` for ``build.json``.
     """
+    import nbformat  # here, not at the top: importing it costs seconds, and a run with nothing to build needs none
+
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     run = nb.metadata.get("papermill", {})
     facts = {"papermill": {key: run.pop(key) for key in (*RUN_KEYS, "input_path", "output_path") if key in run},
