@@ -165,3 +165,23 @@ def test_a_failed_atomic_write_keeps_the_previous_file_and_leaves_no_temporary_o
         fh.write("no folder")
     assert target.read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_processes_working_in_a_build_folder_are_stopped(tmp_path):
+    import subprocess
+    import sys
+
+    from boardpack.kernel import kill_processes_in
+
+    build = tmp_path / ".build-camden-1234abcd"
+    (build / "inner").mkdir(parents=True)
+    inside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], cwd=build / "inner")
+    outside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], cwd=tmp_path)
+    try:
+        assert kill_processes_in(build) == [inside.pid]
+        assert inside.wait(timeout=10) != 0
+        assert outside.poll() is None
+    finally:
+        for proc in (inside, outside):
+            proc.kill()
+            proc.wait()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import uuid
 
 from jupyter_client.manager import AsyncKernelManager
@@ -38,12 +37,6 @@ class LocalKernelManager(AsyncKernelManager):
     def _default_transport(self):
         return "ipc"
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        # The kernel's own stderr is not the run's: its failures reach the notebook and the
-        # manifest as cell errors or a dead kernel, and a kernel orphaned by a killed worker must
-        # not print a traceback on the command line's terminal.
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     @default("connection_file")
     def _default_connection_file(self):
@@ -95,6 +88,35 @@ def kill_process_tree(pid: int, include_self: bool = True) -> None:
     for proc in targets:
         _kill(proc)
     _wait_gone(targets)
+
+
+def kill_processes_in(folder) -> list[int]:
+    """Kill every process whose working directory is ``folder`` or inside it.
+
+    papermill starts a borough's kernel in its build folder, so this finds the kernel of a
+    worker that was killed (the kernel outlives it) before that folder is removed.
+
+    Returns
+    -------
+    list of int
+        The process ids killed.
+    """
+    import psutil
+
+    root = os.path.realpath(folder)
+    found = []
+    for proc in psutil.process_iter(["pid"]):
+        if proc.pid == os.getpid():
+            continue
+        try:
+            cwd = os.path.realpath(proc.cwd())
+        except (psutil.Error, OSError):
+            continue
+        if cwd == root or cwd.startswith(root + os.sep):
+            found.append(proc)
+    for proc in found:
+        _kill(proc)
+    return [p.pid for p in found]
 
 
 def kill_processes_using(folder) -> list[int]:

@@ -267,6 +267,13 @@ def _worker_died(job: BuildJob, worker: _Worker, started: dt.datetime) -> BuildR
     except subprocess.TimeoutExpired:
         code = None
     worker.kill()
+    # A kernel the dead worker started outlives it, working in the build folder: stop it
+    # before the folder goes, or it would fail there and print to the run's terminal.
+    from ..kernel import kill_processes_in
+    from ..publish import BUILD_PREFIX
+
+    for build in job.output_dir.parent.glob(f"{BUILD_PREFIX}{job.output_dir.name}-*"):
+        kill_processes_in(build)
     recover(job.output_dir.parent, only=job.output_dir.name)  # its half-made build folder goes
     published = settled_on_disk(job, since=started)
     if published is not None:
