@@ -11,7 +11,8 @@ from boardpack.errors import OptionError
 from boardpack.paths import NOTEBOOK
 from boardpack.template import assigned_names, check_template, template_parameters
 
-PARAMETERS = ["borough", "period", "data_dir", "store_index", "output_dir", "census_fold", "crime_vintage"]
+PARAMETERS = ["borough", "period", "data_dir", "store_index", "output_dir", "census_fold", "crime_vintage", "alpha",
+              "pas_respondents", "uss_respondents"]
 
 
 def edited_copy(tmp_path, change=None, name="mine.ipynb"):

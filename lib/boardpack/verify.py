@@ -120,12 +120,17 @@ def disk_hashes(folder: Path, names) -> dict[str, str]:
     return {name: file_sha256(folder / name) for name in names if (folder / name).is_file()}
 
 
+# Notebook parameters that say where, not how: every other recorded parameter is a method option
+# (census fold, crime vintage, alpha, respondents) that the rebuild must use again.
+_WHERE = frozenset({"borough", "period", "data_dir", "store_index", "output_dir"})
+
+
 def _groups(entries: list[dict]) -> dict[tuple, list[dict]]:
     """Boroughs grouped by the method options they were built with (one rebuild per group)."""
     groups: dict[tuple, list[dict]] = {}
     for e in entries:
         params = e.get("parameters", {})
-        key = (params.get("census_fold"), params.get("crime_vintage"))
+        key = tuple(sorted((k, v) for k, v in params.items() if k not in _WHERE and v is not None))
         groups.setdefault(key, []).append(e)
     return groups
 
@@ -177,8 +182,8 @@ def verify(period: str = "", boroughs: list[str] | None = None, output_dir: str 
         try:
             if run.get("source_date_epoch") is not None:
                 os.environ[SOURCE_DATE_EPOCH] = str(run["source_date_epoch"])
-            for (fold, vintage), group in _groups(to_build).items():
-                overrides = {k: v for k, v in (("census_fold", fold), ("crime_vintage", vintage)) if v is not None}
+            for options, group in _groups(to_build).items():
+                overrides = dict(options)
                 log.info("verify: rebuilding %d borough(s) into %s", len(group), scratch)
                 run_all([e["slug"] for e in group], period, run["data_dir"], scratch, jobs, True, progress,
                         overrides, run.get("template"))

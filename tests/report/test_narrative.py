@@ -1,6 +1,14 @@
 import pytest
 
-from boardpack.report.narrative import change_phrase, compare_phrase, count_sentence, plural
+from boardpack.report.narrative import (
+    change_phrase,
+    compare_phrase,
+    count_sentence,
+    ordinal,
+    plural,
+    rank_phrase,
+    significance_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,3 +35,35 @@ def test_singular_and_plural():
     assert plural(2, "search", "searches") == "2 searches"
     assert count_sentence(1, "borough", "has", "have") == "1 borough has"
     assert count_sentence(6, "borough", "has", "have") == "6 boroughs have"
+
+
+@pytest.mark.parametrize(("pct", "significant", "small", "text"), [
+    (-15.4, True, False, "a statistically significant fall of 15.4% in burglary"),
+    (12.1, True, False, "a statistically significant rise of 12.1% in burglary"),
+    (0.5, False, False, "an increase of 0.5% in burglary, within the range expected from year-to-year variation"),
+    (-0.5, False, False, "a decrease of 0.5% in burglary, within the range expected from year-to-year variation"),
+    (33.3, False, True, "an increase of 33.3% in burglary (small numbers), within the range expected from "
+                        "year-to-year variation"),
+    (-80.0, True, True, "a statistically significant fall of 80% in burglary (small numbers)"),
+    (0.0, False, True, "no change in burglary"),
+    (None, False, False, "no comparable figure for burglary (the previous period had none)"),
+])
+def test_change_phrase_with_its_test(pct, significant, small, text):
+    assert change_phrase(pct, "burglary", significant=significant, small=small) == text
+
+
+def test_significance_key_names_the_level_and_both_marks():
+    key = significance_key(0.05)
+    assert "5% level" in key and "*" in key and "†" in key
+    assert "1% level" in significance_key(0.01)
+
+
+@pytest.mark.parametrize(("n", "word"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
+                                         (13, "13th"), (21, "21st"), (22, "22nd"), (32, "32nd"), (111, "111th")])
+def test_ordinal(n, word):
+    assert ordinal(n) == word
+
+
+def test_rank_phrase():
+    assert rank_phrase(2, 9, 32) == "between 2nd and 9th of 32"
+    assert rank_phrase(3, 3, 32) == "3rd of 32"

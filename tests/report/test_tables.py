@@ -28,3 +28,24 @@ def test_html_table_escapes_and_repeats_headers():
     assert "Cap &amp; more" in html
     assert html.count('scope="rowgroup"') == 1
     assert "<thead>" in html and 'id="tbl-x"' in html
+
+
+def test_fmt_change_marks_significance_and_small_numbers_without_colour():
+    from boardpack.report.tables import fmt_change
+
+    assert fmt_change(-15.4, significant=True) == "▼ -15.4% *"
+    assert fmt_change(0.5, significant=False) == "▲ +0.5%"
+    assert fmt_change(33.3, significant=False, small=True) == "▲ +33.3% †"
+    assert fmt_change(-80.0, significant=True, small=True) == "▼ -80.0% *†"
+    assert fmt_change(0.0, significant=True) == "● 0.0%"
+    assert fmt_change(None, significant=True) == "n/a"
+
+
+def test_a_row_formatted_column_reads_the_other_columns():
+    import pandas as pd
+    from boardpack.report.tables import Column, html_table, marked_change
+
+    df = pd.DataFrame({"name": ["a"], "pct": [-15.4], "sig": [True], "small": [False]})
+    html = html_table(df, [Column("name", "Name", numeric=False),
+                           Column("pct", "% change", row_fmt=marked_change("pct", "sig", "small"))], "c", "t")
+    assert "▼ -15.4% *" in html

@@ -15,4 +15,5 @@ from . import (  # noqa: F401
     ethnicity,
     rates,
     stop_search,
+    uncertainty,
 )

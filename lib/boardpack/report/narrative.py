@@ -16,18 +16,57 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
-def change_phrase(pct: float | None, noun: str) -> str:
-    """``"an increase of 5.2% in {noun}"`` / ``"a decrease of …"`` / ``"no change in {noun}"``.
+def change_phrase(pct: float | None, noun: str, significant: bool | None = None, small: bool = False) -> str:
+    """The words for a year-on-year change, with what its test says.
 
-    ``pct`` is the printed (already rounded) percentage; None gives a phrase saying no comparison is possible.
+    ``pct`` is the printed (already rounded) percentage; None gives a phrase saying no comparison
+    is possible. ``significant`` is the result of
+    :func:`boardpack.metrics.uncertainty.change_test` (None: not tested, the bare phrase);
+    ``small`` flags counts under 10 in either period.
+
+    Examples
+    --------
+    - significant: "a statistically significant fall of 15.4% in burglary"
+    - not significant: "an increase of 0.5% in recorded offences, within the range expected from
+      year-to-year variation"
+    - small numbers: "an increase of 33.3% in homicide (small numbers), within the range …"
+    - "no change in {noun}" whatever the test (nothing to test).
     """
     if pct is None or pd.isna(pct):
         return f"no comparable figure for {noun} (the previous period had none)"
-    if pct > 0:
-        return f"an increase of {abs(pct):g}% in {noun}"
-    if pct < 0:
-        return f"a decrease of {abs(pct):g}% in {noun}"
-    return f"no change in {noun}"
+    if pct == 0:
+        return f"no change in {noun}"
+    flag = " (small numbers)" if small else ""
+    if significant:
+        word = "rise" if pct > 0 else "fall"
+        return f"a statistically significant {word} of {abs(pct):g}% in {noun}{flag}"
+    text = f"{'an increase' if pct > 0 else 'a decrease'} of {abs(pct):g}% in {noun}{flag}"
+    if significant is None:
+        return text
+    return f"{text}, within the range expected from year-to-year variation"
+
+
+def significance_key(alpha: float) -> str:
+    """The legend under a table of marked changes (see :func:`boardpack.report.tables.fmt_change`)."""
+    return (
+        f"* marks a statistically significant change at the {alpha * 100:g}% level: larger than the year-to-year "
+        "variation expected by chance (exact test for two counts). A change without * is within that range. "
+        "† marks small numbers (fewer than 10 in either period): the % change rests on few events."
+    )
+
+
+def ordinal(n: int) -> str:
+    """``1`` -> ``"1st"``, ``2`` -> ``"2nd"``, ``11`` -> ``"11th"``, ``23`` -> ``"23rd"``."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_phrase(best: int, worst: int, n: int) -> str:
+    """A rank given with its uncertainty: ``"between 2nd and 9th of 32"`` or ``"3rd of 32"`` when certain."""
+    if best == worst:
+        return f"{ordinal(best)} of {n}"
+    return f"between {ordinal(best)} and {ordinal(worst)} of {n}"
 
 
 def compare_phrase(value: float, reference: float, reference_label: str = "the MPS average", unit: str = "%") -> str:

@@ -26,15 +26,34 @@ def fmt_pct(value, decimals: int = 1, signed: bool = False) -> str:
     return text.replace("+0.0%", "0.0%").replace("-0.0%", "0.0%")
 
 
-def fmt_change(value, decimals: int = 1) -> str:
-    """A year-on-year change with a sign and an arrow, so colour is never the only cue."""
+def fmt_change(value, decimals: int = 1, significant: bool | None = None, small: bool = False) -> str:
+    """A year-on-year change with a sign and an arrow, so colour is never the only cue.
+
+    With a test: ``*`` after a statistically significant change and ``†`` after one on small
+    numbers (the legend is :func:`boardpack.report.narrative.significance_key`).
+    """
     if value is None or pd.isna(value):
         return "n/a"
     if value > 0:
-        return f"▲ {fmt_pct(value, decimals, signed=True)}"
-    if value < 0:
-        return f"▼ {fmt_pct(value, decimals, signed=True)}"
-    return f"● {fmt_pct(0, decimals)}"
+        text = f"▲ {fmt_pct(value, decimals, signed=True)}"
+    elif value < 0:
+        text = f"▼ {fmt_pct(value, decimals, signed=True)}"
+    else:
+        text = f"● {fmt_pct(0, decimals)}"
+    marks = ("*" if significant is True and value != 0 else "") + ("†" if small is True else "")
+    return f"{text} {marks}" if marks else text
+
+
+def marked_change(pct: str, significant: str, small: str, decimals: int = 1) -> Callable[[pd.Series], str]:
+    """A row formatter (:attr:`Column.row_fmt`) for a change column with its test's marks."""
+
+    def fmt(row: pd.Series) -> str:
+        sig = row.get(significant)
+        sm = row.get(small)
+        return fmt_change(row[pct], decimals, significant=None if sig is None or pd.isna(sig) else bool(sig),
+                          small=bool(sm) if sm is not None and not pd.isna(sm) else False)
+
+    return fmt
 
 
 def change_class(value) -> str:
@@ -60,6 +79,9 @@ class Column:
         Value -> CSS class of the cell (e.g. :func:`change_class`).
     numeric : bool
         Right-align the column.
+    row_fmt : callable, optional
+        Row -> display text, used instead of ``fmt`` when the text needs other columns (e.g. a
+        change with its significance mark, :func:`marked_change`).
     """
 
     key: str
@@ -67,6 +89,7 @@ class Column:
     fmt: Callable = str
     css: Callable | None = None
     numeric: bool = True
+    row_fmt: Callable[[pd.Series], str] | None = None
 
 
 def html_table(
@@ -128,7 +151,8 @@ def html_table(
                 css.append(c.css(value))
             tag = "th scope=\"row\"" if i == 0 else "td"
             end = "th" if i == 0 else "td"
-            cells.append(f'<{tag} class="{" ".join(css)}">{esc(c.fmt(value))}</{end}>')
+            text = c.row_fmt(row) if c.row_fmt else c.fmt(value)
+            cells.append(f'<{tag} class="{" ".join(css)}">{esc(text)}</{end}>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return (
         f'<table id="{esc(table_id)}" class="data{" wide" if wide else ""}"><caption>{esc(caption)}</caption>'

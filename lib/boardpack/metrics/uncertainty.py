@@ -1,0 +1,229 @@
+"""The uncertainty of the pack's figures: tests of change, intervals, and comparisons with a benchmark.
+
+Every function here is pure and takes plain numbers, so each section's compute cell can call
+it on the counts it already shows. The methods are the settled ones of public-sector
+statistics (docs/method.md, "Uncertainty", gives each formula and its source):
+
+- a change between two counts over equal periods: the exact conditional test for two Poisson
+  counts (``scipy.stats.binomtest``);
+- a proportion from a survey or a count: the Wilson score interval
+  (``statsmodels.stats.proportion.proportion_confint``);
+- a ratio of two Poisson rates (e.g. a disproportionality ratio): the exact conditional
+  (Clopper–Pearson) interval on the first count's share of the two, scaled by the populations;
+- a value against a benchmark: "above" or "below" only when its interval excludes the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from scipy.stats import binomtest
+from statsmodels.stats.proportion import proportion_confint
+
+ALPHA = 0.05
+"""The default significance level (the pack's 95% intervals); a run sets its own in params/."""
+
+SMALL_COUNT = 10
+"""Counts under this are "small numbers": a % change or ratio on them is printed with a flag."""
+
+TEST_NAME = "exact conditional test for two Poisson counts (binomial, two-sided)"
+
+ABOVE, BELOW, SIMILAR = "above", "below", "similar"
+
+
+def _count(value, name: str) -> int:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        raise ValueError(f"{name} is missing")
+    if float(value) != int(value) or int(value) < 0:
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
+def _check_alpha(alpha: float) -> float:
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
+    return float(alpha)
+
+
+@dataclass(frozen=True)
+class ChangeTest:
+    """Whether a change between two counts over equal periods is beyond chance.
+
+    Attributes
+    ----------
+    previous, current : int
+        The two counts.
+    p_value : float
+        Two-sided p-value of the exact conditional test; 1.0 when both counts are 0.
+    significant : bool
+        ``p_value < alpha``.
+    small_numbers : bool
+        Either count is under :data:`SMALL_COUNT`.
+    alpha : float
+        The level tested at.
+    """
+
+    previous: int
+    current: int
+    p_value: float
+    significant: bool
+    small_numbers: bool
+    alpha: float
+
+    def as_dict(self) -> dict:
+        """``p_value, significant, small_numbers`` for a table row or figures.json."""
+        return {"p_value": self.p_value, "significant": self.significant, "small_numbers": self.small_numbers}
+
+
+def change_test(previous, current, alpha: float = ALPHA) -> ChangeTest:
+    """Test a change between two counts of events over two periods of equal length.
+
+    Under no change in the underlying rate, ``current`` given ``previous + current`` is
+    Binomial(previous + current, 0.5); the two-sided p-value is that of the exact binomial test
+    (``scipy.stats.binomtest``), so 3 homicides against 4 is far from significant while 1,000
+    more burglaries on 10,000 is not chance.
+
+    Parameters
+    ----------
+    previous, current : int
+        Counts in the earlier and the later period (whole numbers, 0 or more).
+    alpha : float
+        Significance level, e.g. 0.05.
+
+    Returns
+    -------
+    ChangeTest
+
+    Raises
+    ------
+    ValueError
+        If a count is missing, negative or not whole, or ``alpha`` is not between 0 and 1.
+    """
+    alpha = _check_alpha(alpha)
+    prev, cur = _count(previous, "previous"), _count(current, "current")
+    total = prev + cur
+    p = 1.0 if total == 0 else float(binomtest(cur, total, 0.5, alternative="two-sided").pvalue)
+    p = min(p, 1.0)
+    return ChangeTest(prev, cur, p, p < alpha, min(prev, cur) < SMALL_COUNT, alpha)
+
+
+def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:
+    """The Wilson score interval of a proportion.
+
+    Parameters
+    ----------
+    successes : float
+        The count with the attribute. A survey's published proportion times its assumed number
+        of respondents need not be whole: the score interval is defined for any value in
+        ``[0, n]``.
+    n : float
+        The number asked or counted; more than 0.
+    alpha : float
+        1 minus the confidence level (0.05 gives a 95% interval).
+
+    Returns
+    -------
+    (float, float)
+        The lower and upper limits as proportions (0 to 1).
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not positive or ``successes`` is outside ``[0, n]``.
+    """
+    alpha = _check_alpha(alpha)
+    if n is None or not n > 0:
+        raise ValueError(f"the number of respondents must be more than 0, not {n!r}")
+    if successes is None or not 0 <= successes <= n:
+        raise ValueError(f"{successes!r} is not between 0 and the number of respondents ({n})")
+    low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
+    return max(0.0, float(low)), min(1.0, float(high))
+
+
+def rate_ratio_interval(count, population, baseline_count, baseline_population,
+                        alpha: float = ALPHA) -> tuple[float, float]:
+    """The exact conditional interval of a ratio of two Poisson rates.
+
+    The ratio is ``(count / population) / (baseline_count / baseline_population)``. Given the
+    two counts' total, ``count`` is Binomial(total, π) with π = R·P / (R·P + P₀) for rate ratio R
+    and populations P, P₀; the Clopper–Pearson interval (πL, πU) of π
+    (``scipy.stats.binomtest(...).proportion_ci(method="exact")``) gives
+    R = π / (1 − π) × P₀ / P at each end.
+
+    Parameters
+    ----------
+    count, baseline_count : int
+        Events in the group and in the baseline group (e.g. searches of Black and of White
+        residents).
+    population, baseline_population : float
+        The two populations (more than 0).
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limits of the ratio. The upper limit is ``inf`` when ``baseline_count``
+        is 0 and both are NaN when both counts are 0 (no ratio can be estimated).
+    """
+    alpha = _check_alpha(alpha)
+    x, y = _count(count, "count"), _count(baseline_count, "baseline count")
+    if not (population and population > 0 and baseline_population and baseline_population > 0):
+        raise ValueError("both populations must be more than 0")
+    if x + y == 0:
+        return float("nan"), float("nan")
+    ci = binomtest(x, x + y).proportion_ci(confidence_level=1 - alpha, method="exact")
+    scale = float(baseline_population) / float(population)
+
+    def ratio(pi: float) -> float:
+        return float("inf") if pi >= 1 else pi / (1 - pi) * scale
+
+    return ratio(float(ci.low)), ratio(float(ci.high))
+
+
+def versus_benchmark(low: float, high: float, benchmark: float) -> str:
+    """How an interval stands against a benchmark value, in the benchmark practice of indicators.
+
+    Returns
+    -------
+    str
+        :data:`ABOVE` when the whole interval is above the benchmark, :data:`BELOW` when it is
+        all below, :data:`SIMILAR` when it contains it.
+    """
+    if low > benchmark:
+        return ABOVE
+    if high < benchmark:
+        return BELOW
+    return SIMILAR
+
+
+def rank_range(lows, highs) -> list[tuple[int, int]]:
+    """The ranks each area could hold given the uncertainty of every area's value.
+
+    Rank 1 is the highest value. An area's best rank is 1 plus the number of areas whose
+    interval lies wholly above its own; its worst rank is the number of areas less those whose
+    interval lies wholly below its own. Areas whose intervals overlap cannot be told apart, so
+    either could be ranked above the other.
+
+    Parameters
+    ----------
+    lows, highs : sequence of float
+        Each area's interval, in the same order.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(best, worst)`` for each area, in the order given.
+    """
+    lows, highs = [float(v) for v in lows], [float(v) for v in highs]
+    if len(lows) != len(highs):
+        raise ValueError("lows and highs must have one value for each area")
+    n = len(lows)
+    out = []
+    for low, high in zip(lows, highs):
+        above = sum(1 for other_low in lows if other_low > high)
+        below = sum(1 for other_high in highs if other_high < low)
+        out.append((1 + above, n - below))
+    return out

@@ -1,0 +1,121 @@
+"""Each statistic against hand-worked or published examples."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+from boardpack.metrics.uncertainty import (
+    ABOVE,
+    BELOW,
+    SIMILAR,
+    change_test,
+    rank_range,
+    rate_ratio_interval,
+    versus_benchmark,
+    wilson_interval,
+)
+
+# Newcombe R.G. (1998), "Two-sided confidence intervals for the single proportion: comparison of
+# seven methods", Statistics in Medicine 17, 857-872, Table II: the Wilson score interval (method 3)
+# and the exact Clopper-Pearson interval (method 5) of four worked examples, to 4 decimals.
+NEWCOMBE = [
+    # successes, n, Wilson (low, high), Clopper-Pearson (low, high)
+    (81, 263, (0.2553, 0.3662), (0.2527, 0.3676)),
+    (15, 148, (0.0624, 0.1605), (0.0578, 0.1617)),
+    (0, 20, (0.0000, 0.1611), (0.0000, 0.1684)),
+    (1, 29, (0.0061, 0.1718), (0.0009, 0.1776)),
+]
+
+
+@pytest.mark.parametrize(("k", "n", "wilson", "_exact"), NEWCOMBE)
+def test_wilson_reproduces_newcombes_worked_examples(k, n, wilson, _exact):
+    low, high = wilson_interval(k, n)
+    assert (round(low, 4), round(high, 4)) == wilson
+
+
+def test_wilson_accepts_a_survey_share_times_its_assumed_respondents():
+    # 68% of 400: the score interval, worked by hand from its formula.
+    p, n, z = 0.68, 400, 1.959963984540054
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low, high = wilson_interval(p * n, n)
+    assert low == pytest.approx(centre - half, abs=1e-12)
+    assert high == pytest.approx(centre + half, abs=1e-12)
+
+
+@pytest.mark.parametrize(("k", "n"), [(-1, 10), (11, 10), (5, 0)])
+def test_wilson_refuses_impossible_counts(k, n):
+    with pytest.raises(ValueError):
+        wilson_interval(k, n)
+
+
+def _exact_two_sided(k: int, n: int) -> float:
+    """The two-sided exact binomial p at 0.5, by hand: twice the smaller tail, capped at 1."""
+    tail, term, total = min(k, n - k), 1, 0
+    for i in range(tail + 1):  # C(n, i) built up term by term, in whole numbers
+        total += term
+        term = term * (n - i) // (i + 1)
+    return min(1.0, 2 * float(Fraction(total, 2**n)))
+
+
+@pytest.mark.parametrize(("previous", "current"), [(3, 4), (10, 20), (2570, 2175), (21173, 21062), (0, 6), (9, 1)])
+def test_change_test_is_the_exact_conditional_binomial_test(previous, current):
+    test = change_test(previous, current)
+    assert test.p_value == pytest.approx(_exact_two_sided(current, previous + current), rel=1e-9)
+    assert test.significant == (test.p_value < 0.05)
+
+
+def test_change_test_worked_examples():
+    # 3 -> 4 homicides: P = 1 (the two tails at 0.5 are the whole distribution).
+    assert change_test(3, 4).p_value == 1.0 and not change_test(3, 4).significant
+    assert change_test(3, 4).small_numbers
+    # 10 -> 20: 2 * P(X <= 10 | n=30) = 2 * 53,009,102 / 2**30 = 0.098737...
+    assert change_test(10, 20).p_value == pytest.approx(2 * 53009102 / 2**30, rel=1e-9)
+    # Burglary in the reference pack, 2,570 -> 2,175: a fall of 15.4%, far beyond chance.
+    assert change_test(2570, 2175).significant
+    # Total notifiable offences 21,173 -> 21,062: a fall of 0.5%, within chance.
+    assert not change_test(21173, 21062).significant
+    assert change_test(0, 0).p_value == 1.0 and change_test(0, 0).small_numbers
+
+
+def test_change_test_level_is_the_run_setting():
+    assert change_test(10, 20, alpha=0.10).significant
+    assert not change_test(10, 20, alpha=0.05).significant
+
+
+@pytest.mark.parametrize(("previous", "current"), [(-1, 3), (1.5, 3), (None, 3)])
+def test_change_test_refuses_counts_that_are_not_counts(previous, current):
+    with pytest.raises(ValueError):
+        change_test(previous, current)
+
+
+def test_rate_ratio_interval_scales_the_clopper_pearson_interval():
+    # 15 of 15 + 133 searches are of the group: Newcombe's 15/148 exact limits (0.0578, 0.1617)
+    # give the ratio limits pi / (1 - pi) * P0 / P; populations 1,000 and 4,000.
+    low, high = rate_ratio_interval(15, 1000, 133, 4000)
+    assert low == pytest.approx(0.05784401 / (1 - 0.05784401) * 4, rel=1e-6)
+    assert high == pytest.approx(0.16165049 / (1 - 0.16165049) * 4, rel=1e-6)
+    point = (15 / 1000) / (133 / 4000)
+    assert low < point < high
+
+
+def test_rate_ratio_interval_edges():
+    low, high = rate_ratio_interval(0, 100, 20, 100)
+    assert low == 0.0 and high == pytest.approx(0.1684335 / (1 - 0.1684335), rel=1e-6)
+    assert rate_ratio_interval(5, 100, 0, 100)[1] == math.inf
+    assert all(math.isnan(v) for v in rate_ratio_interval(0, 100, 0, 100))
+
+
+def test_versus_benchmark_needs_the_interval_to_exclude_it():
+    assert versus_benchmark(0.70, 0.78, 0.67) == ABOVE
+    assert versus_benchmark(0.55, 0.63, 0.67) == BELOW
+    assert versus_benchmark(0.63, 0.72, 0.67) == SIMILAR
+    assert versus_benchmark(0.67, 0.72, 0.67) == SIMILAR  # touching the benchmark is not excluding it
+
+
+def test_rank_range_counts_intervals_wholly_above_and_below():
+    lows = [0.80, 0.70, 0.60, 0.20]
+    highs = [0.90, 0.85, 0.75, 0.30]
+    assert rank_range(lows, highs) == [(1, 2), (1, 3), (2, 3), (4, 4)]
