@@ -11,6 +11,7 @@ from boardpack.metrics.uncertainty import (
     BELOW,
     SIMILAR,
     change_test,
+    poisson_interval,
     rank_range,
     rate_ratio_interval,
     versus_benchmark,
@@ -119,3 +120,11 @@ def test_rank_range_counts_intervals_wholly_above_and_below():
     lows = [0.80, 0.70, 0.60, 0.20]
     highs = [0.90, 0.85, 0.75, 0.30]
     assert rank_range(lows, highs) == [(1, 2), (1, 3), (2, 3), (4, 4)]
+
+
+# Exact 95% limits of a Poisson count as tabulated (e.g. Garwood 1936; the exact limits printed in
+# public-health confidence-interval guides), to 4 decimals.
+@pytest.mark.parametrize(("k", "low", "high"), [(0, 0.0, 3.6889), (1, 0.0253, 5.5716), (10, 4.7954, 18.3904)])
+def test_poisson_interval_is_garwoods_exact_interval(k, low, high):
+    lo, hi = poisson_interval(k)
+    assert (round(lo, 4), round(hi, 4)) == (low, high)

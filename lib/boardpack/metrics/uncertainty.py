@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy.stats import binomtest
+from scipy.stats import binomtest, chi2
 from statsmodels.stats.proportion import proportion_confint
 
 ALPHA = 0.05
@@ -181,6 +181,24 @@ def rate_ratio_interval(count, population, baseline_count, baseline_population,
         return float("inf") if pi >= 1 else pi / (1 - pi) * scale
 
     return ratio(float(ci.low)), ratio(float(ci.high))
+
+
+def poisson_interval(count, alpha: float = ALPHA) -> tuple[float, float]:
+    """The exact (Garwood) interval of a Poisson count, e.g. for a rate = count / exposure.
+
+    Lower limit χ²(alpha/2; 2k) / 2 (0 when k is 0), upper limit χ²(1 − alpha/2; 2k + 2) / 2: the
+    interval public-health indicators give for counts and rates. Divide both by the exposure (and
+    scale, e.g. × 1,000) for the rate's interval.
+
+    Returns
+    -------
+    (float, float)
+        The limits of the expected count.
+    """
+    alpha = _check_alpha(alpha)
+    k = _count(count, "count")
+    low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k)) / 2
+    return low, float(chi2.ppf(1 - alpha / 2, 2 * k + 2)) / 2
 
 
 def versus_benchmark(low: float, high: float, benchmark: float) -> str:
