@@ -8,6 +8,7 @@ when ../shared/data is present, on the real packs to February 2019.
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -27,6 +28,7 @@ RANKED = {  # ranked borough chart -> (its table, figures.json key of the value 
     "fig-complaints-rate": ("complaints_rate", ("complaints", "mps_rate_per_100_workforce")),
     "fig-satisfaction-gap": ("satisfaction-gap-ranked", ("victim_satisfaction", "mps_gap")),
 }
+FUNNELS = {"fig-crime-funnel": "recorded_crime_funnel", "fig-complaints-funnel": "complaints_funnel"}
 RANKED_VALUE = {"confidence-ranked": "value", "satisfaction-ranked": "value", "complaints_by_borough": "allegations",
                 "complaints_change": "pct_change", "complaints_rate": "rate", "satisfaction-gap-ranked": "gap"}
 
@@ -50,8 +52,14 @@ def _bars(df: pd.DataFrame, label: str, value: str) -> dict:
 
 
 def expected_chart(pack, fig_id: str) -> list[dict]:
-    """What the chart should draw, from its table (the reference line of ranked charts is checked apart)."""
+    """What the chart should draw, from its table (the reference line of ranked charts is checked apart).
+
+    Only lines and bars: intervals, points and marks are checked by ``test_intervals_points_and_marks_...``.
+    """
     name = pack.figures["borough"]
+    kinds = {d["kind"] for d in pack.figures["charts"][fig_id]["data"]}
+    if fig_id in FUNNELS or (fig_id in RANKED and "interval" in kinds and "bars" not in kinds):
+        return []  # a funnel plot or a ranked interval chart: no bars, no time-series line
     if fig_id == "fig-crime-trend":
         t = pack.table("recorded_crime_monthly")
         assert t.to_dict(orient="records") == pack.figures["recorded_crime"]["monthly"]
@@ -88,10 +96,91 @@ def test_every_chart_draws_its_table(pack):
     charts = pack.figures["charts"]
     assert charts, "no chart recorded"
     for fig_id, chart in charts.items():
-        drawn = [d for d in chart["data"] if d["kind"] != "reference"]
+        # Lines and bars against the table; intervals, points and marks are checked by the tests of their sections.
+        drawn = [d for d in chart["data"] if d["kind"] in ("line", "bars") and "x" not in d]
         drawn = [{**d, "y": _values(d["y"])} if d["kind"] == "line" else {**d, "values": _values(d["values"])}
                  for d in drawn]
         assert drawn == expected_chart(pack, fig_id), fig_id
+
+
+def _close(drawn, table_values) -> bool:
+    """Equal lists, missing in the same places and the rest equal to rounding error."""
+    a, b = _values(drawn), _values(table_values)
+    return len(a) == len(b) and all((x is None and y is None) or (x is not None and y is not None and
+                                                                  x == pytest.approx(y)) for x, y in zip(a, b))
+
+
+def _check_ranked_intervals(pack, fig_id: str, data: list[dict]) -> None:
+    table_id = RANKED[fig_id][0]
+    t = pack.table(table_id).dropna(subset=[RANKED_VALUE[table_id]])
+    (interval,) = [d for d in data if d["kind"] == "interval"]
+    assert interval["labels"] == t["borough"].tolist(), fig_id  # the table's order, top first
+    assert interval["low"] == pytest.approx(t["ci_low"].tolist()), fig_id
+    assert interval["high"] == pytest.approx(t["ci_high"].tolist()), fig_id
+    points = [d for d in data if d["kind"] == "points"]
+    drawn = {lab: x for d in points for lab, x in zip(d["labels"], d["x"])}
+    assert drawn == pytest.approx(dict(zip(t["borough"], t[RANKED_VALUE[table_id]].astype(float)))), fig_id
+    for side in ("above", "below"):
+        marked = [lab for d in points if d["label"].startswith(f"significantly {side}") for lab in d["labels"]]
+        assert sorted(marked) == sorted(t.loc[t["vs_mps"] == side, "borough"]), (fig_id, side)
+
+
+def _check_funnel(pack, fig_id: str, data: list[dict]) -> None:
+    name = pack.figures["borough"]
+    t = pack.table(FUNNELS[fig_id])
+    points = [d for d in data if d["kind"] == "points"]
+    drawn = {lab: (x, y) for d in points for lab, x, y in zip(d["labels"], d["x"], d["y"])}
+    expected = {b: (float(x), float(y)) for b, x, y in zip(t["borough"], t["exposure"], t["rate"]) if pd.notna(y)}
+    assert drawn.keys() == expected.keys(), fig_id
+    for borough, xy in expected.items():
+        assert drawn[borough] == pytest.approx(xy), (fig_id, borough)
+    assert [d["labels"] for d in points if d["label"] == name] == [[name]], fig_id
+    curves = {d["label"]: d for d in data if d["kind"] == "line"}
+    for col, label in (("low95", "95% lower limit"), ("high95", "95% upper limit"),
+                       ("low998", "99.8% lower limit"), ("high998", "99.8% upper limit")):
+        at = np.interp(t["exposure"].astype(float), curves[label]["x"], curves[label]["y"])
+        assert at == pytest.approx(t[col].astype(float).to_numpy(), rel=2e-3), (fig_id, label)
+    (names,) = [d["labels"] for d in data if d["kind"] == "names"]
+    outliers = set(t.loc[t["position"].astype(str).str.contains("99.8"), "borough"])
+    assert name in names and set(names) - {name} <= outliers, (fig_id, names)
+
+
+def _check_disproportionality(pack, data: list[dict]) -> None:
+    t = pack.table("stop_search_disproportionality").sort_values("month", kind="stable")
+    for d in (d for d in data if d["kind"] == "interval"):
+        rows = t[t["group"] == d["label"]]
+        assert _close(d["low"], rows["ci_low"]) and _close(d["high"], rows["ci_high"]), d["label"]
+    for d in (d for d in data if d["kind"] == "points"):
+        group = d["label"].split(":")[0]
+        rows = t[(t["group"] == group) & t["small_base"].fillna(False).astype(bool)]
+        assert d["label"] == f"{group}: fewer than 10 searches: small numbers"
+        assert d["y"] == pytest.approx(rows["ratio"].tolist()), group
+
+
+def _check_marks(pack, fig_id: str, data: list[dict]) -> None:
+    table_id = RANKED[fig_id][0]
+    t = pack.table(table_id).dropna(subset=[RANKED_VALUE[table_id]])
+    expected = {b: ("*" if s else "") + ("†" if m else "")
+                for b, s, m in zip(t["borough"], t["significant"], t["small_numbers"]) if s or m}
+    (marks,) = [d for d in data if d["kind"] == "marks"]
+    assert dict(zip(marks["labels"], marks["marks"])) == expected, fig_id
+    assert marks["labels"] == [b for b in t["borough"] if b in expected], fig_id  # top first
+
+
+def test_intervals_points_and_marks_draw_their_table(pack):
+    for fig_id, chart in pack.figures["charts"].items():
+        data = chart["data"]
+        kinds = {d["kind"] for d in data}
+        if fig_id in FUNNELS:
+            _check_funnel(pack, fig_id, data)
+        elif fig_id == "fig-disproportionality":
+            _check_disproportionality(pack, data)
+        elif fig_id in RANKED and "interval" in kinds:
+            _check_ranked_intervals(pack, fig_id, data)
+        elif "marks" in kinds:
+            _check_marks(pack, fig_id, data)
+        else:
+            assert not kinds & {"interval", "points", "marks"}, (fig_id, kinds)
 
 
 def test_every_table_listed_in_figures_json_was_written(pack):
@@ -142,7 +231,7 @@ def test_line_alt_quotes_the_drawn_values(pack):
     for fig_id, chart in pack.figures["charts"].items():
         if any(d["kind"] == "bars" for d in chart["data"]):
             continue  # a bar chart's only line is its reference, checked above
-        for line in (d for d in chart["data"] if d["kind"] == "line"):
+        for line in (d for d in chart["data"] if d["kind"] == "line" and "x" not in d):  # not funnel limits
             ys = [v for v in line["y"] if v is not None]
             if not ys:
                 continue
