@@ -11,6 +11,7 @@ from boardpack.metrics.uncertainty import (
     BELOW,
     SIMILAR,
     change_test,
+    difference_interval,
     poisson_interval,
     rank_range,
     rate_ratio_interval,
@@ -128,3 +129,21 @@ def test_rank_range_counts_intervals_wholly_above_and_below():
 def test_poisson_interval_is_garwoods_exact_interval(k, low, high):
     lo, hi = poisson_interval(k)
     assert (round(lo, 4), round(hi, 4)) == (low, high)
+
+
+# Newcombe R.G. (1998), "Interval estimation for the difference between independent proportions:
+# comparison of eleven methods", Statistics in Medicine 17, 873-890: method 10 (the hybrid score
+# interval) on his worked examples, to 4 decimals.
+@pytest.mark.parametrize(("a", "m", "b", "n", "limits"), [
+    (56, 70, 48, 80, (0.0524, 0.3339)),
+    (9, 10, 3, 10, (0.1705, 0.8090)),
+    (5, 56, 0, 29, (-0.0381, 0.1926)),
+])
+def test_difference_interval_reproduces_newcombes_method_10(a, m, b, n, limits):
+    low, high = difference_interval(a, m, b, n)
+    assert (round(low, 4), round(high, 4)) == limits
+
+
+def test_difference_interval_refuses_impossible_counts():
+    with pytest.raises(ValueError):
+        difference_interval(5, 4, 1, 10)

@@ -7,7 +7,8 @@ statistics (docs/method.md, "Uncertainty", gives each formula and its source):
 - a change between two counts over equal periods: the exact conditional test for two Poisson
   counts (``scipy.stats.binomtest``);
 - a proportion from a survey or a count: the Wilson score interval
-  (``statsmodels.stats.proportion.proportion_confint``);
+  (``statsmodels.stats.proportion.proportion_confint``), and for a difference of two proportions
+  Newcombe's hybrid score interval;
 - a ratio of two Poisson rates (e.g. a disproportionality ratio): the exact conditional
   (Clopper–Pearson) interval on the first count's share of the two, scaled by the populations;
 - a value against a benchmark: "above" or "below" only when its interval excludes the benchmark.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from scipy.stats import binomtest, chi2
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 ALPHA = 0.05
 """The default significance level (the pack's 95% intervals); a run sets its own in params/."""
@@ -140,6 +141,36 @@ def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:
         raise ValueError(f"{successes!r} is not between 0 and the number of respondents ({n})")
     low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
     return max(0.0, float(low)), min(1.0, float(high))
+
+
+def difference_interval(successes1, n1, successes2, n2, alpha: float = ALPHA) -> tuple[float, float]:
+    """The interval of a difference of two independent proportions, p1 − p2 (Newcombe's hybrid score).
+
+    Newcombe (1998, Statistics in Medicine 17:873–890, method 10) combines the two Wilson score
+    intervals (l1, u1) and (l2, u2): the difference d ± √((p1 − l1)² + (u2 − p2)²) below and
+    √((u1 − p1)² + (p2 − l2)²) above. Computed by
+    ``statsmodels.stats.proportion.confint_proportions_2indep(..., method="newcomb")``.
+
+    Parameters
+    ----------
+    successes1, n1, successes2, n2 : float
+        Each group's count with the attribute (a survey share × its respondents need not be whole)
+        and its number asked (more than 0).
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limits of p1 − p2, as proportions (−1 to 1).
+    """
+    alpha = _check_alpha(alpha)
+    for k, n in ((successes1, n1), (successes2, n2)):
+        if n is None or not n > 0 or k is None or not 0 <= k <= n:
+            raise ValueError(f"{k!r} of {n!r} is not a proportion of a positive number of respondents")
+    low, high = confint_proportions_2indep(successes1, n1, successes2, n2, method="newcomb", compare="diff",
+                                           alpha=alpha)
+    return float(low), float(high)
 
 
 def rate_ratio_interval(count, population, baseline_count, baseline_population,
