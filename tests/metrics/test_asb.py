@@ -96,3 +96,63 @@ def test_incomplete_current_month_is_an_error(registry):
 def test_unknown_borough(registry):
     with pytest.raises(CoverageError, match="not one of the 32"):
         asb.monthly_calls(table(registry), "E09000001", PERIOD, registry.codes)
+
+
+# --- issue 10: the 12-month changes tested ----------------------------------------------------
+
+def test_twelve_month_change_tested_by_hand(registry):
+    s = asb.monthly_calls(table(registry, borough_prev=1, borough_cur=0, others=1), WF, PERIOD, registry.codes)
+    c = asb.twelve_month_change(s, PERIOD, alpha=0.05)
+    # Borough 12 -> 0: p = 2 / 2**12, significant; 0 is under 10, so small numbers.
+    assert (c.previous_12m, c.current_12m) == (12, 0)
+    assert c.p_value == pytest.approx(2 / 2**12) and c.significant is True and c.small_numbers is True
+    # MPS 384 -> 372: 2 * P(X <= 372), X ~ Binomial(756, 1/2), worked with exact integers.
+    import math
+
+    want = min(1.0, 2 * sum(math.comb(756, i) for i in range(373)) / 2**756)
+    assert c.mps_p_value == pytest.approx(want) and c.mps_significant is False and c.mps_small_numbers is False
+    assert c.alpha == 0.05
+    assert c.tests() == {"p_value": c.p_value, "significant": True, "small_numbers": True,
+                         "mps_p_value": c.mps_p_value, "mps_significant": False, "mps_small_numbers": False}
+
+
+def test_twelve_month_change_untested_without_alpha_or_previous_year(registry):
+    s = asb.monthly_calls(table(registry), WF, PERIOD, registry.codes)
+    assert asb.twelve_month_change(s, PERIOD).p_value is None
+    short = asb.monthly_calls(table(registry, months=12), WF, PERIOD, registry.codes, months=12)
+    c = asb.twelve_month_change(short, PERIOD, alpha=0.05)
+    assert c.previous_12m is None and c.p_value is None and c.significant is None and c.alpha is None
+
+
+def made_change(pct, significant, small, mps_pct=-2.4, mps_significant=False, previous=120):
+    return asb.AsbChange(108, previous, pct, 480, 492, mps_pct, p_value=0.5, significant=significant,
+                         small_numbers=small, mps_p_value=0.5, mps_significant=mps_significant,
+                         mps_small_numbers=False, alpha=0.05)
+
+
+LEAD = "Waltham Forest recorded 108 ASB calls in the 12 months to October 2015, "
+CHANCE = ", within the range expected from year-to-year variation"
+
+
+@pytest.mark.parametrize("change, expected", [
+    (made_change(12.5, True, False, 3.0, True),
+     LEAD + "a statistically significant rise of 12.5% in ASB calls on the previous 12 months. "
+            "Across the MPS there was a statistically significant rise of 3% in ASB calls."),
+    (made_change(-10.0, True, False),
+     LEAD + "a statistically significant fall of 10% in ASB calls on the previous 12 months. "
+            f"Across the MPS there was a decrease of 2.4% in ASB calls{CHANCE}."),
+    (made_change(-10.0, False, False, -2.4, True),
+     LEAD + f"a decrease of 10% in ASB calls on the previous 12 months{CHANCE}. "
+            "Across the MPS there was a statistically significant fall of 2.4% in ASB calls."),
+    (made_change(33.3, False, True),
+     LEAD + f"an increase of 33.3% in ASB calls on the previous 12 months (small numbers){CHANCE}. "
+            f"Across the MPS there was a decrease of 2.4% in ASB calls{CHANCE}."),
+    (made_change(0.0, False, False, 0.0, False),
+     LEAD + "no change in ASB calls on the previous 12 months. Across the MPS there was no change in ASB calls."),
+    (asb.AsbChange(108, None, None, 480, None, None),
+     LEAD[:-2] + "; the 12 months before are not all in the data, so no change can be given."),
+    (made_change(None, False, True, previous=0),
+     LEAD[:-2] + ", against none in the previous 12 months, so no percentage change can be given."),
+])
+def test_sentence_says_what_the_test_says(change, expected):
+    assert asb_change_sentence("Waltham Forest", change, PERIOD) == expected

@@ -7,6 +7,8 @@ October 2015, the previous one November 2013 to October 2014. Every borough but 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 from boardpack.errors import CoverageError
@@ -127,8 +129,18 @@ def test_by_type(allegations):
 
 
 def test_type_sentence(allegations):
+    # Issue 10: by_type now tests each change and the sentence says what the test says
+    # (68 -> 43 is significant, 27 -> 26 is not); without the tests it reads as before.
     text = words.type_sentence(c.by_type(allegations, WF, PERIOD))
     assert text == (
+        "Failures in Duty allegations account for the highest proportion (43.0%) of all public complaint "
+        "allegations. Failures in Duty allegations decreased by 36.8% (statistically significant) on the previous "
+        "12 months. Oppressive Behaviour allegations account for 26.0% of all public complaint allegations. "
+        "Oppressive Behaviour allegations decreased by 3.7% (within the range expected from year-to-year variation) "
+        "on the previous 12 months."
+    )
+    untested = c.by_type(allegations, WF, PERIOD).drop(columns=["p_value", "significant", "small_numbers"])
+    assert words.type_sentence(untested) == (
         "Failures in Duty allegations account for the highest proportion (43.0%) of all public complaint "
         "allegations. Failures in Duty allegations decreased by 36.8% on the previous 12 months. "
         "Oppressive Behaviour allegations account for 26.0% of all public complaint allegations. "
@@ -136,9 +148,33 @@ def test_type_sentence(allegations):
     )
 
 
-def _types(now: dict, before: dict) -> pd.DataFrame:
+def _types(now: dict, before: dict, tested: bool = False) -> pd.DataFrame:
     rows = [("X", PERIOD, t, n) for t, n in now.items()] + [("X", "2014-10", t, n) for t, n in before.items()]
-    return c.by_type(pd.DataFrame(rows, columns=["area_code", "month", "allegation_type", "allegations"]), "X", PERIOD)
+    df = c.by_type(pd.DataFrame(rows, columns=["area_code", "month", "allegation_type", "allegations"]), "X", PERIOD)
+    return df if tested else df.drop(columns=["p_value", "significant", "small_numbers"])
+
+
+@pytest.mark.parametrize("now, before, expected", [
+    ({"Incivility": 40}, {"Incivility": 80},  # significant fall
+     "Incivility allegations decreased by 50% (statistically significant) on the previous 12 months."),
+    ({"Incivility": 80}, {"Incivility": 40},  # significant rise
+     "Incivility allegations increased by 100% (statistically significant) on the previous 12 months."),
+    ({"Incivility": 42}, {"Incivility": 40},  # within chance
+     "Incivility allegations increased by 5% (within the range expected from year-to-year variation) on the "
+     "previous 12 months."),
+    ({"Incivility": 3}, {"Incivility": 4},  # small numbers
+     "Incivility allegations decreased by 25% (small numbers; within the range expected from year-to-year "
+     "variation) on the previous 12 months."),
+    ({"Incivility": 2}, {"Incivility": 14},  # significant on small numbers: p = 2 * 137 / 2**16
+     "Incivility allegations decreased by 85.7% (small numbers; statistically significant) on the previous 12 "
+     "months."),
+    ({"Incivility": 7}, {"Incivility": 7},  # no change: nothing to test
+     "The number of Incivility allegations did not change on the previous 12 months."),
+    ({"Incivility": 7}, {},  # no previous
+     "There were no Incivility allegations in the previous 12 months to compare with."),
+])
+def test_type_sentence_with_its_tests(now, before, expected):
+    assert expected in words.type_sentence(_types(now, before, tested=True))
 
 
 def test_type_sentence_ties_single_and_none():
@@ -207,3 +243,83 @@ def test_total_increase_change_and_rate_sentences():
         "Waltham Forest recorded a rate of 17.9 allegations per 100 workforce. This is above the MPS rate (15.2).")
     assert words.rate_sentence("X", 15.0, 15.0).endswith("This is the same as the MPS rate (15.0).")
     assert words.rate_sentence("X", 6.3, 16.7).endswith("below the MPS rate (16.7).")
+
+
+# --- issue 10: each change tested ---------------------------------------------------------------
+
+def exact_p(previous: int, current: int) -> float:
+    """Two-sided p of the conditional test worked by hand: 2 * P(X <= min) for X ~ Binomial(n, 1/2), at most 1."""
+    n, k = previous + current, min(previous, current)
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n)
+
+
+def test_pct_change_by_borough_is_tested(allegations, registry):
+    ch = c.pct_change_by_borough(allegations, PERIOD, boroughs(registry), alpha=0.05).set_index("area_code")
+    assert ch.attrs["alpha"] == 0.05 and ch.attrs["test"].startswith("exact conditional")
+    wf = ch.loc[WF]  # 121 -> 100
+    assert wf["p_value"] == pytest.approx(exact_p(121, 100)) and 0.15 < wf["p_value"] < 0.2
+    assert not wf["significant"] and not wf["small_numbers"]
+    gone = ch.loc["E09000002"]  # 24 -> 0: 2 / 2**24
+    assert gone["p_value"] == pytest.approx(2 / 2**24) and gone["significant"] and gone["small_numbers"]
+    doubled = ch.loc["E09000006"]  # 24 -> 48
+    assert doubled["p_value"] == pytest.approx(exact_p(24, 48)) and doubled["significant"]
+    assert ch.loc["E09000004", "p_value"] == 1.0  # 24 -> 24
+    for _, r in ch.iterrows():
+        assert r["p_value"] == pytest.approx(exact_p(r["previous_12m"], r["current_12m"]))
+        assert r["significant"] == (r["p_value"] < 0.05)
+        assert r["small_numbers"] == (min(r["previous_12m"], r["current_12m"]) < 10)
+
+
+def test_mps_change_test(allegations, registry):
+    ch = c.pct_change_by_borough(allegations, PERIOD, boroughs(registry))
+    t = c.mps_change_test(ch, alpha=0.05)
+    assert (t.previous, t.current) == (865, 784)
+    assert t.p_value == pytest.approx(exact_p(865, 784)) and 0.04 < t.p_value < 0.06
+    assert t.significant == (t.p_value < 0.05) and not t.small_numbers
+    assert c.mps_change_test(ch, alpha=0.01).significant is False
+
+
+def test_by_type_is_tested(allegations):
+    t = c.by_type(allegations, WF, PERIOD, alpha=0.05).set_index("allegation_type")
+    duty = t.loc["Failures in Duty"]  # 68 -> 43
+    assert duty["p_value"] == pytest.approx(exact_p(68, 43)) and duty["significant"]
+    malpractice = t.loc["Malpractice"]  # 0 -> 3: 2 / 8
+    assert malpractice["p_value"] == pytest.approx(0.25) and not malpractice["significant"]
+    assert malpractice["small_numbers"]
+    assert t.loc["Other", "p_value"] == 1.0 and t.loc["Other", "small_numbers"]  # 1 -> 1
+    assert not t.loc["Oppressive Behaviour", "small_numbers"]  # 27 -> 26
+    assert t.attrs["alpha"] == 0.05
+
+
+@pytest.mark.parametrize("pct, significant, small, expected", [
+    (-26.0, True, False, "Waltham Forest recorded a statistically significant fall of 26% in the number of recorded "
+                         "complaint allegations."),
+    (12.5, True, False, "Waltham Forest recorded a statistically significant rise of 12.5% in the number of "
+                        "recorded complaint allegations."),
+    (-17.4, False, False, "Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint "
+                          "allegations, within the range expected from year-to-year variation."),
+    (50.0, False, True, "Waltham Forest recorded an increase of 50% in the number of recorded complaint "
+                        "allegations (small numbers), within the range expected from year-to-year variation."),
+    (0.0, False, False, "Waltham Forest recorded no change in the number of recorded complaint allegations."),
+    (None, False, True, "Waltham Forest recorded no complaint allegations in the previous 12 months, so no "
+                        "percentage change can be given."),
+])
+def test_change_sentence_with_its_test(pct, significant, small, expected):
+    assert words.change_sentence("Waltham Forest", 0 if pct is None else 10, pct, significant=significant,
+                                 small=small) == expected
+
+
+@pytest.mark.parametrize("pct, significant, small, expected", [
+    (-9.4, True, False, "Across the MPS there was a statistically significant fall of 9.4% in complaint allegations."),
+    (3.1, True, False, "Across the MPS there was a statistically significant rise of 3.1% in complaint allegations."),
+    (-2.0, False, False, "Across the MPS there was a decrease of 2% in complaint allegations, within the range "
+                         "expected from year-to-year variation."),
+    (40.0, False, True, "Across the MPS there was an increase of 40% in complaint allegations (small numbers), "
+                        "within the range expected from year-to-year variation."),
+    (0.0, False, False, "Across the MPS there was no change in complaint allegations."),
+    (None, None, False, "Across the MPS no allegations were recorded in the previous 12 months, so no change can "
+                        "be given."),
+    (-9.4, None, False, "Across the MPS there was a decrease of 9.4% in complaint allegations."),
+])
+def test_mps_change_sentence(pct, significant, small, expected):
+    assert words.mps_change_sentence(pct, significant, small) == expected

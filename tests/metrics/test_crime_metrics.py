@@ -234,3 +234,68 @@ def test_unknown_vintage_and_row_are_configuration_errors(fixture_crime):
     with pytest.raises(ConfigurationError, match="unknown pack row"):
         monthly_series(fixture_crime, MAPPINGS, "E09000031", str(fixture_crime["month"].max()), months=1,
                        row="No Such Row")
+
+
+# --- issue 10: the test of each year-on-year change -------------------------------------------
+
+# Reference pack Figure 1 counts (previous, current) and, worked by hand from the binomial
+# distribution: p = 2 * P(X <= min) for X ~ Binomial(previous + current, 1/2), capped at 1.
+REFERENCE_TESTED = pd.DataFrame({
+    "row": ["Burglary (Total)", "Total Notifiable Offences", "Homicide", "Transgender Hate Crime", "Youth Violence"],
+    "previous_12m": pd.array([2570, 21173, 3, 3, None], dtype="Int64"),
+    "current_12m": pd.array([2175, 21062, 3, 4, None], dtype="Int64"),
+    "mps_previous_12m": pd.array([0, 1, 9, 100, None], dtype="Int64"),
+    "mps_current_12m": pd.array([5, 9, 9, 200, None], dtype="Int64"),
+})
+
+
+def test_change_tests_on_the_reference_counts():
+    table = REFERENCE_TESTED.copy()
+    table.attrs["vintage"] = "ho_2008"
+    out = m.change_tests(table, alpha=0.05).set_index("row")
+    burglary, tno, homicide = (out.loc[r] for r in ("Burglary (Total)", "Total Notifiable Offences", "Homicide"))
+    assert burglary["p_value"] < 1e-7 and bool(burglary["significant"]) and not bool(burglary["small_numbers"])
+    assert 0.4 < tno["p_value"] < 0.7 and not bool(tno["significant"]) and not bool(tno["small_numbers"])
+    assert homicide["p_value"] == 1.0 and not bool(homicide["significant"]) and bool(homicide["small_numbers"])
+    # 3 -> 4: 2 * (1 + 7 + 21 + 35) / 128 = 1.0 (capped): far from significant, small numbers.
+    assert out.loc["Transgender Hate Crime", "p_value"] == 1.0
+    # MPS columns, by hand: 0 -> 5 is 2 / 32; 1 -> 9 is 2 * (1 + 10) / 1024.
+    assert out.loc["Burglary (Total)", "mps_p_value"] == pytest.approx(2 / 32)
+    assert out.loc["Total Notifiable Offences", "mps_p_value"] == pytest.approx(22 / 1024)
+    assert bool(out.loc["Total Notifiable Offences", "mps_significant"])
+    assert bool(out.loc["Total Notifiable Offences", "mps_small_numbers"])  # 1 is under 10
+    assert not bool(out.loc["Burglary (Total)", "mps_significant"])  # 0.0625 is not under 0.05
+    assert bool(out.loc["Transgender Hate Crime", "mps_significant"])
+    # A row the data cannot supply keeps n/a: no test at all.
+    youth = out.loc["Youth Violence"]
+    assert pd.isna(youth["p_value"]) and pd.isna(youth["significant"]) and pd.isna(youth["small_numbers"])
+    assert out.attrs["vintage"] == "ho_2008" and out.attrs["alpha"] == 0.05
+    assert out.attrs["test"].startswith("exact conditional test")
+    assert "p_value" not in table  # the input is not changed
+
+
+def test_change_tests_follow_alpha():
+    strict = m.change_tests(REFERENCE_TESTED, alpha=0.01).set_index("row")
+    # 1 -> 9 has p = 0.0215: significant at 5% but not at 1%.
+    assert not bool(strict.loc["Total Notifiable Offences", "mps_significant"])
+    assert strict.attrs["alpha"] == 0.01
+
+
+def test_change_tests_on_the_real_table(fixture_crime):
+    table = m.change_tests(m.recorded_crime_table(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10"), alpha=0.05)
+    available = table[table["available"]]
+    assert available["p_value"].between(0, 1).all()
+    assert (available["significant"] == (available["p_value"] < 0.05)).all()
+    small = (available[["previous_12m", "current_12m"]].min(axis=1) < 10)
+    assert (available["small_numbers"] == small).all()
+    assert table.loc[~table["available"], "p_value"].isna().all()
+
+
+def test_homicide_change_tests():
+    h = {"previous_12m": 3, "current_12m": 12, "mps_previous_12m": 110, "mps_current_12m": 130}
+    out = m.homicide_change_tests(h, alpha=0.05)
+    # 3 -> 12: 2 * (1 + 15 + 105 + 455) / 2**15 = 0.03515625
+    assert out["p_value"] == pytest.approx(1152 / 32768)
+    assert out["significant"] is True and out["small_numbers"] is True
+    assert out["mps_significant"] is False and out["mps_small_numbers"] is False
+    assert {k: out[k] for k in h} == h and out["alpha"] == 0.05

@@ -67,3 +67,45 @@ def test_ordinal(n, word):
 def test_rank_phrase():
     assert rank_phrase(2, 9, 32) == "between 2nd and 9th of 32"
     assert rank_phrase(3, 3, 32) == "3rd of 32"
+
+
+# --- issue 10: the recorded crime sentence says what each change's test says ----------------------
+
+import pandas as pd  # noqa: E402
+from boardpack.report.narrative import recorded_crime_sentence  # noqa: E402
+
+_LEAD = "Waltham Forest recorded 23,890 notifiable offences in the 12 months to February 2019, "
+_CHANCE = ", within the range expected from year-to-year variation"
+
+
+def _tno(pct, sig, small, mps_pct=2.5, mps_sig=True, mps_small=False):
+    return {"pct_change": pct, "significant": sig, "small_numbers": small,
+            "mps_pct_change": mps_pct, "mps_significant": mps_sig, "mps_small_numbers": mps_small}
+
+
+@pytest.mark.parametrize("change, expected", [
+    (_tno(4.3, True, False),
+     _LEAD + "a statistically significant rise of 4.3% in recorded offences on the previous 12 months. "
+             "Across the MPS there was a statistically significant rise of 2.5% in recorded offences."),
+    (_tno(-15.4, True, False, -0.5, False),
+     _LEAD + "a statistically significant fall of 15.4% in recorded offences on the previous 12 months. "
+             f"Across the MPS there was a decrease of 0.5% in recorded offences{_CHANCE}."),
+    (_tno(-0.5, False, False, -1.2, True),
+     _LEAD + f"a decrease of 0.5% in recorded offences on the previous 12 months{_CHANCE}. "
+             "Across the MPS there was a statistically significant fall of 1.2% in recorded offences."),
+    (_tno(166.7, False, True, 0.4, False),
+     _LEAD + f"an increase of 166.7% in recorded offences on the previous 12 months (small numbers){_CHANCE}. "
+             f"Across the MPS there was an increase of 0.4% in recorded offences{_CHANCE}."),
+    (_tno(0.0, False, False, 0.0, False),
+     _LEAD + "no change in recorded offences on the previous 12 months. "
+             "Across the MPS there was no change in recorded offences."),
+    (_tno(None, True, True, float("nan"), pd.NA, pd.NA),
+     _LEAD + "no comparable figure for recorded offences on the previous 12 months (the previous period had "
+             "none). Across the MPS there was no comparable figure for recorded offences (the previous period had "
+             "none)."),
+    ({"pct_change": -0.5, "mps_pct_change": 2.5},  # not tested: the bare phrases
+     _LEAD + "a decrease of 0.5% in recorded offences on the previous 12 months. "
+             "Across the MPS there was an increase of 2.5% in recorded offences."),
+])
+def test_recorded_crime_sentence_grammar(change, expected):
+    assert recorded_crime_sentence("Waltham Forest", "23,890", "February 2019", change) == expected

@@ -105,7 +105,11 @@ def run_compute(pack, tag: str) -> dict:
     namespace = {"pack": pack, "metrics": metrics, "sections": sections, "coverage": coverage,
                  "gss": pack.borough.gss_code, "period": pack.period, "display": lambda *args: None,
                  "crime_vintage": pack.options.get("crime_vintage", "auto"),
-                 "census_fold": pack.options.get("census_fold", "mps")}
+                 "census_fold": pack.options.get("census_fold", "mps"),
+                 # the run's uncertainty parameters (the template's parameters cell)
+                 "alpha": pack.options.get("alpha", 0.05),
+                 "pas_respondents": pack.options.get("pas_respondents", 400),
+                 "uss_respondents": pack.options.get("uss_respondents", 516)}
     exec(compile(source, tag, "exec"), namespace)  # the template's own cell
     return namespace
 
@@ -149,8 +153,10 @@ def charts(pack) -> dict:
 def test_asb_trend(pack):
     s = asb_trend(pack)
     text = " ".join(text_of(s).split())
+    # Issue 10: each change says whether it is beyond chance (120 -> 108 and 492 -> 480 are not).
     assert ("Waltham Forest recorded 108 ASB calls in the 12 months to October 2015, a decrease of 10% in ASB calls "
-            "on the previous 12 months. Across the MPS there was a decrease of 2.4% in ASB calls.") in text
+            "on the previous 12 months, within the range expected from year-to-year variation. Across the MPS there "
+            "was a decrease of 2.4% in ASB calls, within the range expected from year-to-year variation.") in text
     assert "Computer Aided Dispatch" in text and s.html.count("<li>") == 3
     rec = pack.record.as_dict()["asb"]
     assert (rec["total_12m"], rec["previous_12m"], rec["pct_change"]) == (108, 120, -10.0)
@@ -171,7 +177,9 @@ def test_complaints_summary_change_and_rate(pack):
     t1, t2, t3 = (" ".join(text_of(s).split()) for s in (s1, s2, s3))
     assert "Waltham Forest recorded a total of 100 public complaint allegations over the last 12 months." in t1
     assert "11 boroughs have recorded an increase in the number of complaint allegations" in t2
-    assert "Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations." in t2
+    # Issue 10: the change says whether it is beyond chance (121 -> 100 is not).
+    assert ("Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations, within the "
+            "range expected from year-to-year variation.") in t2
     assert ("Waltham Forest recorded a rate of 6.3 allegations per 100 workforce. This is below the MPS rate (16.7)."
             in t3)
     rec = pack.record.as_dict()["complaints"]

@@ -8,13 +8,14 @@ like a fall in calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..errors import CoverageError
 from ..periods import month_label, month_range
 from .change import pct_change
+from .uncertainty import change_test
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,16 @@ class AsbChange:
     pct_change, mps_pct_change : float or None
         Percentage change as printed (1 decimal place, halves away from zero); None when the
         previous figure is missing or zero.
+    p_value, mps_p_value : float or None
+        Two-sided p-value of the exact test of the change
+        (:func:`boardpack.metrics.uncertainty.change_test`); None when not tested or when the
+        previous figure is missing.
+    significant, mps_significant : bool or None
+        ``p_value < alpha``; None when not tested.
+    small_numbers, mps_small_numbers : bool or None
+        Fewer than 10 calls in either period; None when not tested.
+    alpha : float or None
+        The level tested at; None when not tested.
     """
 
     current_12m: int
@@ -38,6 +49,18 @@ class AsbChange:
     mps_current_12m: int
     mps_previous_12m: int | None
     mps_pct_change: float | None
+    p_value: float | None = None
+    significant: bool | None = None
+    small_numbers: bool | None = None
+    mps_p_value: float | None = None
+    mps_significant: bool | None = None
+    mps_small_numbers: bool | None = None
+    alpha: float | None = None
+
+    def tests(self) -> dict:
+        """``p_value, significant, small_numbers`` and their ``mps_`` twins, for figures.json."""
+        keys = ("p_value", "significant", "small_numbers")
+        return {f"{prefix}{k}": getattr(self, f"{prefix}{k}") for prefix in ("", "mps_") for k in keys}
 
 
 def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, area_codes: list[str],
@@ -94,8 +117,8 @@ def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, area_codes: lis
     }).astype({"borough": "int64", "mps": "int64"})
 
 
-def twelve_month_change(monthly: pd.DataFrame, period: str) -> AsbChange:
-    """The rolling 12-month totals and their change on the previous 12 months.
+def twelve_month_change(monthly: pd.DataFrame, period: str, alpha: float | None = None) -> AsbChange:
+    """The rolling 12-month totals and their change on the previous 12 months, tested.
 
     Parameters
     ----------
@@ -103,6 +126,10 @@ def twelve_month_change(monthly: pd.DataFrame, period: str) -> AsbChange:
         From :func:`monthly_calls` with at least 12 months (24 for a change).
     period : str
         The last month, ``"YYYY-MM"``.
+    alpha : float, optional
+        The significance level: the borough's and the MPS change are tested with
+        :func:`boardpack.metrics.uncertainty.change_test` (under no change, current | total is
+        Binomial(previous + current, 0.5); two-sided). None leaves them untested.
 
     Returns
     -------
@@ -125,4 +152,10 @@ def twelve_month_change(monthly: pd.DataFrame, period: str) -> AsbChange:
     prev_b = int(prev["borough"].sum()) if prev_ok else None
     prev_m = int(prev["mps"].sum()) if prev_ok else None
     cur_b, cur_m = int(cur["borough"].sum()), int(cur["mps"].sum())
-    return AsbChange(cur_b, prev_b, pct_change(prev_b, cur_b), cur_m, prev_m, pct_change(prev_m, cur_m))
+    change = AsbChange(cur_b, prev_b, pct_change(prev_b, cur_b), cur_m, prev_m, pct_change(prev_m, cur_m))
+    if alpha is None or not prev_ok:
+        return change
+    borough, mps = change_test(prev_b, cur_b, alpha), change_test(prev_m, cur_m, alpha)
+    return replace(change, p_value=borough.p_value, significant=borough.significant,
+                   small_numbers=borough.small_numbers, mps_p_value=mps.p_value, mps_significant=mps.significant,
+                   mps_small_numbers=mps.small_numbers, alpha=float(alpha))

@@ -16,12 +16,24 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import month_label, rolling_windows
 from .change import pct_change, round_half_up, share
+from .uncertainty import ALPHA, TEST_NAME, change_test
 
 ALLEGATION_TYPES = ("Oppressive Behaviour", "Discrimination", "Malpractice", "Failures in Duty",
                     "Incivility", "Traffic Irregularity", "Other")
 OUTCOMES = ("Case to Answer", "No Case to Answer", "Local Resolution", "Disapplication",
             "Discontinuance", "Withdrawn")
 CASE_TO_ANSWER = "Case to Answer"
+TEST_COLUMNS = ("p_value", "significant", "small_numbers")
+
+
+def _with_tests(df: pd.DataFrame, previous: str, current: str, alpha: float) -> pd.DataFrame:
+    """``df`` with each row's change tested (:func:`boardpack.metrics.uncertainty.change_test`)."""
+    tests = [change_test(int(p), int(c), alpha).as_dict() for p, c in zip(df[previous], df[current])]
+    out = df.assign(p_value=pd.Series([t["p_value"] for t in tests], index=df.index, dtype="float64"),
+                    significant=[t["significant"] for t in tests],
+                    small_numbers=[t["small_numbers"] for t in tests])
+    out.attrs = {**df.attrs, "alpha": float(alpha), "test": TEST_NAME}
+    return out
 
 
 def _window_totals(allegations: pd.DataFrame, months: list[str], boroughs: dict[str, str]) -> pd.Series:
@@ -91,7 +103,8 @@ def average_per_borough(ranked: pd.DataFrame) -> float:
     return round_half_up(Fraction(int(ranked["allegations"].sum()), len(ranked)), 1)
 
 
-def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict[str, str]) -> pd.DataFrame:
+def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict[str, str],
+                          alpha: float = ALPHA) -> pd.DataFrame:
     """Every borough's change in allegations, 12 months to ``period`` against the 12 before.
 
     Parameters
@@ -102,13 +115,19 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict
         The last month, ``"YYYY-MM"``.
     boroughs : dict of str to str
         GSS code -> name of the 32 boroughs.
+    alpha : float
+        The significance level of each borough's test of change.
 
     Returns
     -------
     DataFrame
-        ``area_code, borough, previous_12m, current_12m, pct_change, rank``; ``pct_change`` as
-        printed (1 decimal place, see :func:`boardpack.metrics.change.pct_change`), NaN when the
-        previous 12 months had none; rank 1 = largest increase, boroughs without a change last.
+        ``area_code, borough, previous_12m, current_12m, pct_change, p_value, significant,
+        small_numbers, rank``; ``pct_change`` as printed (1 decimal place, see
+        :func:`boardpack.metrics.change.pct_change`), NaN when the previous 12 months had none;
+        ``p_value`` of the exact test of the change (under no change, current | total is
+        Binomial(previous + current, 0.5); two-sided), ``significant`` = ``p_value < alpha``,
+        ``small_numbers`` = fewer than 10 in either period; rank 1 = largest increase,
+        boroughs without a change last. ``attrs`` holds ``alpha`` and ``test``.
 
     Raises
     ------
@@ -127,7 +146,7 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict
         "pct_change": [pct_change(p, c) for p, c in zip(prev, cur)],
     })
     df["pct_change"] = df["pct_change"].astype("float64")
-    return _ranked(df, "pct_change")
+    return _ranked(_with_tests(df, "previous_12m", "current_12m", alpha), "pct_change")
 
 
 def boroughs_with_increase(changes: pd.DataFrame) -> int:
@@ -158,6 +177,25 @@ def mps_pct_change(changes: pd.DataFrame) -> float | None:
     float or None
     """
     return pct_change(int(changes["previous_12m"].sum()), int(changes["current_12m"].sum()))
+
+
+def mps_change_test(changes: pd.DataFrame, alpha: float = ALPHA):
+    """The test of the MPS change: all boroughs' allegations summed, 12 months against the 12 before.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        From :func:`pct_change_by_borough`.
+    alpha : float
+        The significance level.
+
+    Returns
+    -------
+    ChangeTest
+        From :func:`boardpack.metrics.uncertainty.change_test` (``previous``, ``current``,
+        ``p_value``, ``significant``, ``small_numbers``, ``alpha``).
+    """
+    return change_test(int(changes["previous_12m"].sum()), int(changes["current_12m"].sum()), alpha)
 
 
 def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period: str,
@@ -212,7 +250,7 @@ def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period
     return out
 
 
-def by_type(allegations: pd.DataFrame, gss_code: str, period: str) -> pd.DataFrame:
+def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float = ALPHA) -> pd.DataFrame:
     """A borough's allegations by type in the 12 months to ``period``.
 
     Parameters
@@ -223,14 +261,18 @@ def by_type(allegations: pd.DataFrame, gss_code: str, period: str) -> pd.DataFra
         The borough.
     period : str
         The last month, ``"YYYY-MM"``.
+    alpha : float
+        The significance level of each type's test of change.
 
     Returns
     -------
     DataFrame
-        ``allegation_type, allegations, pct, previous_12m, pct_change``: all seven types, the
-        largest first (ties in the documented order). ``pct`` is the share of the borough's
-        total to 1 decimal place (NaN when the total is 0); ``pct_change`` compares with the
-        previous 12 months (NaN when that had none of the type).
+        ``allegation_type, allegations, pct, previous_12m, pct_change, p_value, significant,
+        small_numbers``: all seven types, the largest first (ties in the documented order).
+        ``pct`` is the share of the borough's total to 1 decimal place (NaN when the total is 0);
+        ``pct_change`` compares with the previous 12 months (NaN when that had none of the
+        type); the test columns are those of :func:`pct_change_by_borough`. ``attrs`` holds
+        ``alpha`` and ``test``.
     """
     previous, current = rolling_windows(period)
     rows = allegations[allegations["area_code"] == gss_code]
@@ -244,7 +286,8 @@ def by_type(allegations: pd.DataFrame, gss_code: str, period: str) -> pd.DataFra
     df["pct_change"] = pd.Series([pct_change(p, c) for p, c in zip(df["previous_12m"], df["allegations"])],
                                  dtype="float64")
     df = df.sort_values("allegations", ascending=False, kind="stable").reset_index(drop=True)
-    return df[["allegation_type", "allegations", "pct", "previous_12m", "pct_change"]]
+    df = df[["allegation_type", "allegations", "pct", "previous_12m", "pct_change"]]
+    return _with_tests(df, "previous_12m", "allegations", alpha)
 
 
 def by_outcome(outcomes: pd.DataFrame, gss_code: str, period: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..periods import month_range, parse_month, rolling_windows
 from .change import pct_change
+from .uncertainty import ALPHA, TEST_NAME, change_test
 
 TNO = "Total Notifiable Offences"
 MOPAC7 = "MOPAC 7"
@@ -447,4 +448,72 @@ def monthly_series(
     out = pd.DataFrame({"month": wanted, "borough": borough.reindex(wanted).to_numpy(),
                         "mps": mps.reindex(wanted).to_numpy()})
     out.attrs["vintage"] = vintage
+    return out
+
+
+_TEST_COLUMNS = ("p_value", "significant", "small_numbers")
+
+
+def _tested(previous, current, alpha: float) -> dict:
+    """``p_value, significant, small_numbers`` of one change; missing (NaN / NA) when a count is missing."""
+    if pd.isna(previous) or pd.isna(current):
+        return {"p_value": float("nan"), "significant": pd.NA, "small_numbers": pd.NA}
+    return change_test(int(previous), int(current), alpha).as_dict()
+
+
+def change_tests(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """Test every change of the recorded crime table, the borough's and the MPS's.
+
+    Each change is tested with :func:`boardpack.metrics.uncertainty.change_test`: under no change
+    in the underlying rate, the current count given the two periods' total is
+    Binomial(previous + current, 0.5); the p-value is two-sided.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`recorded_crime_table` (``previous_12m, current_12m, mps_previous_12m,
+        mps_current_12m``).
+    alpha : float
+        The significance level (the notebook parameter ``alpha``).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with ``p_value`` (float), ``significant`` and ``small_numbers``
+        (nullable booleans) for the borough and the same with an ``mps_`` prefix; all missing
+        for a row that is not available. ``attrs`` keeps the table's and adds ``alpha`` and
+        ``test`` (:data:`boardpack.metrics.uncertainty.TEST_NAME`).
+    """
+    out = table.copy()
+    for prefix in ("", "mps_"):
+        tests = [_tested(p, c, alpha) for p, c in zip(out[f"{prefix}previous_12m"], out[f"{prefix}current_12m"])]
+        out[f"{prefix}p_value"] = pd.Series([t["p_value"] for t in tests], index=out.index, dtype="float64")
+        for key in ("significant", "small_numbers"):
+            out[f"{prefix}{key}"] = pd.Series([t[key] for t in tests], index=out.index, dtype="boolean")
+    out.attrs = {**table.attrs, "alpha": float(alpha), "test": TEST_NAME}
+    return out
+
+
+def homicide_change_tests(homicides: dict, alpha: float = ALPHA) -> dict:
+    """Test the change in homicide victims, the borough's and the MPS's.
+
+    Parameters
+    ----------
+    homicides : dict
+        From :func:`boardpack.metrics.rates.homicide_victims` (``previous_12m, current_12m,
+        mps_previous_12m, mps_current_12m``).
+    alpha : float
+        The significance level.
+
+    Returns
+    -------
+    dict
+        The four counts, then ``p_value, significant, small_numbers`` for the borough, the same
+        with an ``mps_`` prefix, and ``alpha``.
+    """
+    out = dict(homicides)
+    for prefix in ("", "mps_"):
+        test = change_test(homicides[f"{prefix}previous_12m"], homicides[f"{prefix}current_12m"], alpha)
+        out.update({f"{prefix}{k}": v for k, v in test.as_dict().items()})
+    out["alpha"] = float(alpha)
     return out

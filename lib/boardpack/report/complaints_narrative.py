@@ -72,8 +72,9 @@ def increase_sentence(n_increase: int) -> str:
     return f"{count_sentence(n_increase, 'borough', 'has recorded', 'have recorded')} {what}"
 
 
-def change_sentence(borough: str, previous: int, pct: float | None) -> str:
-    """A borough's change in allegations on the previous 12 months.
+def change_sentence(borough: str, previous: int, pct: float | None, significant: bool | None = None,
+                    small: bool = False) -> str:
+    """A borough's change in allegations on the previous 12 months, with what its test says.
 
     Parameters
     ----------
@@ -82,16 +83,46 @@ def change_sentence(borough: str, previous: int, pct: float | None) -> str:
         Allegations in the previous 12 months.
     pct : float or None
         The printed change.
+    significant : bool, optional
+        Whether the change is statistically significant
+        (:func:`boardpack.metrics.uncertainty.change_test`); None when not tested.
+    small : bool
+        Fewer than 10 allegations in either period.
 
     Returns
     -------
     str
         E.g. "Waltham Forest recorded a decrease of 26% in the number of recorded complaint allegations."
+        or, tested, "Waltham Forest recorded a statistically significant fall of 26% in the number of
+        recorded complaint allegations."
     """
     if pct is None or pd.isna(pct):
         return (f"{borough} recorded no complaint allegations in the previous 12 months, so no percentage "
                 "change can be given.")
-    return f"{borough} recorded {change_phrase(pct, 'the number of recorded complaint allegations')}."
+    words = change_phrase(pct, "the number of recorded complaint allegations", significant=significant, small=small)
+    return f"{borough} recorded {words}."
+
+
+def mps_change_sentence(pct: float | None, significant: bool | None = None, small: bool = False) -> str:
+    """The change in allegations across the MPS (all boroughs together), with what its test says.
+
+    Parameters
+    ----------
+    pct : float or None
+        The printed MPS change; None when the previous 12 months had no allegations anywhere.
+    significant : bool, optional
+        Whether the change is statistically significant; None when not tested.
+    small : bool
+        Fewer than 10 allegations in either period.
+
+    Returns
+    -------
+    str
+        E.g. "Across the MPS there was a statistically significant fall of 9.4% in complaint allegations."
+    """
+    if pct is None or pd.isna(pct):
+        return "Across the MPS no allegations were recorded in the previous 12 months, so no change can be given."
+    return f"Across the MPS there was {change_phrase(pct, 'complaint allegations', significant, small)}."
 
 
 def rate_sentence(borough: str, rate: float, mps_rate: float | None) -> str:
@@ -118,15 +149,25 @@ def rate_sentence(borough: str, rate: float, mps_rate: float | None) -> str:
     return text
 
 
-def _type_change(types: list[str], changes: list) -> str:
+def _verdict(significant, small) -> str:
+    """What a type's test says, in brackets after its change: "" when it was not tested."""
+    if significant is None or pd.isna(significant):
+        return ""
+    words = ["statistically significant" if significant else "within the range expected from year-to-year variation"]
+    if small is not None and not pd.isna(small) and small:
+        words.insert(0, "small numbers")
+    return f" ({'; '.join(words)})"
+
+
+def _type_change(types: list[str], changes: list, tests: list | None = None) -> str:
     compared, not_compared = [], []
-    for t, pct in zip(types, changes):
+    for t, pct, test in zip(types, changes, tests or [(None, None)] * len(types)):
         if pct is None or pd.isna(pct):
             not_compared.append(t)
         elif pct > 0:
-            compared.append(f"{t} allegations increased by {abs(pct):g}%")
+            compared.append(f"{t} allegations increased by {abs(pct):g}%{_verdict(*test)}")
         elif pct < 0:
-            compared.append(f"{t} allegations decreased by {abs(pct):g}%")
+            compared.append(f"{t} allegations decreased by {abs(pct):g}%{_verdict(*test)}")
         else:
             compared.append(f"the number of {t} allegations did not change")
     parts = []
@@ -137,6 +178,13 @@ def _type_change(types: list[str], changes: list) -> str:
         parts.append(f"there were no {names} allegations in the previous 12 months to compare with")
     text = ", and ".join(parts)
     return text[0].upper() + text[1:] + "."
+
+
+def _tests(rows: pd.DataFrame) -> list | None:
+    """``(significant, small_numbers)`` of each row, or None when the table carries no tests."""
+    if not {"significant", "small_numbers"} <= set(rows.columns):
+        return None
+    return list(zip(rows["significant"], rows["small_numbers"]))
 
 
 def type_sentence(types: pd.DataFrame) -> str:
@@ -155,6 +203,10 @@ def type_sentence(types: pd.DataFrame) -> str:
         months. Oppressive Behaviour allegations account for 26.0% of all public complaint
         allegations. Oppressive Behaviour allegations decreased by 3% on the previous 12 months."
         Ties are named together ("… each"), and a single type or no allegations read accordingly.
+        When ``types`` carries its tests of change (``significant``, ``small_numbers``), each
+        change says what its test says: "decreased by 36.8% (statistically significant)",
+        "increased by 25% (within the range expected from year-to-year variation)", with "small
+        numbers; " first when either count is under 10.
     """
     groups = _groups(types, "allegations")
     if not groups:
@@ -162,7 +214,7 @@ def type_sentence(types: pd.DataFrame) -> str:
     top = groups[0]
     names = list(top["allegation_type"])
     pct = float(top["pct"].iloc[0])
-    changes = _type_change(names, list(top["pct_change"]))
+    changes = _type_change(names, list(top["pct_change"]), _tests(top))
     if len(groups) == 1 and len(names) == 1:
         return (f"All {plural(int(top['allegations'].iloc[0]), 'public complaint allegation')} over the last 12 "
                 f"months were {names[0]} allegations. {changes}")
@@ -177,7 +229,7 @@ def type_sentence(types: pd.DataFrame) -> str:
         pct2 = float(second["pct"].iloc[0])
         each = " each" if len(names2) > 1 else ""
         text += (f" {_join(names2)} allegations account for {pct2:.1f}%{each} of all public complaint allegations. "
-                 f"{_type_change(names2, list(second['pct_change']))}")
+                 f"{_type_change(names2, list(second['pct_change']), _tests(second))}")
     return text
 
 

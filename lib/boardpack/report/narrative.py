@@ -92,7 +92,8 @@ def asb_change_sentence(borough: str, change, period: str) -> str:
     borough : str
         The borough's name.
     change : AsbChange
-        From :func:`boardpack.metrics.asb.twelve_month_change`.
+        From :func:`boardpack.metrics.asb.twelve_month_change`; when it carries the tests of
+        the changes (``alpha`` given), the sentence says whether each is beyond chance.
     period : str
         The last month, ``"YYYY-MM"``.
 
@@ -101,7 +102,9 @@ def asb_change_sentence(borough: str, change, period: str) -> str:
     str
         E.g. "Waltham Forest recorded 12,345 ASB calls in the 12 months to October 2015, an
         increase of 5.2% in ASB calls on the previous 12 months. Across the MPS there was a
-        decrease of 1.4% in ASB calls."
+        decrease of 1.4% in ASB calls."; tested: "…, a statistically significant rise of 5.2% in
+        ASB calls on the previous 12 months. Across the MPS there was a decrease of 1.4% in ASB
+        calls, within the range expected from year-to-year variation."
     """
     calls = plural(change.current_12m, "ASB call")
     lead = f"{borough} recorded {calls} in the 12 months to {month_label(period)}"
@@ -109,7 +112,48 @@ def asb_change_sentence(borough: str, change, period: str) -> str:
         return f"{lead}; the 12 months before are not all in the data, so no change can be given."
     if change.pct_change is None:
         return f"{lead}, against none in the previous 12 months, so no percentage change can be given."
-    text = f"{lead}, {change_phrase(change.pct_change, 'ASB calls')} on the previous 12 months."
+    borough_words = change_phrase(change.pct_change, "ASB calls on the previous 12 months",
+                                  significant=change.significant, small=bool(change.small_numbers))
+    text = f"{lead}, {borough_words}."
     if change.mps_pct_change is not None:
-        text += f" Across the MPS there was {change_phrase(change.mps_pct_change, 'ASB calls')}."
+        mps_words = change_phrase(change.mps_pct_change, "ASB calls", significant=change.mps_significant,
+                                  small=bool(change.mps_small_numbers))
+        text += f" Across the MPS there was {mps_words}."
     return text
+
+
+def recorded_crime_sentence(borough: str, offences: str, period_label: str, change: dict) -> str:
+    """The sentence above the recorded crime table: the borough's offences, its change and the MPS change.
+
+    Parameters
+    ----------
+    borough : str
+        The borough's name.
+    offences : str
+        The 12-month total as printed (e.g. ``"23,890"``).
+    period_label : str
+        The last month in words (e.g. ``"February 2019"``).
+    change : dict
+        ``pct_change`` and ``mps_pct_change`` (printed changes, None when there is no previous
+        figure) and, when tested (:func:`boardpack.metrics.crime.change_tests`),
+        ``significant``, ``small_numbers``, ``mps_significant``, ``mps_small_numbers``; a missing
+        ``significant`` gives the bare phrase.
+
+    Returns
+    -------
+    str
+        E.g. "Waltham Forest recorded 23,890 notifiable offences in the 12 months to February
+        2019, a statistically significant rise of 4.3% in recorded offences on the previous 12
+        months. Across the MPS there was a statistically significant rise of 2.5% in recorded
+        offences."
+    """
+    def phrase(prefix: str, noun: str) -> str:
+        significant = change.get(f"{prefix}significant")
+        small = change.get(f"{prefix}small_numbers")
+        return change_phrase(change.get(f"{prefix}pct_change"), noun,
+                             significant=None if significant is None or pd.isna(significant) else bool(significant),
+                             small=False if small is None or pd.isna(small) else bool(small))
+
+    return (f"{borough} recorded {offences} notifiable offences in the 12 months to {period_label}, "
+            f"{phrase('', 'recorded offences on the previous 12 months')}. "
+            f"Across the MPS there was {phrase('mps_', 'recorded offences')}.")

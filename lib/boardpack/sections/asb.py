@@ -7,6 +7,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import bullet_list, data_to_line, not_available_box, paragraph
 from ..report.narrative import asb_change_sentence
+from ..metrics.uncertainty import TEST_NAME
 from .section import Section, gap_reason, guarded, unavailable
 
 SECTION = "asb"
@@ -33,7 +34,9 @@ def trend(pack, monthly, change) -> Section:
     ``monthly`` is the series of :func:`boardpack.metrics.asb.monthly_calls` and ``change`` the
     :class:`~boardpack.metrics.asb.AsbChange` of :func:`~boardpack.metrics.asb.twelve_month_change`.
     Records ``asb.monthly[]`` (month, borough, mps), ``total_12m``, ``previous_12m``,
-    ``pct_change``, ``mps_total_12m``, ``mps_previous_12m`` and ``mps_pct_change``.
+    ``pct_change``, ``mps_total_12m``, ``mps_previous_12m`` and ``mps_pct_change``; when the
+    change was tested (``alpha`` given in the compute cell), also ``p_value``, ``significant``,
+    ``small_numbers``, their ``mps_`` twins, ``test`` and ``alpha``.
     """
     missing = unavailable(pack, SECTION, TITLE)
     if missing:
@@ -62,6 +65,11 @@ def trend(pack, monthly, change) -> Section:
     pack.record.set(SECTION, "mps_total_12m", change.mps_current_12m)
     pack.record.set(SECTION, "mps_previous_12m", change.mps_previous_12m)
     pack.record.set(SECTION, "mps_pct_change", change.mps_pct_change)
+    if change.alpha is not None:
+        for key, value in change.tests().items():
+            pack.record.set(SECTION, key, value)
+        pack.record.set(SECTION, "test", TEST_NAME)
+        pack.record.set(SECTION, "alpha", change.alpha)
     pack.record.add_table("asb_monthly", monthly)
 
     parts = [

@@ -9,13 +9,14 @@ from ..report import alt_text
 from ..report import complaints_narrative as words
 from ..report.charts import plot_bars, plot_ranked_bars
 from ..report.html import data_to_line, not_available_box, paragraph, source_line
+from ..report.narrative import significance_key
 from ..report.tables import (
     Column,
     change_class,
-    fmt_change,
     fmt_count,
     fmt_pct,
     html_table,
+    marked_change,
 )
 from .section import Section, gap_reason, guarded, require, unavailable
 
@@ -38,6 +39,26 @@ def _windows(pack) -> tuple[str, str]:
 
 def _span(months: list[str]) -> str:
     return f"{month_label(months[0])} – {month_label(months[-1])}"
+
+
+def _tested(df: pd.DataFrame) -> bool:
+    """Whether a computed table carries its tests of change (the columns and ``attrs["alpha"]``)."""
+    return {"p_value", "significant", "small_numbers"} <= set(df.columns) and "alpha" in df.attrs
+
+
+def _mark(row: pd.Series) -> str:
+    """``*`` for a significant change, ``†`` for small numbers (see :func:`significance_key`)."""
+    return ("*" if bool(row["significant"]) else "") + ("†" if bool(row["small_numbers"]) else "")
+
+
+def _marked_alt(df: pd.DataFrame, marks: pd.Series) -> str:
+    """The chart's marks in words, for its alt text."""
+    parts = []
+    for symbol, meaning in (("*", "statistically significant change"), ("†", "small numbers")):
+        names = df.loc[marks.str.contains(symbol, regex=False), "borough"].tolist()
+        if names:
+            parts.append(f"Marked {symbol} ({meaning}): {', '.join(names)}.")
+    return " ".join(parts) or "No borough's change is statistically significant."
 
 
 def _not_available(pack, title: str, reason: str) -> Section:
@@ -89,18 +110,22 @@ def summary(pack, ranked, average) -> Section:
 
 
 @guarded(SECTION, "change in complaint allegations", cell=CELL)
-def change(pack, changes, n_up, mps) -> Section:
+def change(pack, changes, n_up, mps, mps_test=None) -> Section:
     """Figure: % change in allegations on the previous 12 months for every borough, ranked.
 
     ``changes`` is the table of :func:`boardpack.metrics.complaints.pct_change_by_borough`,
-    ``n_up`` the number of boroughs with an increase and ``mps`` the MPS change.
-    Records ``complaints.previous_total``, ``pct_change``, ``mps_pct_change``,
-    ``boroughs_with_increase`` and the table ``complaints_change``.
+    ``n_up`` the number of boroughs with an increase, ``mps`` the MPS change and ``mps_test``
+    its test (:func:`~boardpack.metrics.complaints.mps_change_test`). Records
+    ``complaints.previous_total``, ``pct_change``, ``mps_pct_change``,
+    ``boroughs_with_increase`` and the table ``complaints_change``; when ``changes`` carries its
+    tests, also the borough's ``p_value``, ``significant``, ``small_numbers``, ``test`` and
+    ``alpha`` (from ``changes``), and with ``mps_test`` the ``mps_`` twins. The chart marks each
+    borough's bar with ``*`` or ``†`` and a footnote gives the legend.
     """
     missing = unavailable(pack, SECTION, "change in complaint allegations")
     if missing:
         return missing
-    reason = gap_reason(changes) or gap_reason(n_up) or gap_reason(mps)
+    reason = gap_reason(changes) or gap_reason(n_up) or gap_reason(mps) or gap_reason(mps_test)
     if reason:
         return _not_available(pack, "change in complaint allegations", reason)
     name = pack.borough.name
@@ -108,14 +133,20 @@ def change(pack, changes, n_up, mps) -> Section:
     own_pct = None if pd.isna(own["pct_change"]) else float(own["pct_change"])
     previous, current = _windows(pack)
 
+    tested = _tested(changes)
     # A borough with no allegations in the previous 12 months has no percentage to draw.
     drawn = changes.dropna(subset=["pct_change"])
+    if tested:
+        drawn = drawn.assign(mark=[_mark(r) for _, r in drawn.iterrows()])
     title = f"Change in public complaint allegations by borough, {current} against {previous}"
     fig = plot_ranked_bars(drawn, "borough", "pct_change", name, title, "% change on the previous 12 months",
-                           reference=mps, reference_label="MPS change", percent=True)
+                           reference=mps, reference_label="MPS change", percent=True,
+                           marks="mark" if tested else None)
     alt = alt_text.ranked_alt(drawn, "borough", "pct_change", name,
                               "percentage change in public complaint allegations", reference=mps, percent=True,
                               decimals=1, reference_label="The MPS change")
+    if tested:
+        alt += " " + _marked_alt(drawn, drawn["mark"])
     pack.record.set(SECTION, "available", True)
     pack.record.set(SECTION, "previous_window", previous)
     pack.record.set(SECTION, "previous_total", int(own["previous_12m"]))
@@ -123,13 +154,27 @@ def change(pack, changes, n_up, mps) -> Section:
     pack.record.set(SECTION, "mps_pct_change", mps)
     pack.record.set(SECTION, "boroughs_with_increase", n_up)
     pack.record.add_table("complaints_change", changes)
+    sentence = words.change_sentence(name, int(own["previous_12m"]), own_pct)
+    if tested:
+        for key in ("p_value", "significant", "small_numbers"):
+            pack.record.set(SECTION, key, own[key])
+        pack.record.set(SECTION, "test", changes.attrs.get("test"))
+        pack.record.set(SECTION, "alpha", changes.attrs["alpha"])
+        sentence = words.change_sentence(name, int(own["previous_12m"]), own_pct,
+                                         significant=bool(own["significant"]), small=bool(own["small_numbers"]))
+    if mps_test is not None:
+        for key, value in mps_test.as_dict().items():
+            pack.record.set(SECTION, f"mps_{key}", value)
+        sentence += " " + words.mps_change_sentence(mps, mps_test.significant, mps_test.small_numbers)
 
     parts = [
         paragraph(f"The chart below shows the percentage change in allegations recorded over the last 12 months "
                   f"({current}) against the 12 months before ({previous}). {words.increase_sentence(n_up)}"),
-        paragraph(words.change_sentence(name, int(own["previous_12m"]), own_pct)),
+        paragraph(sentence),
         pack.figure("fig-complaints-change", SECTION, fig, title, alt, SOURCE),
     ]
+    if tested:
+        parts.append(paragraph(significance_key(changes.attrs["alpha"]), "footnote"))
     left_out = changes.loc[changes["pct_change"].isna(), "borough"].tolist()
     if left_out:
         parts.append(paragraph("Not drawn (no allegations in the previous 12 months): " + ", ".join(left_out) + ".",
@@ -184,8 +229,9 @@ def by_type(pack, types) -> Section:
     """Figure and table: the borough's allegations by type, with shares and change.
 
     ``types`` is the table of :func:`boardpack.metrics.complaints.by_type`.
-    Records ``complaints.by_type[]`` (type, allegations, pct, previous_12m, pct_change) and
-    the table ``complaints_by_type``.
+    Records ``complaints.by_type[]`` (type, allegations, pct, previous_12m, pct_change and,
+    when ``types`` carries its tests, p_value, significant, small_numbers) and the table
+    ``complaints_by_type``; the table's changes carry the ``*``/``†`` marks and their legend.
     """
     missing = unavailable(pack, SECTION, "complaint allegations by type")
     if missing:
@@ -207,7 +253,8 @@ def by_type(pack, types) -> Section:
         Column("allegations", "Allegations", fmt_count),
         Column("pct", "% of total", fmt_pct),
         Column("previous_12m", "Previous 12 months", fmt_count),
-        Column("pct_change", "% change", fmt_change, change_class),
+        Column("pct_change", "% change", css=change_class,
+               row_fmt=marked_change("pct_change", "significant", "small_numbers")),
     ]
     # The chart is numbered before the table, in the order they are printed.
     chart = pack.figure("fig-complaints-type", SECTION, fig, title, alt, SOURCE)
@@ -220,6 +267,7 @@ def by_type(pack, types) -> Section:
             chart,
             html_table(types, columns, caption, "tbl-complaints-type"),
             source_line(SOURCE),
+            paragraph(significance_key(types.attrs["alpha"]), "footnote") if _tested(types) else "",
         ],
         SECTION, pack.is_demo,
     )

@@ -8,14 +8,22 @@ from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
-from ..report.narrative import change_phrase
-from ..report.tables import Column, change_class, fmt_change, fmt_count, html_table
+from ..report.narrative import recorded_crime_sentence, significance_key
+from ..report.tables import Column, change_class, fmt_count, html_table, marked_change
 from .section import Section, guarded, record_parts, require, unavailable
 
 SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
 GROUP_LABELS = {"total": "", "mopac7": "MOPAC 7 crime", "mopac7_total": "", "other": "Other crime"}
 CELL = "compute-recorded-crime"
+TEST_COLUMNS = ("p_value", "significant", "small_numbers")
+RECORDED = ["category", "previous_12m", "current_12m", "pct_change", "mps_pct_change", "available", "note"]
+
+
+def _marks(test: dict) -> str:
+    """`` *``, `` †`` or `` *†`` after a figure whose change was tested (see :func:`significance_key`)."""
+    marks = ("*" if test.get("significant") else "") + ("†" if test.get("small_numbers") else "")
+    return f" {marks}" if marks else ""
 
 
 @guarded(SECTION, "recorded crime", cell=CELL)
@@ -24,7 +32,11 @@ def table(pack, crime) -> Section:
 
     ``crime`` is the table of :func:`boardpack.metrics.crime.recorded_crime_table`, computed
     in the notebook. Records ``recorded_crime.rows[]`` (category, previous_12m, current_12m,
-    pct_change, mps_pct_change), the vintage used and the windows.
+    pct_change, mps_pct_change) and, when the table carries the tests of
+    :func:`boardpack.metrics.crime.change_tests`, each row's ``p_value, significant,
+    small_numbers``, ``mps_p_value, mps_significant, mps_small_numbers`` and the MPS counts
+    ``mps_previous_12m, mps_current_12m``, with the section's
+    ``test`` and ``alpha`` (taken from the table); also the vintage used and the windows.
     """
     missing = unavailable(pack, SECTION, "recorded crime")
     if missing:
@@ -36,12 +48,19 @@ def table(pack, crime) -> Section:
     curr_label = f"{month_label(current[0], 'short')} – {month_label(current[-1], 'short')}"
 
     rows = df.assign(category=df["row"])
-    rec = rows[["category", "previous_12m", "current_12m", "pct_change", "mps_pct_change", "available", "note"]]
+    tested = all(c in df for c in TEST_COLUMNS) and "alpha" in df.attrs
+    # With the tests, the MPS counts they rest on too, so every p-value can be checked from the record.
+    extra = ([f"{p}{c}" for p in ("", "mps_") for c in TEST_COLUMNS] + ["mps_previous_12m", "mps_current_12m"]
+             if tested else [])
+    rec = rows[RECORDED + extra]
     pack.record.set(SECTION, "available", True)
     pack.record.set(SECTION, "vintage", vintage)
     pack.record.set(SECTION, "previous_window", [previous[0], previous[-1]])
     pack.record.set(SECTION, "current_window", [current[0], current[-1]])
     pack.record.set(SECTION, "rows", rec)
+    if tested:
+        pack.record.set(SECTION, "test", df.attrs.get("test"))
+        pack.record.set(SECTION, "alpha", df.attrs["alpha"])
     pack.record.add_table("recorded_crime", rec)
 
     shown = rows.assign(group_label=rows["group"].map(GROUP_LABELS).fillna(""))
@@ -49,8 +68,8 @@ def table(pack, crime) -> Section:
         Column("category", "Category", str, numeric=False),
         Column("previous_12m", prev_label, fmt_count),
         Column("current_12m", curr_label, fmt_count),
-        Column("pct_change", "% change", fmt_change, change_class),
-        Column("mps_pct_change", "MPS % change", fmt_change, change_class),
+        _change_column("pct_change", "% change", ""),
+        _change_column("mps_pct_change", "MPS % change", "mps_"),
     ]
     caption = pack.table_caption("tbl-recorded-crime",
                                  f"Recorded crime in {pack.borough.name}, 12 months to {pack.period_label}")
@@ -59,15 +78,12 @@ def table(pack, crime) -> Section:
         row_class=lambda r: "subtotal" if r["group"] in ("total", "mopac7_total") else "",
     )
     tno = rows[rows["group"] == "total"].iloc[0]
-    lead = (
-        f"{pack.borough.name} recorded {fmt_count(tno['current_12m'])} notifiable offences in the 12 months to "
-        f"{pack.period_label}, {change_phrase(tno['pct_change'], 'recorded offences')} on the previous 12 months. "
-        f"Across the MPS the change was {fmt_change(tno['mps_pct_change']).split(' ', 1)[-1]}."
-    )
+    lead = recorded_crime_sentence(pack.borough.name, fmt_count(tno["current_12m"]), pack.period_label, tno.to_dict())
     key = paragraph(
         "▲ marks a year-on-year increase and ▼ a decrease; the colours repeat the same information. "
         "n/a marks a category the published data cannot supply (see the notes on method)."
     )
+    legend = paragraph(significance_key(df.attrs["alpha"])) if tested else ""
     notes = [paragraph(f"{r['category']}: {r['note']}", "footnote") for _, r in rows.iterrows()
              if not r["available"] and r["note"]]
     unavailable_list = ""
@@ -76,9 +92,16 @@ def table(pack, crime) -> Section:
             "Not available from the published borough files: "
             + ", ".join(rows.loc[~rows["available"].astype(bool), "row"]) + ".", "footnote")
     return Section(
-        [data_to_line(pack.period_label), paragraph(lead), html_tbl, source_line(SOURCE), key, unavailable_list],
+        [data_to_line(pack.period_label), paragraph(lead), html_tbl, source_line(SOURCE), key, legend,
+         unavailable_list],
         SECTION, pack.is_demo,
     )
+
+
+def _change_column(pct: str, label: str, prefix: str) -> Column:
+    """A % change column; the row formatter adds the * and † marks when the row carries its test."""
+    fmt = marked_change(pct, f"{prefix}significant", f"{prefix}small_numbers")
+    return Column(pct, label, css=change_class, row_fmt=fmt)
 
 
 @guarded(SECTION, "recorded crime trend", cell=CELL)
@@ -116,9 +139,12 @@ def rates(pack, crime_rates, homicides) -> Section:
     """Table: offences per 1,000 residents and homicide victims, borough against the MPS.
 
     ``crime_rates`` is the dict of :func:`boardpack.metrics.rates.crime_rates` and ``homicides``
-    that of :func:`boardpack.metrics.rates.homicide_victims`; either may be NotAvailable.
-    Records ``recorded_crime.rate_per_1000`` (borough, mps, population, population_year) and
-    ``recorded_crime.homicide_victims`` when the homicide data covers the period.
+    that of :func:`boardpack.metrics.rates.homicide_victims`, with its test of change when the
+    compute cell added it (:func:`boardpack.metrics.crime.homicide_change_tests`); either may be
+    NotAvailable. Records ``recorded_crime.rate_per_1000`` (borough, mps, population,
+    population_year) and ``recorded_crime.homicide_victims`` (the counts, and ``p_value,
+    significant, small_numbers`` with their ``mps_`` twins when tested) when the homicide data
+    covers the period.
     """
     missing = unavailable(pack, SECTION, "crime rates")
     if missing:
@@ -129,18 +155,30 @@ def rates(pack, crime_rates, homicides) -> Section:
     if rates_cov.available:
         r = require(crime_rates)
         year, b_rate, m_rate = r["population_year"], r["borough"], r["mps"]
-        pack.record.set(SECTION, "rate_per_1000", {"borough": b_rate, "mps": m_rate, "population": r["population"],
-                                                   "mps_population": r["mps_population"], "population_year": year})
+        pack.record.set(SECTION, "rate_per_1000", {k: r[k] for k in (
+            "borough", "mps", "population", "mps_population", "population_year",
+            "ci_low", "ci_high", "mps_ci_low", "mps_ci_high", "alpha") if k in r})
+        level = f"{(1 - r['alpha']) * 100:g}% interval " if "alpha" in r else ""
+
+        def with_interval(rate, low, high):
+            return f"{rate:.1f} ({level}{low:.1f} to {high:.1f})" if level else f"{rate:.1f}"
+
         rows.append({"measure": f"Total notifiable offences per 1,000 residents (mid-{year} population)",
-                     "borough": f"{b_rate:.1f}", "mps": f"{m_rate:.1f}"})
+                     "borough": with_interval(b_rate, r.get("ci_low"), r.get("ci_high")),
+                     "mps": with_interval(m_rate, r.get("mps_ci_low"), r.get("mps_ci_high"))})
     else:
         notes.append(f"Rates per 1,000 residents are not shown: {rates_cov.reason}.")
     if homicide_cov.available:
         h = require(homicides)
-        pack.record.set(SECTION, "homicide_victims", h)
+        pack.record.set(SECTION, "homicide_victims", {k: v for k, v in h.items() if k != "alpha"})
+        b_test = {k: h.get(k) for k in TEST_COLUMNS}
+        m_test = {k: h.get(f"mps_{k}") for k in TEST_COLUMNS}
         rows.append({"measure": "Homicide victims, 12 months (MPS homicide dashboard)",
-                     "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,})",
-                     "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"})
+                     "borough": f"{h['current_12m']:,} (previous 12 months {h['previous_12m']:,}){_marks(b_test)}",
+                     "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"
+                            f"{_marks(m_test)}"})
+        if "alpha" in h:
+            notes.append("Homicide victims are compared with the previous 12 months. " + significance_key(h["alpha"]))
     else:
         notes.append(f"Homicide victims are not shown: {homicide_cov.reason}.")
     record_parts(pack, SECTION, {"crime_rates": rates_cov, "homicide_victims": homicide_cov})
