@@ -283,3 +283,40 @@ def test_canonical_tables_round_trip_parquet(tmp_path, registry):
             df.to_parquet(tmp_path / f"{name}.parquet", index=False)
             back = pd.read_parquet(tmp_path / f"{name}.parquet")
             assert back.shape == df.shape
+
+
+# --- USS respondents: an optional column, a whole number more than 0 when given -------------
+
+USS_HEADER = "borough,quarter_end,measure,satisfied_pct"
+
+
+def test_uss_without_the_respondents_column_loads_with_it_empty(tmp_path, registry):
+    write(tmp_path, "victim_satisfaction/u.csv",
+          USS_HEADER + "\nBarnet,2019-03,overall,75\nMPS,2019-03,overall,76.5\n")
+    df = load("victim_satisfaction", tmp_path, registry)["victim_satisfaction"]
+    assert list(df.columns) == ["area_code", "quarter_end", "measure", "proportion", "respondents"]
+    assert df["respondents"].isna().all() and str(df["respondents"].dtype) == "Int64"
+
+
+def test_uss_respondents_kept_as_whole_numbers_where_given(tmp_path, registry):
+    write(tmp_path, "victim_satisfaction/u.csv",
+          USS_HEADER + ",respondents\nBarnet,2019-03,overall,75,388\nCamden,2019-03,overall,70,\n")
+    df = load("victim_satisfaction", tmp_path, registry)["victim_satisfaction"].set_index("area_code")
+    assert df.loc["E09000003", "respondents"] == 388 and pd.isna(df.loc["E09000007", "respondents"])
+
+
+@pytest.mark.parametrize("value, words", [("0", "must be greater than 0"), ("-3", "must be greater than 0"),
+                                          ("12.5", "cannot be read as a whole number"),
+                                          ("many", "cannot be read as a whole number")])
+def test_uss_respondents_must_be_a_whole_number_above_zero(tmp_path, registry, value, words):
+    path = write(tmp_path, "victim_satisfaction/u.csv",
+                 USS_HEADER + f",respondents\nBarnet,2019-03,overall,75,400\nCamden,2019-03,overall,70,{value}\n")
+    err = error_for("victim_satisfaction", tmp_path, registry)
+    assert (err.file, err.row, err.column) == (str(path), 3, "respondents")
+    assert words in err.rule
+
+
+def test_other_formats_still_require_every_column(tmp_path, registry):
+    # Only the USS respondents column may be left out of a header.
+    write(tmp_path, "custody_visits/i.csv", ICV_HEADER.replace(",issues_raised", "") + "Barnet,2018-12,,1,1,1,1,\n")
+    assert "issues_raised" in str(error_for("custody_visits", tmp_path, registry))

@@ -35,6 +35,8 @@ class Field:
 
     ``kind`` is one of ``area`` (a borough label), ``month``, ``quarter``, ``count``
     (int >= 0), ``number`` (float >= 0), ``choice`` (one of ``choices``) or ``text``.
+    ``optional`` lets a cell be empty; ``may_be_absent`` lets the whole column be left out of
+    the header (it is then read as empty); ``positive`` makes a count or number more than 0.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Field:
     choices: tuple[str, ...] = ()
     maximum: float | None = None
     positive: bool = False
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ ASB = InputFormat(
 USS = InputFormat(
     "victim satisfaction", "victim_satisfaction",
     (BOROUGH, Field("quarter_end", "quarter"), Field("measure", "choice", choices=USS_MEASURES),
-     Field("satisfied_pct", "number", maximum=100), Field("respondents", "count", optional=True)),
+     Field("satisfied_pct", "number", maximum=100),
+     Field("respondents", "count", optional=True, positive=True, may_be_absent=True)),
     key=("area_code", "quarter_end", "measure"), period="quarter_end", step=3,
     series=("area_code", "measure"), allow_mps=True,
 )
@@ -194,12 +198,16 @@ def read_input(path: Path, fmt: InputFormat, registry: Registry) -> pd.DataFrame
     DataValidationError
         Naming the file, line and column of the first broken rule.
     """
-    df = read_csv(path, required=fmt.columns, dtype=str, keep_default_na=False, na_values=[""],
+    required = [f.name for f in fmt.fields if not f.may_be_absent]
+    df = read_csv(path, required=required, dtype=str, keep_default_na=False, na_values=[""],
                   skip_blank_lines=False)
     return _validate_frame(df, path, fmt, registry)
 
 
 def _validate_frame(df: pd.DataFrame, path: Path, fmt: InputFormat, registry: Registry) -> pd.DataFrame:
+    absent = {f.name: pd.Series(None, index=df.index, dtype=object) for f in fmt.fields
+              if f.may_be_absent and f.name not in df.columns}
+    df = df.assign(**absent)
     df = df[fmt.columns].apply(lambda s: s.str.strip()).replace("", None)
     # Blank lines are kept by the reader so that the index still counts file lines.
     df = require_rows(path, df.loc[df.notna().any(axis=1)])
@@ -232,7 +240,7 @@ def _schemas(fmt: InputFormat) -> list[pa.DataFrameSchema]:
     for f in fmt.fields:
         if f.kind == "count":
             types[f.name] = pa.Column("Int64" if f.optional else "int64", coerce=True, nullable=f.optional)
-            rules[f.name] = pa.Column(checks=pa.Check.ge(0), nullable=f.optional)
+            rules[f.name] = pa.Column(checks=pa.Check.gt(0) if f.positive else pa.Check.ge(0), nullable=f.optional)
         elif f.kind == "number":
             types[f.name] = pa.Column("float64", coerce=True)
             checks = [pa.Check.gt(0) if f.positive else pa.Check.ge(0)]

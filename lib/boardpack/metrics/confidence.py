@@ -3,12 +3,18 @@
 Confidence is the PAS measure ``"Good Job" local`` (share answering 'excellent' or 'good'
 to "how good a job do you think the police in this area are doing?"), published as a
 rolling 12-month proportion at each quarter end. Values here are percentages (0-100);
-comparisons use the whole percentages the pack prints, so a sentence never says "above"
-next to two equal printed numbers.
+ranks use the whole percentages the pack prints, so two boroughs shown at the same figure
+share a rank.
+
+Each borough's value can carry its Wilson score interval (:func:`borough_ranking` with
+``respondents``): the comparison with the MPS value and the range of ranks a borough could
+hold then follow the benchmark practice of public-health indicators
+(:mod:`boardpack.metrics.uncertainty`).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,6 +22,7 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import parse_month
 from .change import exact, round_half_up
+from .uncertainty import ALPHA, difference_interval, rank_range, versus_benchmark, wilson_interval
 
 GOOD_JOB = '"Good Job" local'
 
@@ -32,14 +39,33 @@ class Ranking:
         The PAS measure label.
     boroughs : DataFrame
         ``area_code, borough, value, rank``: the 32 boroughs, best first; ``value`` in %.
+        With intervals (``alpha`` set) also ``respondents`` (the sample size used),
+        ``respondents_assumed`` (True where the data gave none and the assumed number was used),
+        ``ci_low, ci_high`` (the Wilson score interval in %), ``vs_mps`` (``"above"``,
+        ``"below"`` or ``"similar"``) and ``rank_best, rank_worst`` (the ranks the borough could
+        hold given every borough's interval).
     mps : float
         The Met-wide value in %.
+    alpha : float or None
+        1 minus the intervals' confidence level; None when the ranking carries no intervals.
     """
 
     quarter_end: str
     measure: str
     boroughs: pd.DataFrame
     mps: float
+    alpha: float | None = None
+
+    @property
+    def has_intervals(self) -> bool:
+        """Whether each borough's value carries its interval (see :func:`borough_ranking`)."""
+        return self.alpha is not None
+
+    def _repr_html_(self) -> str:
+        """The ranking as the compute cell shows it: a heading line and the table of boroughs."""
+        level = "" if self.alpha is None else f"; intervals at {(1 - self.alpha) * 100:.10g}%"
+        return (f"<p>{html.escape(self.measure)}, rolling 12 months to {self.quarter_end}: MPS {self.mps:g}%{level}</p>"
+                + self.boroughs.to_html(index=False))
 
 
 def percent(proportion: float) -> int:
@@ -58,23 +84,38 @@ def percent(proportion: float) -> int:
     return int(round_half_up(exact(proportion) * 100))
 
 
-def borough_ranking(pas: pd.DataFrame, quarter_end: str, measure: str, boroughs: dict[str, str]) -> Ranking:
-    """Rank the 32 boroughs on a PAS measure at one quarter end.
+def borough_ranking(pas: pd.DataFrame, quarter_end: str, measure: str, boroughs: dict[str, str],
+                    respondents: int | None = None, alpha: float = ALPHA) -> Ranking:
+    """Rank the 32 boroughs on a survey measure at one quarter end, with each value's interval.
 
     Rank 1 is the highest value. Ranks are taken on the printed whole percentages: boroughs
     shown at the same figure share the best rank of the tie (1, 2, 2, 4), listed by value
     and then alphabetically within it.
 
+    With ``respondents``, each borough's value gets its Wilson score interval at level
+    ``1 - alpha``, from ``proportion x n`` successes out of ``n`` respondents, where ``n`` is the
+    table's ``respondents`` value for the borough when it has one (the USS input may carry it)
+    and ``respondents`` otherwise (an assumption: the PAS publishes no sample sizes). The MPS
+    value is the benchmark: a borough is ``"above"`` or ``"below"`` it only when its interval
+    excludes it, else ``"similar"``. The rank range is that of
+    :func:`boardpack.metrics.uncertainty.rank_range` over the 32 intervals. The printed rank is
+    unchanged.
+
     Parameters
     ----------
     pas : DataFrame
-        The ``pas`` canonical table.
+        The ``pas`` or ``victim_satisfaction`` canonical table.
     quarter_end : str
         ``"YYYY-MM"``, a quarter end present in the table (see :func:`latest_quarter`).
     measure : str
         PAS measure label, as published.
     boroughs : dict of str to str
         GSS code -> name of the 32 boroughs (``pack.boroughs``).
+    respondents : int, optional
+        The assumed respondents per borough in the rolling year, used where the table gives
+        none; None gives a ranking without intervals.
+    alpha : float
+        1 minus the confidence level of the intervals (0.05: 95%).
 
     Returns
     -------
@@ -82,6 +123,8 @@ def borough_ranking(pas: pd.DataFrame, quarter_end: str, measure: str, boroughs:
 
     Raises
     ------
+    ValueError
+        If ``respondents`` is not a whole number more than 0.
     CoverageError
         Defensively, if the quarter or measure is absent, the MPS value is missing, or any of
         the 32 boroughs has no value for that quarter. The coverage rules refuse such data
@@ -110,12 +153,55 @@ def borough_ranking(pas: pd.DataFrame, quarter_end: str, measure: str, boroughs:
     boroughs["rank"] = printed.rank(method="min", ascending=False).astype("int64")
     boroughs = boroughs.sort_values(["rank", "value", "borough"], ascending=[True, False, True],
                                     kind="stable").reset_index(drop=True)
-    return Ranking(
-        quarter_end=quarter_end,
-        measure=measure,
-        boroughs=boroughs[["area_code", "borough", "value", "rank"]],
-        mps=round(float(mps.iloc[0]) * 100, 6),
-    )
+    mps_value = round(float(mps.iloc[0]) * 100, 6)
+    columns = ["area_code", "borough", "value", "rank"]
+    if respondents is None:
+        return Ranking(quarter_end, measure, boroughs[columns], mps_value)
+    with_ci = with_intervals(boroughs, mps_value, respondents, alpha)
+    return Ranking(quarter_end, measure, with_ci[columns + INTERVAL_COLUMNS], mps_value, float(alpha))
+
+
+INTERVAL_COLUMNS = ["respondents", "respondents_assumed", "ci_low", "ci_high", "vs_mps", "rank_best", "rank_worst"]
+
+
+def with_intervals(boroughs: pd.DataFrame, mps: float, respondents: int, alpha: float = ALPHA) -> pd.DataFrame:
+    """Add each borough's Wilson interval, its comparison with the MPS value and its rank range.
+
+    Parameters
+    ----------
+    boroughs : DataFrame
+        ``value`` in % and, optionally, ``respondents`` (may be empty).
+    mps : float
+        The benchmark in %.
+    respondents : int
+        Respondents assumed where ``boroughs`` gives none.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the columns of :data:`INTERVAL_COLUMNS` (see :class:`Ranking`).
+
+    Raises
+    ------
+    ValueError
+        If ``respondents`` is not a whole number more than 0.
+    """
+    if isinstance(respondents, bool) or not float(respondents).is_integer() or int(respondents) < 1:
+        raise ValueError(f"the assumed number of respondents must be a whole number more than 0, not {respondents!r}")
+    out = boroughs.copy()
+    given = out["respondents"] if "respondents" in out.columns else pd.Series(pd.NA, index=out.index)
+    out["respondents_assumed"] = given.isna()
+    out["respondents"] = given.astype("Float64").fillna(int(respondents)).astype("int64")
+    limits = [wilson_interval(v / 100 * n, n, alpha) for v, n in zip(out["value"], out["respondents"])]
+    out["ci_low"] = [round(low * 100, 6) for low, _ in limits]
+    out["ci_high"] = [round(high * 100, 6) for _, high in limits]
+    out["vs_mps"] = [versus_benchmark(low, high, mps) for low, high in zip(out["ci_low"], out["ci_high"])]
+    ranks = rank_range(out["ci_low"], out["ci_high"])
+    out["rank_best"] = [best for best, _ in ranks]
+    out["rank_worst"] = [worst for _, worst in ranks]
+    return out
 
 
 def trend(pas: pd.DataFrame, gss_code: str, measure: str = GOOD_JOB) -> pd.DataFrame:
@@ -227,27 +313,54 @@ def measure_trends(table: pd.DataFrame, measures: dict[str, str], gss_code: str,
     return wide.reset_index()
 
 
-def satisfaction_gap(uss: pd.DataFrame, quarter: str, gss_code: str) -> dict | None:
+def satisfaction_gap(uss: pd.DataFrame, quarter: str, gss_code: str, alpha: float | None = None) -> dict | None:
     """White and BME victim satisfaction (printed whole percentages) and the MPS gap at one quarter.
+
+    With ``alpha``, the gap also gets its interval when the input gives the borough's white and
+    BME respondents: Newcombe's hybrid score interval of the difference of the two published
+    proportions (:func:`boardpack.metrics.uncertainty.difference_interval`), in percentage points.
 
     Returns
     -------
     dict or None
         ``white, bme, gap`` (white minus BME) and ``mps_gap`` (None without both MPS values);
-        None when the borough lacks either value.
+        with ``alpha`` also ``alpha``, ``white_respondents``, ``bme_respondents``, ``gap_ci_low``,
+        ``gap_ci_high`` (percentage points, one decimal; None without both respondents) and
+        ``gap_significant`` (the interval excludes 0; None without it). None when the borough
+        lacks either value.
     """
     q = uss[uss["quarter_end"] == quarter]
 
+    def row(area, measure):
+        s = q[(q["area_code"] == area) & (q["measure"] == measure)]
+        return s.iloc[0] if len(s) else None
+
     def val(area, measure):
-        s = q.loc[(q["area_code"] == area) & (q["measure"] == measure), "proportion"]
-        return percent(float(s.iloc[0])) if len(s) else None
+        r = row(area, measure)
+        return percent(float(r["proportion"])) if r is not None else None
 
     white, bme = val(gss_code, "white"), val(gss_code, "bme")
     if white is None or bme is None:
         return None
     mw, mb = val("MPS", "white"), val("MPS", "bme")
-    return {"white": white, "bme": bme, "gap": white - bme,
-            "mps_gap": (mw - mb) if mw is not None and mb is not None else None}
+    out = {"white": white, "bme": bme, "gap": white - bme,
+           "mps_gap": (mw - mb) if mw is not None and mb is not None else None}
+    if alpha is None:
+        return out
+    w, b = row(gss_code, "white"), row(gss_code, "bme")
+    nw = w.get("respondents") if "respondents" in w.index else None
+    nb = b.get("respondents") if "respondents" in b.index else None
+    known = all(n is not None and not pd.isna(n) and n > 0 for n in (nw, nb))
+    out.update({"alpha": alpha, "white_respondents": int(nw) if known else None,
+                "bme_respondents": int(nb) if known else None,
+                "gap_ci_low": None, "gap_ci_high": None, "gap_significant": None})
+    if known:
+        pw, pb = float(w["proportion"]), float(b["proportion"])
+        low, high = difference_interval(pw * int(nw), int(nw), pb * int(nb), int(nb), alpha)
+        out.update({"gap_ci_low": round_half_up(exact(low) * 100, 1),
+                    "gap_ci_high": round_half_up(exact(high) * 100, 1),
+                    "gap_significant": bool(low > 0 or high < 0)})
+    return out
 
 
 def gap_ranking(uss: pd.DataFrame, quarter: str, boroughs: dict[str, str]) -> pd.DataFrame | None:

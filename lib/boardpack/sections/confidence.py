@@ -5,10 +5,16 @@ from __future__ import annotations
 from ..metrics.confidence import GOOD_JOB, percent
 from ..periods import month_label
 from ..report import alt_text
-from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_trend
+from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_ranked_intervals, plot_trend
 from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
-from ..report.survey_narrative import comparison, quarter_label
+from ..report.survey_narrative import (
+    confidence_sentence,
+    gap_uncertainty_sentence,
+    level,
+    quarter_label,
+    satisfaction_sentence,
+)
 from .section import Section, guarded, require, unavailable
 
 PAS_SOURCE = "MOPAC Public Attitude Survey (PAS), rolling 12 months"
@@ -26,74 +32,112 @@ PAS_TREND = {"Confidence (PAS)": GOOD_JOB}
 USS_TREND = {f"{label} (USS)": measure for measure, label in USS_MEASURES.items()}
 
 
-def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, source: str) -> str:
+# The interval columns of a ranking's recorded table, beside borough, value, rank and mps.
+INTERVAL_TABLE = ["ci_low", "ci_high", "respondents", "respondents_source", "vs_mps", "rank_best", "rank_worst"]
+
+
+def _source(assumed: bool, data_file: str) -> str:
+    return "assumed" if assumed else data_file
+
+
+def _ranked(pack, ranking, fig_id: str, section: str, what: str, title: str, source: str,
+            data_file: str = "uss.csv") -> str:
+    mps = percent(ranking.mps / 100)
     df = ranking.boroughs.assign(value=ranking.boroughs["value"].map(lambda v: percent(v / 100)))
-    fig = plot_ranked_bars(df, "borough", "value", pack.borough.name, title, "Per cent",
-                           reference=percent(ranking.mps / 100), percent=True)
-    alt = alt_text.ranked_alt(df, "borough", "value", pack.borough.name, what, percent(ranking.mps / 100), percent=True)
+    if not ranking.has_intervals:
+        fig = plot_ranked_bars(df, "borough", "value", pack.borough.name, title, "Per cent", reference=mps,
+                               percent=True)
+        alt = alt_text.ranked_alt(df, "borough", "value", pack.borough.name, what, mps, percent=True)
+        pack.record.add_table(fig_id.replace("fig-", ""), df[["borough", "value", "rank"]].assign(mps=mps))
+        return pack.figure(fig_id, section, fig, title, alt, source)
+    df = df.assign(respondents_source=[_source(a, data_file) for a in df["respondents_assumed"]])
+    fig = plot_ranked_intervals(df, "borough", "value", "ci_low", "ci_high", pack.borough.name, title, "Per cent",
+                                reference=mps, percent=True, verdict="vs_mps",
+                                interval_label=f"{level(ranking.alpha)} interval")
+    row = df[df["borough"] == pack.borough.name]
+    alt = alt_text.intervals_alt(df, "borough", "value", "ci_low", "ci_high", pack.borough.name, what,
+                                 reference=mps, verdict="vs_mps", percent=True, level=level(ranking.alpha),
+                                 rank_range=(int(row["rank_best"].iloc[0]), int(row["rank_worst"].iloc[0])))
     pack.record.add_table(fig_id.replace("fig-", ""),
-                          df[["borough", "value", "rank"]].assign(mps=percent(ranking.mps / 100)))
+                          df[["borough", "value", "rank"]].assign(mps=mps).join(df[INTERVAL_TABLE]))
     return pack.figure(fig_id, section, fig, title, alt, source)
+
+
+def _record(pack, section: str, ranking, row, data_file: str) -> None:
+    """The borough's value, MPS value, rank and, with intervals, its interval and rank range."""
+    values = {"quarter_end": ranking.quarter_end, "value": percent(row["value"] / 100),
+              "mps": percent(ranking.mps / 100), "rank": int(row["rank"])}
+    if ranking.has_intervals:
+        values.update({
+            "ci_low": float(row["ci_low"]), "ci_high": float(row["ci_high"]), "respondents": int(row["respondents"]),
+            "respondents_source": _source(bool(row["respondents_assumed"]), data_file),
+            "vs_mps": str(row["vs_mps"]), "rank_best": int(row["rank_best"]), "rank_worst": int(row["rank_worst"]),
+            "alpha": float(ranking.alpha),
+        })
+    for key, v in values.items():
+        pack.record.set(section, key, v)
+
+
+def _borough_row(pack, ranking):
+    return ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]
 
 
 @guarded("confidence", "public confidence", cell=CELL)
 def confidence(pack, ranking) -> Section:
-    """Figure: confidence by borough, ranked, with the MPS average and the comparison sentence.
+    """Figure: confidence by borough, ranked with each borough's interval, the MPS average and the sentence.
 
     ``ranking`` is the :class:`~boardpack.metrics.confidence.Ranking` of
-    :func:`~boardpack.metrics.confidence.borough_ranking`. Records ``confidence``: quarter_end,
-    value, mps, rank, boroughs.
+    :func:`~boardpack.metrics.confidence.borough_ranking` (with ``respondents`` and ``alpha``, so
+    that it carries the intervals). Records ``confidence``: quarter_end, measure, value, mps,
+    rank, boroughs and, with intervals, ci_low, ci_high (in %), respondents, respondents_source
+    ("assumed"), vs_mps, rank_best, rank_worst, alpha.
     """
     missing = unavailable(pack, "confidence", "public confidence")
     if missing:
         return missing
     ranking = require(ranking)
     quarter = ranking.quarter_end
-    row = ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]
-    value, mps = percent(row["value"] / 100), percent(ranking.mps / 100)
+    row = _borough_row(pack, ranking)
     label = quarter_label(quarter, capitalise=False)
-    for key, v in {"quarter_end": quarter, "measure": ranking.measure, "value": value, "mps": mps,
-                   "rank": int(row["rank"]), "boroughs": len(ranking.boroughs)}.items():
-        pack.record.set("confidence", key, v)
+    _record(pack, "confidence", ranking, row, "PAS")
+    pack.record.set("confidence", "measure", ranking.measure)
+    pack.record.set("confidence", "boroughs", len(ranking.boroughs))
     intro = paragraph(
         "Confidence is the percentage of Public Attitude Survey respondents who say the police in their area do "
         "an excellent or good job."
     )
-    sentence = paragraph(
-        f"Most recent (rolling 12 months to {label}) PAS results in {pack.borough.name} show confidence currently at "
-        f"{value}%. This is {comparison(row['value'], ranking.mps)} the MPS average ({mps}%). "
-        f"{pack.borough.name} ranks "
-        f"{int(row['rank'])} of {len(ranking.boroughs)} boroughs."
-    )
+    text = confidence_sentence(ranking, pack.borough.gss_code, pack.borough.name)
+    if not ranking.has_intervals:
+        text += f" {pack.borough.name} ranks {int(row['rank'])} of {len(ranking.boroughs)} boroughs."
     title = f"Public confidence by borough, rolling 12 months to {label}"
     chart = _ranked(pack, ranking, "fig-confidence-ranked", "confidence", "public confidence", title, PAS_SOURCE)
-    return Section([data_to_line(quarter_label(quarter)), intro, sentence, chart], "confidence", pack.is_demo)
+    return Section([data_to_line(quarter_label(quarter)), intro, paragraph(text), chart], "confidence",
+                   pack.is_demo)
 
 
 @guarded("victim_satisfaction", "victim satisfaction", cell=CELL)
 def satisfaction(pack, ranking, gap, gaps) -> Section:
-    """Figure: overall victim satisfaction by borough, ranked, and the white–BME gap sentence.
+    """Figure: overall victim satisfaction by borough, ranked with intervals, and the white–BME gap sentence.
 
-    ``ranking`` is the USS overall :class:`~boardpack.metrics.confidence.Ranking`, ``gap`` the
-    dict of :func:`~boardpack.metrics.confidence.satisfaction_gap` and ``gaps`` the table of
+    ``ranking`` is the USS overall :class:`~boardpack.metrics.confidence.Ranking` (with intervals
+    from the input's ``respondents`` or the assumed number), ``gap`` the dict of
+    :func:`~boardpack.metrics.confidence.satisfaction_gap` and ``gaps`` the table of
     :func:`~boardpack.metrics.confidence.gap_ranking` (either None when the data lacks it).
-    Records ``victim_satisfaction``: quarter_end, value, mps, rank, white, bme, gap, mps_gap.
+    Records ``victim_satisfaction``: quarter_end, value, mps, rank, the interval keys of
+    :func:`confidence` (respondents_source "uss.csv" or "assumed"), white, bme, gap, mps_gap.
     """
     missing = unavailable(pack, "victim_satisfaction", "victim satisfaction")
     if missing:
         return missing
     ranking, gap, gaps = require(ranking), require(gap), require(gaps)
     quarter = ranking.quarter_end
-    row = ranking.boroughs[ranking.boroughs["area_code"] == pack.borough.gss_code].iloc[0]
-    value, mps = percent(row["value"] / 100), percent(ranking.mps / 100)
+    row = _borough_row(pack, ranking)
     label = quarter_label(quarter, capitalise=False)
-    rec = {"quarter_end": quarter, "value": value, "mps": mps, "rank": int(row["rank"])}
+    _record(pack, "victim_satisfaction", ranking, row, "uss.csv")
+    rec = {}
     parts = [
         data_to_line(quarter_label(quarter)),
-        paragraph(
-            f"Most recent (rolling 12 months to {label}) USS results in {pack.borough.name} show overall satisfaction "
-            f"currently at {value}%. This is {comparison(row['value'], ranking.mps)} the MPS average ({mps}%)."
-        ),
+        paragraph(satisfaction_sentence(ranking, pack.borough.gss_code, pack.borough.name)),
         _ranked(pack, ranking, "fig-satisfaction-ranked", "victim_satisfaction", "overall victim satisfaction",
                 f"Victim satisfaction by borough, rolling 12 months to {label}", USS_SOURCE),
     ]
@@ -115,6 +159,10 @@ def satisfaction(pack, ranking, gap, gaps) -> Section:
                     f"victims more satisfied.")
         if mps_gap is not None:
             text += f" The MPS gap is {plural(abs(mps_gap), 'percentage point')}."
+        if "alpha" in gap:
+            rec.update({k: gap[k] for k in ("white_respondents", "bme_respondents", "gap_ci_low", "gap_ci_high",
+                                            "gap_significant")})
+            text += " " + gap_uncertainty_sentence(gap)
         parts.append(paragraph(text))
         if gaps is not None:
             title = f"Gap between white and BME victim satisfaction by borough, rolling 12 months to {label}"
