@@ -273,3 +273,191 @@ def test_real_lambeth_black_white_ratio(real_data_dir, registry):
     assert out.loc["Black", "rate_per_1000"] == pytest.approx(87.0, abs=0.3)
     assert out.loc["White", "rate_per_1000"] == pytest.approx(15.5, abs=0.3)
     assert out.loc["Black", "ratio"] == pytest.approx(5.6, abs=0.05)
+
+
+# --- uncertainty: ratio intervals, small bases, Wilson verdicts, year on year ---------
+
+
+def test_ratio_interval_from_clopper_pearson_limits():
+    # 10 Black and 10 White searches: the Clopper-Pearson 95% limits of 10/20 are the tabulated
+    # 0.2720 and 0.7280; each limit pi gives a ratio pi / (1 - pi) x P_white / P_black, and the
+    # Black population being half the White one doubles it: 0.7471 and 5.354 around a ratio of 2.
+    counts = _month({"White": 10, "Black": 10, "Asian": 0, "Other": 5})
+    pop = {"White": 1000, "Black": 500, "Asian": 1000, "Other": 1000}
+    out = m.disproportionality(counts, pop).set_index("ethnic_group")
+    assert out.loc["Black", "ratio_2dp"] == 2.0
+    low, high = out.loc["Black", ["ci_low", "ci_high"]]
+    assert low == pytest.approx(0.27195785 / 0.72804215 * 2, rel=1e-7)
+    assert high == pytest.approx(0.72804215 / 0.27195785 * 2, rel=1e-7)
+    assert (round(low, 4), round(high, 3)) == (0.7471, 5.354)
+
+
+def test_ratio_interval_of_a_zero_count_has_the_closed_form_upper_limit():
+    # 0 of 10 + 0: lower limit 0; upper limit pi = 1 - (alpha/2)^(1/n) with n = 0 + 10 White
+    # searches is the exact one-sided Clopper-Pearson bound.
+    counts = _month({"White": 10, "Black": 0, "Asian": 1, "Other": 1})
+    pop = {"White": 1000, "Black": 1000, "Asian": 1000, "Other": 1000}
+    out = m.disproportionality(counts, pop).set_index("ethnic_group")
+    pi = 1 - 0.025 ** (1 / 10)
+    assert out.loc["Black", "ratio_2dp"] == 0.0
+    assert out.loc["Black", "ci_low"] == 0.0
+    assert out.loc["Black", "ci_high"] == pytest.approx(pi / (1 - pi), rel=1e-9)
+
+
+def test_ratio_interval_follows_alpha():
+    counts = _month({"White": 40, "Black": 30, "Asian": 20, "Other": 10})
+    pop = {"White": 1000, "Black": 1000, "Asian": 1000, "Other": 1000}
+    wide = m.disproportionality(counts, pop, alpha=0.01).set_index("ethnic_group")
+    narrow = m.disproportionality(counts, pop, alpha=0.2).set_index("ethnic_group")
+    assert wide.attrs["alpha"] == 0.01 and narrow.attrs["alpha"] == 0.2
+    assert wide.attrs["method"] == m.RATIO_METHOD
+    for g in ("Black", "Asian", "Other"):
+        assert wide.loc[g, "ci_low"] < narrow.loc[g, "ci_low"] < narrow.loc[g, "ratio"]
+        assert narrow.loc[g, "ratio"] < narrow.loc[g, "ci_high"] < wide.loc[g, "ci_high"]
+
+
+def test_small_base_at_9_and_10_and_white_has_no_interval():
+    counts = _month({"White": 20, "Black": 9, "Asian": 10, "Other": 11})
+    pop = {"White": 1000, "Black": 1000, "Asian": 1000, "Other": 1000}
+    out = m.disproportionality(counts, pop).set_index("ethnic_group")
+    assert out["small_base"].tolist() == [False, True, False, False]
+    # White is 1 by definition: no interval; every other group has one around its ratio.
+    assert out.loc["White", "ratio"] == 1.0
+    assert pd.isna(out.loc["White", "ci_low"]) and pd.isna(out.loc["White", "ci_high"])
+    for g in ("Black", "Asian", "Other"):
+        assert out.loc[g, "ci_low"] < out.loc[g, "ratio"] < out.loc[g, "ci_high"]
+    small_white = m.disproportionality(_month({"White": 9, "Black": 20, "Asian": 1, "Other": 1}), pop)
+    assert small_white.set_index("ethnic_group").loc["White", "small_base"]
+
+
+def test_no_white_searches_means_no_interval():
+    counts = _month({"White": 0, "Black": 4, "Asian": 1, "Other": 0})
+    pop = {"White": 1000, "Black": 1000, "Asian": 1000, "Other": 1000}
+    out = m.disproportionality(counts, pop)
+    assert out["ci_low"].isna().all() and out["ci_high"].isna().all()
+    assert out["small_base"].tolist() == [True, True, True, True]
+
+
+def test_mask_ratios_blanks_the_interval_and_the_flag():
+    counts = pd.concat([_month({"White": 20, "Black": 30, "Asian": 5, "Other": 1}, "2018-02"),
+                        _month({"White": 20, "Black": 30, "Asian": 5, "Other": 1}, "2018-04")])
+    pop = {"White": 1000, "Black": 1000, "Asian": 1000, "Other": 1000}
+    out = m.mask_ratios(m.disproportionality(counts, pop, alpha=0.1), ["2018-02"])
+    hidden, shown = out[out["month"] == "2018-02"], out[out["month"] == "2018-04"]
+    assert hidden["ci_low"].isna().all() and hidden["ci_high"].isna().all()
+    assert hidden["small_base"].isna().all()
+    assert shown["small_base"].tolist() == [False, False, True, True]
+    assert shown["ci_low"].notna().sum() == 3
+    assert out.attrs["alpha"] == 0.1
+
+
+def test_reference_figure12_ratios_lie_in_their_intervals(reference_counts):
+    out = m.disproportionality(reference_counts, REF_POPULATION)
+    groups = out[out["ethnic_group"] != "White"]
+    assert ((groups["ci_low"] <= groups["ratio"]) & (groups["ratio"] <= groups["ci_high"])).all()
+    # October 2015: 172 Black and 289 White searches; Other had 6, a small base.
+    oct15 = out[out["month"] == "2015-10"].set_index("ethnic_group")
+    assert oct15.loc["Black", "ratio_2dp"] == 1.55 and not oct15.loc["Black", "small_base"]
+    assert oct15.loc["Other", "small_base"]
+
+
+def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson (1927) score interval, written out."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+def _last_month_rows(n: int, arrests: int, weapons: int, key: int, area: str = BOROUGH) -> list[dict]:
+    return [_rec("2019-02", area=area, arrest=i < arrests,
+                 obj="Offensive weapons" if i < weapons else "Stolen goods" if i < weapons + key
+                 else "Controlled drugs") for i in range(n)]  # fmt: skip
+
+
+def test_last_month_wilson_intervals_and_target_verdicts():
+    # Borough: 100 searches, 30 weapons (Wilson 21.9-39.6%: above 20%, beyond chance), 20 key
+    # crime (13.3-28.9%: below 40%); 25 arrests (17.5-34.3%). Elsewhere 900 searches with 90
+    # arrests: the MPS rate is 115/1000 = 11.5%, below the borough's interval.
+    rows = _last_month_rows(100, 25, 30, 20) + _last_month_rows(900, 90, 180, 360, area=OTHER_BOROUGH)
+    out = m.last_month_summary(pd.DataFrame(rows), BOROUGH, "2019-02").set_index("area_code")
+    b = out.loc[BOROUGH]
+    for measure, k in (("arrest_rate", 25), ("pct_weapons", 30), ("pct_key_crime", 20)):
+        low, high = _wilson(k, 100)
+        assert b[f"{measure}_low"] == pytest.approx(low * 100, rel=1e-9)
+        assert b[f"{measure}_high"] == pytest.approx(high * 100, rel=1e-9)
+    assert (round(b["pct_weapons_low"], 1), round(b["pct_weapons_high"], 1)) == (21.9, 39.6)
+    assert b["pct_weapons_vs_target"] == "above"
+    assert b["pct_key_crime_vs_target"] == "below"
+    assert b["arrest_rate_vs_mps"] == "above"
+    mps = out.loc["MPS"]
+    assert mps["arrest_rate_vs_mps"] is None
+    assert (mps["pct_weapons"], mps["pct_key_crime"]) == (21.0, 38.0)
+    assert mps["pct_weapons_vs_target"] == "similar"  # 210/1000: 18.6-23.6% holds 20%
+    assert mps["pct_key_crime_vs_target"] == "similar"  # 380/1000: 35.0-41.0% holds 40%
+    assert out.attrs == {"alpha": 0.05, "method": m.PROPORTION_METHOD}
+
+
+def test_last_month_verdict_not_distinguishable_on_a_small_month():
+    # 10 searches, 3 weapons: 30% but the interval (10.8-60.3%) holds the 20% target.
+    rows = _last_month_rows(10, 1, 3, 3) + _last_month_rows(50, 5, 10, 20, area=OTHER_BOROUGH)
+    b = m.last_month_summary(pd.DataFrame(rows), BOROUGH, "2019-02").set_index("area_code").loc[BOROUGH]
+    assert b["pct_weapons"] == 30.0
+    assert (round(b["pct_weapons_low"], 1), round(b["pct_weapons_high"], 1)) == (10.8, 60.3)
+    assert b["pct_weapons_vs_target"] == "similar"
+    assert b["arrest_rate_vs_mps"] == "similar"
+
+
+def test_last_month_without_borough_searches_has_no_interval():
+    rows = _last_month_rows(20, 2, 4, 8, area=OTHER_BOROUGH)
+    b = m.last_month_summary(pd.DataFrame(rows), BOROUGH, "2019-02").set_index("area_code").loc[BOROUGH]
+    assert b["searches"] == 0 and pd.isna(b["arrest_rate_low"]) and b["pct_weapons_vs_target"] is None
+
+
+def _monthly(first, last, mps_first=1000, mps_last=1100) -> pd.DataFrame:
+    months = ["2018-02", "2018-03", "2018-04", "2018-05", "2018-06", "2018-07", "2018-08", "2018-09",
+              "2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]  # fmt: skip
+    searches = [first] + [50] * 11 + [last]
+    mps = [mps_first] + [1000] * 11 + [mps_last]
+    return pd.DataFrame({"month": months, "searches": pd.array(searches, dtype="Int64"),
+                         "mps": pd.array(mps, dtype="Int64")})
+
+
+def test_year_on_year_hand_worked():
+    # 20 -> 40: under no change 40 | 60 ~ Binomial(60, 1/2); two-sided p = 2 P(X >= 40).
+    from math import comb
+
+    out = m.year_on_year(_monthly(20, 40), [], alpha=0.05).set_index("area")
+    b = out.loc["borough"]
+    p = 2 * sum(comb(60, k) for k in range(40, 61)) / 2**60
+    assert (b["previous_month"], b["current_month"], b["previous"], b["current"]) == ("2018-02", "2019-02", 20, 40)
+    assert b["pct_change"] == 100.0
+    assert b["p_value"] == pytest.approx(p, rel=1e-9) and round(p, 4) == 0.0135
+    assert b["significant"] is True and b["small_numbers"] is False and b["reason"] is None
+    assert out.loc["MPS", "pct_change"] == 10.0 and out.loc["MPS", "significant"] is True
+    assert out.attrs == {"alpha": 0.05, "test": m.TEST_NAME}
+    # At alpha = 0.01 the same change is within chance.
+    assert m.year_on_year(_monthly(20, 40), [], alpha=0.01).iloc[0]["significant"] is False
+
+
+def test_year_on_year_small_numbers():
+    b = m.year_on_year(_monthly(9, 12), []).iloc[0]
+    assert b["small_numbers"] is True and b["significant"] is False and b["pct_change"] == 33.3
+
+
+def test_year_on_year_skips_an_unsplittable_or_absent_month():
+    masked = m.mask_monthly(_monthly(20, 40), ["2018-02"])
+    out = m.year_on_year(masked, ["2018-02"]).set_index("area")
+    assert out.loc["borough", "reason"] == "unsplittable"
+    assert out.loc["borough", "previous"] is None and out.loc["borough", "current"] == 40
+    assert out.loc["borough", "p_value"] is None and out.loc["borough", "significant"] is None
+    assert out.loc["MPS", "reason"] is None  # the MPS count does not need a location
+    absent = _monthly(20, 40)
+    absent.loc[0, ["searches", "mps"]] = pd.NA
+    out = m.year_on_year(absent, []).set_index("area")
+    assert out["reason"].tolist() == ["not_in_data", "not_in_data"]
+
+
+def test_year_on_year_needs_thirteen_months():
+    with pytest.raises(BoardPackError):
+        m.year_on_year(_monthly(1, 2).iloc[1:], [])

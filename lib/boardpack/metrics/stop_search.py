@@ -14,7 +14,16 @@ import pandas as pd
 
 from ..errors import BoardPackError, CoverageError
 from ..periods import month_range, parse_month
-from .change import round_half_up, share
+from .change import pct_change, round_half_up, share
+from .uncertainty import (
+    ALPHA,
+    SMALL_COUNT,
+    TEST_NAME,
+    change_test,
+    rate_ratio_interval,
+    versus_benchmark,
+    wilson_interval,
+)
 
 GROUPS = ("White", "Black", "Asian", "Other")
 NOT_RECORDED = "Not recorded"
@@ -39,6 +48,12 @@ KEY_CRIME_OBJECTS = frozenset({
 # A month whose records are mostly unlocated (2018-02 and 2018-03 have ~5% located)
 # cannot be split by borough; ordinary months have ~90% located.
 MIN_LOCATED_SHARE = 0.8
+
+RATIO_METHOD = ("exact conditional interval for a ratio of two Poisson rates "
+                "(Clopper-Pearson on the group's share of group + White searches, scaled by the populations)")
+PROPORTION_METHOD = "Wilson score interval"
+MEASURES = ("arrest_rate", "pct_weapons", "pct_key_crime")
+TARGETS = {"pct_weapons": WEAPONS_TARGET_PCT, "pct_key_crime": KEY_CRIME_TARGET_PCT}
 
 _S60 = "section 60"
 _VEHICLE_ONLY = "Vehicle search"
@@ -121,8 +136,9 @@ def searches_by_group(stop_search: pd.DataFrame, gss_code: str, period: str, mon
     return counts.reindex(full, fill_value=0).astype("int64").rename("searches").reset_index()
 
 
-def disproportionality(searches_by_group_month: pd.DataFrame, population_by_group) -> pd.DataFrame:
-    """Search rates per 1,000 of each group's population, as a ratio to the White rate.
+def disproportionality(searches_by_group_month: pd.DataFrame, population_by_group,
+                       alpha: float = ALPHA) -> pd.DataFrame:
+    """Search rates per 1,000 of each group's population, as a ratio to the White rate, with intervals.
 
     Parameters
     ----------
@@ -132,14 +148,22 @@ def disproportionality(searches_by_group_month: pd.DataFrame, population_by_grou
     population_by_group : Series or DataFrame
         Resident population of each group: a Series indexed by group, or a frame with
         ``group`` (or ``ethnic_group``) and ``population`` columns for one area.
+    alpha : float
+        The intervals are at 1 - alpha (0.05 gives 95%).
 
     Returns
     -------
     DataFrame
-        ``month, ethnic_group, searches, population, rate_per_1000, ratio, ratio_2dp`` for
-        White, Black, Asian and Other. ``ratio`` is the group's rate divided by the White
-        rate (White is 1); ``ratio_2dp`` is it rounded half-up to 2 decimals as printed.
-        Both are NaN in a month with no White searches (no baseline).
+        ``month, ethnic_group, searches, population, rate_per_1000, ratio, ratio_2dp, ci_low,
+        ci_high, small_base`` for White, Black, Asian and Other. ``ratio`` is the group's rate
+        divided by the White rate (White is 1); ``ratio_2dp`` is it rounded half-up to 2
+        decimals as printed. Both are NaN in a month with no White searches (no baseline).
+        ``ci_low, ci_high`` is the exact conditional interval of the ratio
+        (:func:`boardpack.metrics.uncertainty.rate_ratio_interval`): NaN for White (1 by
+        definition, not an estimate) and wherever the ratio is NaN. ``small_base`` is True when
+        the group had fewer than :data:`~boardpack.metrics.uncertainty.SMALL_COUNT` searches in
+        the month (for White: the baseline itself is small). ``attrs`` holds ``alpha`` and
+        ``method`` (:data:`RATIO_METHOD`).
 
     Raises
     ------
@@ -158,11 +182,27 @@ def disproportionality(searches_by_group_month: pd.DataFrame, population_by_grou
     ]
     df["ratio"] = [float(r) if r is not None else float("nan") for r in ratios]
     df["ratio_2dp"] = [round_half_up(r, 2) if r is not None else float("nan") for r in ratios]
+    limits = [
+        _ratio_limits(g, s, white.get(m, 0), population, alpha)
+        for m, g, s in zip(df["month"], df["ethnic_group"], df["searches"])
+    ]
+    df["ci_low"] = [lo for lo, _ in limits]
+    df["ci_high"] = [hi for _, hi in limits]
+    df["small_base"] = df["searches"] < SMALL_COUNT
     order = {g: i for i, g in enumerate(GROUPS)}
     df = df.sort_values(["month", "ethnic_group"], key=lambda s: s.map(order) if s.name == "ethnic_group" else s)
-    return df[["month", "ethnic_group", "searches", "population", "rate_per_1000", "ratio", "ratio_2dp"]].reset_index(
-        drop=True
-    )
+    out = df[["month", "ethnic_group", "searches", "population", "rate_per_1000", "ratio", "ratio_2dp",
+              "ci_low", "ci_high", "small_base"]].reset_index(drop=True)
+    out.attrs.update(alpha=float(alpha), method=RATIO_METHOD)
+    return out
+
+
+def _ratio_limits(group: str, searches, white_searches, population: dict, alpha: float) -> tuple[float, float]:
+    """The interval of one group's ratio; NaN for the White baseline and where there is no baseline."""
+    if group == BASELINE_GROUP or not white_searches:
+        return float("nan"), float("nan")
+    return rate_ratio_interval(int(searches), float(population[group]), int(white_searches),
+                               float(population[BASELINE_GROUP]), alpha=alpha)
 
 
 def not_recorded_share(searches_by_group_month: pd.DataFrame) -> pd.DataFrame:
@@ -189,8 +229,8 @@ def not_recorded_share(searches_by_group_month: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str) -> pd.DataFrame:
-    """Arrest rate, weapons and key crime shares of one month's searches (Figure 13).
+def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str, alpha: float = ALPHA) -> pd.DataFrame:
+    """Arrest rate, weapons and key crime shares of one month's searches (Figure 13), with intervals.
 
     Every search counts, section 60 included, as in Figure 13's "PACE, S60, other".
 
@@ -202,6 +242,8 @@ def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str) -> 
         The borough's GSS code.
     month : str
         ``"YYYY-MM"``.
+    alpha : float
+        The intervals are at 1 - alpha (0.05 gives 95%).
 
     Returns
     -------
@@ -210,7 +252,13 @@ def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str) -> 
         or not), with ``searches, arrests, arrest_rate, weapons, pct_weapons, key_crime,
         pct_key_crime``. Percentages are of all searches, rounded half-up to 1 decimal
         (NaN when there were no searches). Compare with :data:`WEAPONS_TARGET_PCT` and
-        :data:`KEY_CRIME_TARGET_PCT`.
+        :data:`KEY_CRIME_TARGET_PCT`. For each of :data:`MEASURES`, ``<measure>_low`` and
+        ``<measure>_high`` are its Wilson score interval in % (unrounded; NaN with no
+        searches). ``pct_weapons_vs_target`` and ``pct_key_crime_vs_target`` say how the
+        interval stands against the target, and (borough row only) ``arrest_rate_vs_mps``
+        how the borough's arrest rate interval stands against the MPS rate: "above", "below"
+        or "similar" (:func:`boardpack.metrics.uncertainty.versus_benchmark`); None with no
+        searches. ``attrs`` holds ``alpha`` and ``method`` (:data:`PROPORTION_METHOD`).
 
     Raises
     ------
@@ -233,7 +281,91 @@ def last_month_summary(stop_search: pd.DataFrame, gss_code: str, month: str) -> 
             "weapons": weapons, "pct_weapons": _pct(weapons, n),
             "key_crime": key, "pct_key_crime": _pct(key, n),
         })  # fmt: skip
-    return pd.DataFrame(out)
+    return _with_intervals(pd.DataFrame(out), alpha)
+
+
+def _with_intervals(summary: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Add each measure's Wilson interval (in %) and the benchmark verdicts to :func:`last_month_summary`."""
+    df = summary.copy()
+    counts = {"arrest_rate": "arrests", "pct_weapons": "weapons", "pct_key_crime": "key_crime"}
+    for measure, count in counts.items():
+        limits = [_wilson_pct(k, n, alpha) for k, n in zip(df[count], df["searches"])]
+        df[f"{measure}_low"] = [lo for lo, _ in limits]
+        df[f"{measure}_high"] = [hi for _, hi in limits]
+    for measure, target in TARGETS.items():
+        verdicts = [_verdict(lo, hi, target) for lo, hi in zip(df[f"{measure}_low"], df[f"{measure}_high"])]
+        df[f"{measure}_vs_target"] = pd.Series(verdicts, index=df.index, dtype=object)
+    mps = df.iloc[-1]
+    mps_rate = mps["arrests"] * 100 / mps["searches"] if mps["searches"] else float("nan")
+    verdicts = [_verdict(lo, hi, mps_rate) if i < len(df) - 1 else None
+                for i, (lo, hi) in enumerate(zip(df["arrest_rate_low"], df["arrest_rate_high"]))]
+    df["arrest_rate_vs_mps"] = pd.Series(verdicts, index=df.index, dtype=object)  # None stays None, not NaN
+    df.attrs.update(alpha=float(alpha), method=PROPORTION_METHOD)
+    return df
+
+
+def _wilson_pct(successes: int, n: int, alpha: float) -> tuple[float, float]:
+    if not n:
+        return float("nan"), float("nan")
+    low, high = wilson_interval(int(successes), int(n), alpha=alpha)
+    return low * 100, high * 100
+
+
+def _verdict(low: float, high: float, benchmark: float) -> str | None:
+    if pd.isna(low) or pd.isna(high) or pd.isna(benchmark):
+        return None
+    return versus_benchmark(low, high, benchmark)
+
+
+def year_on_year(monthly: pd.DataFrame, unsplit: list[str], alpha: float = ALPHA) -> pd.DataFrame:
+    """The change in searches from the window's first month to its last, a year later, with its test.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        :func:`monthly_searches` over 13 months (masked by :func:`mask_monthly`): its first
+        month is the same month a year before its last.
+    unsplit : list of str
+        The months that cannot be split by borough (:func:`unsplittable_months`).
+    alpha : float
+        Significance level of the test.
+
+    Returns
+    -------
+    DataFrame
+        Two rows, ``area`` "borough" then "MPS", with ``previous_month, current_month,
+        previous, current, pct_change, p_value, significant, small_numbers, reason``.
+        ``pct_change`` is rounded half-up to 1 decimal (None when ``previous`` is 0); the test
+        is :func:`boardpack.metrics.uncertainty.change_test`. When either month has no count,
+        the counts that exist are kept, the test's columns are None and ``reason`` says why:
+        ``"unsplittable"`` (the month's records mostly have no location, borough only) or
+        ``"not_in_data"``; otherwise ``reason`` is None. ``attrs`` holds ``alpha`` and ``test``.
+
+    Raises
+    ------
+    BoardPackError
+        If ``monthly`` does not span 13 months (a year apart).
+    """
+    months = monthly["month"].tolist()
+    if len(months) != 13 or month_range(months[-1], 13) != months:
+        raise BoardPackError(f"year_on_year needs the 13 consecutive months of monthly_searches, not {months}")
+    first, last = monthly.iloc[0], monthly.iloc[-1]
+    rows = []
+    for area, column in (("borough", "searches"), ("MPS", "mps")):
+        prev, cur = first[column], last[column]
+        row = {"area": area, "previous_month": months[0], "current_month": months[-1],
+               "previous": None if pd.isna(prev) else int(prev), "current": None if pd.isna(cur) else int(cur),
+               "pct_change": None, "p_value": None, "significant": None, "small_numbers": None, "reason": None}
+        if row["previous"] is None or row["current"] is None:
+            gap = [m for m, v in ((months[0], prev), (months[-1], cur)) if pd.isna(v)]
+            row["reason"] = "unsplittable" if area == "borough" and set(gap) & set(unsplit) else "not_in_data"
+        else:
+            test = change_test(row["previous"], row["current"], alpha=alpha)
+            row.update(pct_change=pct_change(row["previous"], row["current"]), **test.as_dict())
+        rows.append(row)
+    out = pd.DataFrame(rows, dtype=object)
+    out.attrs.update(alpha=float(alpha), test=TEST_NAME)
+    return out
 
 
 def months_present(stop_search: pd.DataFrame) -> list[str]:
@@ -339,11 +471,19 @@ def mask_monthly(monthly: pd.DataFrame, unsplit: list[str]) -> pd.DataFrame:
 
 
 def mask_ratios(ratios: pd.DataFrame, unsplit: list[str]) -> pd.DataFrame:
-    """:func:`disproportionality` with every figure of each month in ``unsplit`` left blank."""
+    """:func:`disproportionality` with every figure of each month in ``unsplit`` left blank.
+
+    The interval is blanked too (NaN) and ``small_base`` becomes ``<NA>``: no count, no flag.
+    """
     hidden = ratios["month"].isin(unsplit)
     out = ratios.astype({"searches": "Int64"})
-    out.loc[hidden, ["ratio", "ratio_2dp", "rate_per_1000"]] = float("nan")
+    blank = [c for c in ("ratio", "ratio_2dp", "rate_per_1000", "ci_low", "ci_high") if c in out.columns]
+    out.loc[hidden, blank] = float("nan")
     out.loc[hidden, "searches"] = pd.NA
+    if "small_base" in out.columns:
+        out = out.astype({"small_base": "boolean"})
+        out.loc[hidden, "small_base"] = pd.NA
+    out.attrs = dict(ratios.attrs)
     return out
 
 
