@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     criminal_justice,
     custody,
     ethnicity,
+    funnel,
     rates,
     stop_search,
     uncertainty,

@@ -7,6 +7,9 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import parse_month, rolling_windows
 from .change import exact, round_half_up
+from .crime import TNO, area_row_counts, choose_vintage
+from .funnel import Funnel, rate_funnel
+from .uncertainty import ALPHA, poisson_interval
 
 
 def population_for(population: pd.DataFrame, area_codes: list[str], period: str) -> tuple[int, int]:
@@ -79,7 +82,7 @@ def homicide_victims(homicide: pd.DataFrame, gss_code: str, period: str) -> dict
 
 
 def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: str, area_codes: list[str],
-                period: str) -> dict:
+                period: str, alpha: float = ALPHA) -> dict:
     """Total notifiable offences per 1,000 residents, borough and MPS.
 
     Parameters
@@ -95,13 +98,18 @@ def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: s
         The 32 boroughs' codes, whose populations make the MPS's.
     period : str
         ``YYYY-MM``.
+    alpha : float
+        1 minus the confidence level of the rates' intervals.
 
     Returns
     -------
     dict
         ``borough, mps`` (rates per 1,000, one decimal), ``population, mps_population`` and
         ``population_year`` (the latest mid-year at or before the period's year that has every
-        one of ``area_codes``, as :mod:`boardpack.coverage` requires; borough and MPS use it).
+        one of ``area_codes``, as :mod:`boardpack.coverage` requires; borough and MPS use it);
+        ``ci_low, ci_high`` and ``mps_ci_low, mps_ci_high``: the exact Poisson (Garwood)
+        interval of each rate per 1,000 (:func:`boardpack.metrics.uncertainty.poisson_interval`
+        of the offences, over the population), one decimal; and ``alpha``.
     """
     # One rule for the year (the coverage rule): the latest mid-year at or before the period's
     # year in which every one of the 32 boroughs has an estimate; the borough uses the same year.
@@ -111,5 +119,82 @@ def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: s
         raise CoverageError(f"no mid-{year} population for {gss_code}")
     b_pop = int(own.sum())
     full = crime_table.iloc[0]
+    b_low, b_high = poisson_interval(int(full["current_12m"]), alpha)
+    m_low, m_high = poisson_interval(int(full["mps_current_12m"]), alpha)
     return {"borough": rate_per_1000(full["current_12m"], b_pop), "mps": rate_per_1000(full["mps_current_12m"], m_pop),
-            "population": b_pop, "mps_population": m_pop, "population_year": year}
+            "population": b_pop, "mps_population": m_pop, "population_year": year,
+            "ci_low": rate_per_1000(b_low, b_pop), "ci_high": rate_per_1000(b_high, b_pop),
+            "mps_ci_low": rate_per_1000(m_low, m_pop), "mps_ci_high": rate_per_1000(m_high, m_pop), "alpha": alpha}
+
+
+def borough_crime_counts(crime: pd.DataFrame, mappings: pd.DataFrame, population: pd.DataFrame,
+                         boroughs: dict[str, str], period: str, vintage: str = "auto") -> pd.DataFrame:
+    """Every borough's total notifiable offences in the 12 months to ``period`` and its residents.
+
+    Parameters
+    ----------
+    crime : DataFrame
+        The canonical ``crime`` table.
+    mappings : DataFrame
+        Every vintage's crime mapping (as :func:`boardpack.metrics.crime.recorded_crime_table` takes it).
+    population : DataFrame
+        The ``population`` canonical table.
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs.
+    period : str
+        ``YYYY-MM``.
+    vintage : str
+        ``"auto"`` or a vintage name; the same choice as the recorded crime table (24 months).
+
+    Returns
+    -------
+    DataFrame
+        ``area_code, borough, offences, population``, one row per borough in ``boroughs`` order;
+        ``attrs`` holds ``population_year`` (:func:`population_for`'s rule: the same year for all)
+        and ``vintage``.
+
+    Raises
+    ------
+    CoverageError
+        If no vintage holds the months, a borough has no rows in it, or no population year has
+        every borough.
+    """
+    codes = list(boroughs)
+    vintage = choose_vintage(crime, mappings, period, months=24, prefer=vintage)
+    _, current = rolling_windows(period)
+    counts = area_row_counts(crime, mappings, vintage)
+    absent = [boroughs[c] for c in codes if c not in set(counts["area_code"])]
+    if absent:
+        raise CoverageError(f"no recorded crime rows in vintage {vintage} for {', '.join(absent)}")
+    counts = counts[(counts["row"] == TNO) & counts["month"].isin(current) & counts["area_code"].isin(codes)]
+    offences = counts.groupby("area_code")["count"].sum().reindex(codes, fill_value=0)
+    year, _ = population_for(population, codes, period)
+    pop = population[(population["year"] == year) & population["area_code"].isin(codes)]
+    residents = pop.groupby("area_code")["population"].sum().reindex(codes)
+    out = pd.DataFrame({"area_code": codes, "borough": [boroughs[c] for c in codes],
+                        "offences": offences.to_numpy().astype("int64"),
+                        "population": residents.to_numpy().astype("int64")})
+    out.attrs.update(population_year=year, vintage=vintage)
+    return out
+
+
+def crime_funnel(crime: pd.DataFrame, mappings: pd.DataFrame, population: pd.DataFrame, boroughs: dict[str, str],
+                 period: str, vintage: str = "auto", method: str = "exact") -> Funnel:
+    """Total notifiable offences per 1,000 residents of every borough, against the London rate.
+
+    The counts and populations are those of :func:`borough_crime_counts`; the target is the 32
+    boroughs' offences over their residents (crime recorded against the airports or no borough
+    is left out of both). Each borough's count is Poisson around target × residents; the limits
+    are those of :func:`boardpack.metrics.funnel.rate_funnel` (``method``, Spiegelhalter's exact
+    limits by default).
+
+    Returns
+    -------
+    Funnel
+        Its ``table`` has ``count`` (offences), ``exposure`` (residents) and ``rate`` per 1,000;
+        ``population_year`` and ``vintage`` are kept in ``table.attrs``.
+    """
+    areas = borough_crime_counts(crime, mappings, population, boroughs, period, vintage)
+    result = rate_funnel(areas, "offences", "population", per=1000, method=method)
+    result.table.attrs.update(areas.attrs)
+    return result

@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     confidence,
     criminal_justice,
     custody,
+    funnels,
     glossary,
     recorded_crime,
     reference,

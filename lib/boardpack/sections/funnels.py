@@ -1,0 +1,211 @@
+"""Funnel plots comparing boroughs fairly: crime per 1,000 residents and complaint allegations per 100 workforce.
+
+Each render function draws a :class:`boardpack.metrics.funnel.Funnel` computed in a compute cell
+(``compute-recorded-crime``, ``compute-complaints``): every borough's rate against its size, with
+Spiegelhalter's 95% and 99.8% control limits around the London (MPS) rate. They sit beside the
+ranked charts and tables of their sections, not in their place.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..report import alt_text
+from ..report.charts import plot_funnel
+from ..report.html import paragraph
+from .section import Section, guarded, part_unavailable, require, unavailable
+
+CRIME = "recorded_crime"
+COMPLAINTS = "complaints"
+CRIME_SOURCE = "MPS Borough Level Crime (London Datastore); ONS mid-year population estimates"
+COMPLAINTS_SOURCE = ("Metropolitan Police Service, public complaints management information; "
+                     "borough workforce (officers and staff)")
+METHOD = ("Spiegelhalter (2005) funnel plot: exact Poisson control limits with interpolation, "
+          "95% and 99.8%, around the rate of all 32 boroughs")
+# Why boroughs differ by more than chance, for the over-dispersion sentence.
+CRIME_REASONS = "in town centres, visitors and commuters, and the make-up of their populations, for example"
+COMPLAINTS_REASONS = "in the work their officers do and the people they meet, for example"
+# Above this share of boroughs outside the 99.8% limits, the limits describe chance alone poorly.
+MANY_OUTSIDE = 0.25
+
+_WHERE = {
+    "within": "within the range expected from chance variation around {target}",
+    "above 95%": "above the 95% limit around {target} but within the 99.8% limit: higher than chance would "
+                 "usually give, though not so high that chance is ruled out",
+    "below 95%": "below the 95% limit around {target} but within the 99.8% limit: lower than chance would "
+                 "usually give, though not so low that chance is ruled out",
+    "above 99.8%": "above the 99.8% limit around {target}: higher than chance variation alone would explain",
+    "below 99.8%": "below the 99.8% limit around {target}: lower than chance variation alone would explain",
+}
+_ADJUSTED = {
+    "within": "within the widened limits",
+    "above 95%": "above the widened 95% limit but within the widened 99.8% limit",
+    "below 95%": "below the widened 95% limit but within the widened 99.8% limit",
+    "above 99.8%": "above even the widened 99.8% limit",
+    "below 99.8%": "below even the widened 99.8% limit",
+}
+
+
+def position_phrase(position: str, target: str) -> str:
+    """Plain words for a funnel position (``within``, ``above 95%`` …) against ``target`` ("the London rate")."""
+    return _WHERE[position].format(target=target)
+
+
+def _names(rows: pd.DataFrame) -> str:
+    names = rows["borough"].astype(str).tolist()
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _outlier_parts(funnel, what: str) -> tuple[list[str], list[dict]]:
+    """The list of boroughs outside the 99.8% limits (paragraphs) and their records."""
+    out = funnel.outside("99.8")
+    high, low = out[out["position"] == "above 99.8%"], out[out["position"] == "below 99.8%"]
+    parts = []
+    if out.empty:
+        parts.append(paragraph("No borough lies outside the 99.8% limits."))
+    if not high.empty:
+        parts.append(paragraph(f"Above the 99.8% limits ({what} higher than chance alone would give): "
+                               f"{_names(high)}."))
+    if not low.empty:
+        parts.append(paragraph(f"Below the 99.8% limits ({what} lower than chance alone would give): "
+                               f"{_names(low.sort_values('rate'))}."))
+    records = [{"borough": r["borough"], "area_code": r["area_code"], "rate": float(r["rate"]),
+                "position": r["position"]} for _, r in out.iterrows()]
+    return parts, records
+
+
+def _spread_sentence(funnel, name: str, own: pd.Series, reasons: str) -> str:
+    """How many boroughs lie outside, and, when that is many, what it means (over-dispersion)."""
+    n = len(funnel.table)
+    n95, n998 = len(funnel.outside("95")), len(funnel.outside("99.8"))
+    text = (f"{n998} of the {n} boroughs lie outside the 99.8% limits and {n95} outside the 95% limits; "
+            f"by chance alone about 1 borough in 20 would lie outside the 95% limits and about 1 in 500 outside "
+            f"the 99.8% limits.")
+    if funnel.overdispersed and n998 > MANY_OUTSIDE * n:
+        text += (" So many boroughs outside the limits does not mean that each of them is unusual: the limits "
+                 "allow for chance alone, and the larger the counts the narrower they are, while boroughs really "
+                 f"do differ ({reasons}). The boroughs' rates are spread about {math.sqrt(funnel.phi):,.0f} times "
+                 "as widely as chance alone would spread them (Spiegelhalter's over-dispersion factor "
+                 f"φ = {funnel.phi:,.0f}, the ratio of the variances). With the limits widened to allow for that "
+                 f"spread, {name} is {_ADJUSTED[own['adjusted_position']]}.")
+    elif funnel.overdispersed:
+        text += (f" The boroughs' rates are spread more widely than chance alone would spread them (over-dispersion "
+                 f"factor φ = {funnel.phi:,.1f}); with the limits widened to allow for that spread, {name} is "
+                 f"{_ADJUSTED[own['adjusted_position']]}.")
+    return text
+
+
+def _record(funnel, own: pd.Series, outliers: list[dict], extra: dict) -> dict:
+    limits_here = {k: float(own[k]) for k in ("low95", "high95", "low998", "high998")}
+    return {
+        "target": float(funnel.target),
+        "per": float(funnel.per),
+        "rate": float(own["rate"]),
+        "count": float(own["count"]),
+        "exposure": float(own["exposure"]),
+        "position": own["position"],
+        "adjusted_position": own["adjusted_position"],
+        "limits_at_borough": limits_here,
+        "outliers": outliers,
+        "outside_95": int(len(funnel.outside("95"))),
+        "outside_998": int(len(funnel.outside("99.8"))),
+        "areas": int(len(funnel.table)),
+        "phi": float(funnel.phi),
+        "phi_p_value": float(funnel.phi_p_value),
+        "overdispersed": bool(funnel.overdispersed),
+        "method": METHOD if funnel.method == "exact" else f"{funnel.method} limits",
+        "limits": ["95%", "99.8%"],
+        **extra,
+    }
+
+
+def _points(funnel) -> pd.DataFrame:
+    t = funnel.table
+    # The band each borough lies in, worked out exactly at its own size, decides the chart's outliers,
+    # so the chart, its alt text and the list under it name the same boroughs.
+    return pd.DataFrame({"label": t["borough"], "x": t["exposure"], "y": t["rate"], "band": t["position"]})
+
+
+def _own(pack, funnel) -> pd.Series:
+    rows = funnel.table[funnel.table["area_code"] == pack.borough.gss_code]
+    return rows.iloc[0]
+
+
+@guarded(CRIME, "crime per 1,000 residents funnel plot", cell="compute-recorded-crime")
+def crime_funnel(pack, funnel) -> Section:
+    """Figure: offences per 1,000 residents of every borough against its population, with control limits.
+
+    ``funnel`` is the :class:`~boardpack.metrics.funnel.Funnel` of
+    :func:`boardpack.metrics.rates.crime_funnel`. Records ``recorded_crime.funnel`` (target,
+    the borough's rate, count, population, position, the outliers, the limits and method,
+    over-dispersion) and the table ``recorded_crime_funnel``.
+    """
+    title = "crime per 1,000 residents funnel plot"
+    missing = unavailable(pack, CRIME, title)
+    if missing:
+        return missing
+    missing = part_unavailable(pack, "crime_rates", CRIME, "Crime per 1,000 residents funnel plot")
+    if missing:
+        return missing
+    f = require(funnel)
+    name = pack.borough.name
+    own = _own(pack, f)
+    year = f.table.attrs.get("population_year")
+    pop_label = f"mid-{year} population" if year else "resident population"
+    fig_title = f"Offences per 1,000 residents by population, 12 months to {pack.period_label}"
+    points = _points(f)
+    fig = plot_funnel(points, f.limits, f.target, name, fig_title, f"Residents ({pop_label})",
+                      "Offences per 1,000 residents", target_label="London rate")
+    alt = alt_text.funnel_alt(points, f.limits, f.target, name, "total notifiable offences per 1,000 residents",
+                              f"resident population ({pop_label})", target_label="the London rate")
+    outliers, records = _outlier_parts(f, "crime rates")
+    pack.record.set(CRIME, "funnel", _record(f, own, records, {"population_year": year}))
+    pack.record.add_table("recorded_crime_funnel", f.table)
+    lead = (f"The funnel plot below compares each borough's crime rate with the London rate of {f.target:.1f} "
+            f"offences per 1,000 residents, allowing for the size of its population: the dashed and dotted lines "
+            f"show the range within which 95% and 99.8% of boroughs would lie if every borough's true rate were "
+            f"the London rate and only chance made them differ. {name}'s rate of {own['rate']:.1f} per 1,000 "
+            f"residents is {position_phrase(own['position'], 'the London rate')}.")
+    return Section(
+        [paragraph(lead), pack.figure("fig-crime-funnel", CRIME, fig, fig_title, alt, CRIME_SOURCE),
+         paragraph(_spread_sentence(f, name, own, CRIME_REASONS)), *outliers],
+        CRIME, pack.is_demo,
+    )
+
+
+@guarded(COMPLAINTS, "complaint allegations per 100 workforce funnel plot", cell="compute-complaints")
+def complaints_funnel(pack, funnel) -> Section:
+    """Figure: allegations per 100 workforce of every borough against its workforce, with control limits.
+
+    ``funnel`` is the :class:`~boardpack.metrics.funnel.Funnel` of
+    :func:`boardpack.metrics.funnel.complaints_funnel`. Records ``complaints.funnel`` and the
+    table ``complaints_funnel``.
+    """
+    title = "complaint allegations per 100 workforce funnel plot"
+    missing = unavailable(pack, COMPLAINTS, title)
+    if missing:
+        return missing
+    f = require(funnel)
+    name = pack.borough.name
+    own = _own(pack, f)
+    fig_title = f"Allegations per 100 workforce by workforce, 12 months to {pack.period_label}"
+    points = _points(f)
+    fig = plot_funnel(points, f.limits, f.target, name, fig_title, "Workforce (officers and staff)",
+                      "Allegations per 100 workforce", target_label="MPS rate")
+    alt = alt_text.funnel_alt(points, f.limits, f.target, name, "public complaint allegations per 100 workforce",
+                              "borough workforce", target_label="the MPS rate")
+    outliers, records = _outlier_parts(f, "allegation rates")
+    pack.record.set(COMPLAINTS, "funnel", _record(f, own, records, {}))
+    pack.record.add_table("complaints_funnel", f.table)
+    lead = (f"The funnel plot below compares each borough's allegations per 100 workforce with the MPS rate of "
+            f"{f.target:.1f}, allowing for the size of its workforce: the dashed and dotted lines show the range "
+            f"within which 95% and 99.8% of boroughs would lie if every borough's true rate were the MPS rate and "
+            f"only chance made them differ. {name}'s rate of {own['rate']:.1f} allegations per 100 workforce is "
+            f"{position_phrase(own['position'], 'the MPS rate')}.")
+    return Section(
+        [paragraph(lead), pack.figure("fig-complaints-funnel", COMPLAINTS, fig, fig_title, alt, COMPLAINTS_SOURCE),
+         paragraph(_spread_sentence(f, name, own, COMPLAINTS_REASONS)), *outliers],
+        COMPLAINTS, pack.is_demo,
+    )
