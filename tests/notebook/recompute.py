@@ -576,7 +576,9 @@ def check_stop_search(figures: dict, data_dir: Path) -> dict:
     assert [{k: r[k] for k in ("month", "group", "ratio", "searches")} for r in got["disproportionality"]] == \
         expected["disproportionality"]
     assert got["not_recorded"] == expected["not_recorded"]
-    last = {k: v for k, v in got["last_month"].items() if k not in ("month", "targets")}
+    # The recorded intervals and verdicts are recomputed in test_uncertainty_stop_search.py.
+    last = {k: got["last_month"][k] for k in ("searches", "arrest_rate", "pct_weapons", "pct_key_crime")}
+    last["mps"] = {k: got["last_month"]["mps"][k] for k in expected["last_month"]["mps"]}
     assert got["last_month"]["month"] == period
     assert last == expected["last_month"]
     return expected
@@ -668,10 +670,19 @@ def check_rates(figures: dict, data_dir: Path) -> None:
     own = int(crime.loc[crime["area"].map(lambda a: code_of(a, labels)) == gss, "count"].sum())
     mps = int(crime["count"].sum())
     mps_pop = sum(pop[(c, year)] for c in codes)
-    assert rec["rate_per_1000"] == {"borough": half_up(Fraction(own * 1000, pop[(gss, year)]), 1),
-                                    "mps": half_up(Fraction(mps * 1000, mps_pop), 1),
-                                    "population": pop[(gss, year)], "mps_population": mps_pop,
-                                    "population_year": year}
+    expected = {"borough": half_up(Fraction(own * 1000, pop[(gss, year)]), 1),
+                "mps": half_up(Fraction(mps * 1000, mps_pop), 1),
+                "population": pop[(gss, year)], "mps_population": mps_pop, "population_year": year}
+    assert {k: rec["rate_per_1000"][k] for k in expected} == expected
+    # Each rate's exact Poisson interval: the gamma quantiles of the count (Garwood's limits), per 1,000.
+    from scipy.stats import gamma
+
+    alpha = rec["rate_per_1000"]["alpha"]
+    for prefix, count, people in (("", own, pop[(gss, year)]), ("mps_", mps, mps_pop)):
+        low = gamma.ppf(alpha / 2, count) * 1000 / people
+        high = gamma.ppf(1 - alpha / 2, count + 1) * 1000 / people
+        assert abs(rec["rate_per_1000"][f"{prefix}ci_low"] - low) <= 0.05 + 1e-9
+        assert abs(rec["rate_per_1000"][f"{prefix}ci_high"] - high) <= 0.05 + 1e-9
     last = max(pd.to_datetime(r["Recorded Date"].strip(), format="%b-%y").strftime("%Y-%m")
                for p in Path(data_dir, "mps_homicide").glob("*.csv")
                for r in csv.DictReader(io.StringIO(_read_text(p))))
@@ -681,5 +692,6 @@ def check_rates(figures: dict, data_dir: Path) -> None:
     previous = months_to(period, 24)[:12]
     b_prev, m_prev = homicide_victims_raw(data_dir, gss, previous)
     b_cur, m_cur = homicide_victims_raw(data_dir, gss, current)
-    assert rec["homicide_victims"] == {"previous_12m": b_prev, "current_12m": b_cur,
-                                       "mps_previous_12m": m_prev, "mps_current_12m": m_cur}
+    counts = {"previous_12m": b_prev, "current_12m": b_cur, "mps_previous_12m": m_prev, "mps_current_12m": m_cur}
+    # The record also carries each change's test (issue 10), checked in test_uncertainty_changes.py.
+    assert {k: rec["homicide_victims"][k] for k in counts} == counts
