@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
@@ -233,3 +234,19 @@ def test_ranked_intervals_leave_out_a_missing_value_without_shifting_names():
     data = chart_data(plot_ranked_intervals(df, "n", "v", "lo", "hi", "A", "t", "x", verdict="vs"))
     drawn = {name: x for p in _kind(data, "points") for name, x in zip(p["labels"], p["x"])}
     assert drawn == {"A": 80.0, "C": 70.0, "D": 60.0}
+
+
+@pytest.mark.parametrize("kind", ["ranked", "trend", "bars"])
+def test_a_long_title_is_broken_into_lines_that_fit_the_figure(kind):
+    title = ("Change in public complaint allegations by borough, October 2025 – September 2026 against "
+             "October 2024 – September 2025")
+    df = pd.DataFrame({"b": [f"Borough {i}" for i in range(12)], "v": range(12), "w": range(12)})
+    fig = {"ranked": lambda: plot_ranked_bars(df, "b", "v", "Borough 3", title, "x"),
+           "trend": lambda: plot_trend(df, "b", {"A": "v", "MPS": "w"}, title, "y", secondary={"MPS"}),
+           "bars": lambda: plot_bars(df, "b", "v", title, "x")}[kind]()
+    fig.canvas.draw()
+    drawn = fig.axes[0].get_title(loc="left")
+    assert "\n" in drawn and drawn.replace("\n", " ") == title
+    box = fig.axes[0]._left_title.get_window_extent()
+    assert 0 <= box.x0 and box.x1 <= fig.get_figwidth() * fig.dpi
+    figure_png(fig)  # closes it

@@ -34,6 +34,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
@@ -108,6 +109,27 @@ def _bold_tick(ax, highlight: str) -> None:
             tick.set_fontweight("bold")
 
 
+def _fitted_title(fig: Figure, title: str, share: float = 0.88) -> str:
+    """``title`` broken into lines that each fit ``share`` of the figure's width, so none is cut off.
+
+    Measured with the figure's renderer at the title font size (deterministic: greedy, word by word).
+    """
+    renderer = fig.canvas.get_renderer()
+    font = FontProperties(family=plt.rcParams["font.family"], size=plt.rcParams["axes.titlesize"])
+    room = share * fig.get_figwidth() * fig.dpi
+
+    def width(text: str) -> float:
+        return renderer.get_text_width_height_descent(text, font, ismath=False)[0]
+
+    lines: list[str] = []
+    for word in title.split():
+        if lines and width(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def _title_over_labels(fig: Figure, ax) -> None:
     """Start a left-aligned title over the y tick labels, not the plot, so a long one is not cut off.
 
@@ -151,7 +173,7 @@ def _trend_axes(
     step = max(1, len(xs) // 12)
     ax.set_xticks(xs[::step])
     ax.set_xticklabels([str(v) for v in df[x].tolist()][::step], rotation=45, ha="right")
-    ax.set_title(title, loc="left")
+    ax.set_title(_fitted_title(fig, title), loc="left")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="x", visible=False)
@@ -318,7 +340,7 @@ def plot_ranked_bars(
         _bar_marks(ax, labels, values, df[marks].tolist())
     if _reference(ax, reference, reference_label):
         ax.legend(loc="lower right", frameon=True, fontsize=7)
-    ax.set_title(title, loc="left")
+    ax.set_title(_fitted_title(fig, title), loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(_axis_format(percent))
@@ -355,7 +377,7 @@ def plot_bars(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
     labels = df[label].astype(str).tolist()
     _barh(ax, labels, df[value].astype(float).tolist(), dict.fromkeys(labels, colour), height=0.6)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_title(title, loc="left")
+    ax.set_title(_fitted_title(fig, title), loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(_axis_format(percent))
@@ -424,7 +446,7 @@ def plot_ranked_intervals(
     ax.set_ylim(n - 0.4, -0.6)  # top first
     if _reference(ax, reference, reference_label):
         handles.append(ax.get_lines()[-1])
-    ax.set_title(title, loc="left")
+    ax.set_title(_fitted_title(fig, title), loc="left")
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="y", visible=False)
@@ -511,7 +533,7 @@ def plot_funnel(
     if mine:
         handles.append(_points(ax, pts["x"].to_numpy()[mine], pts["y"].to_numpy()[mine], [BOROUGH], "D", highlight,
                                [highlight], size=36))
-    ax.set_title(title, loc="left")
+    ax.set_title(_fitted_title(fig, title), loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_formatter(_thousands)
