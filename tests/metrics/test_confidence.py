@@ -230,3 +230,29 @@ def test_satisfaction_gap_without_respondents_has_no_interval():
     gap = satisfaction_gap(_gap_table(None, 100), "2018-12", "E09000031", alpha=0.05)
     assert gap["gap_ci_low"] is None and gap["gap_significant"] is None and gap["gap"] == 20
     assert "alpha" not in satisfaction_gap(_gap_table(200, 100), "2018-12", "E09000031")
+
+
+def test_trend_intervals_give_each_quarter_its_wilson_interval():
+    from boardpack.metrics.confidence import trend_intervals
+
+    table = pd.DataFrame({"area_code": ["E09000031"] * 3 + ["MPS"], "quarter_end": ["2018-06", "2018-09", "2018-12",
+                                                                                    "2018-12"],
+                          "measure": ["overall"] * 4, "proportion": [0.5, 0.8, 0.9, 0.7],
+                          "respondents": pd.array([100, None, 50, None], dtype="Int64")})
+    out = trend_intervals(table, {"Overall": "overall"}, "E09000031", "2018-09", respondents=400, alpha=0.05)
+    assert out["quarter_end"].tolist() == ["2018-06", "2018-09"]  # later quarters left out
+    z = 1.959963984540054
+
+    def wilson(p, n):
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+        return (centre - half) * 100, (centre + half) * 100
+
+    for (p, n), (_, row) in zip([(0.5, 100), (0.8, 400)], out.iterrows()):  # 2018-09 has no respondents: assumed 400
+        low, high = wilson(p, n)
+        assert row["Overall low"] == pytest.approx(low, abs=1e-5)
+        assert row["Overall high"] == pytest.approx(high, abs=1e-5)
+    assert out.attrs["alpha"] == 0.05
+    assert trend_intervals(table, {"X": "none"}, "E09000031", "2018-12", 400, skip_missing=True).empty
+    with pytest.raises(ValueError):
+        trend_intervals(table, {"Overall": "overall"}, "E09000031", "2018-12", respondents=0)

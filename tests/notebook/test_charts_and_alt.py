@@ -69,7 +69,8 @@ def expected_chart(pack, fig_id: str) -> list[dict]:
         return [_line(name, t["borough"]), _line("MPS", t["mps"])]
     if fig_id == "fig-confidence-trend":
         t = pack.table("confidence_satisfaction_trend")
-        return [_line(c, t[c]) for c in t.columns if c != "quarter_end"]
+        # Interval columns ("<series> low/high") are the shaded bands, checked in test_trend_bands_draw_their_table.
+        return [_line(c, t[c]) for c in t.columns if c != "quarter_end" and not c.endswith((" low", " high"))]
     if fig_id == "fig-stop-search-monthly":
         t = pack.table("stop_search_monthly")
         rows = t[["month", "searches", "mps"]].astype(object)
@@ -249,3 +250,22 @@ def test_disproportionality_alt_quotes_ratios_as_printed(pack):
     black = next(d for d in chart["data"] if d["label"] == "Black")
     last = black["y"][-1]
     assert f"was {last:.2f} in" in chart["alt"], chart["alt"]
+
+
+def test_trend_bands_draw_their_table(pack):
+    """Each shaded band of the confidence trend chart is the interval recorded beside its line."""
+    chart = pack.figures["charts"].get("fig-confidence-trend")
+    if chart is None:
+        pytest.skip("no confidence trend chart in this pack")
+    t = pack.table("confidence_satisfaction_trend")
+    bands = [d for d in chart["data"] if d["kind"] == "band"]
+    series = [c[: -len(" low")] for c in t.columns if c.endswith(" low")]
+    assert [b["label"].split(": ")[0] for b in bands] == series
+    for band, name in zip(bands, series):
+        for end in ("low", "high"):
+            drawn = [math.nan if v is None else float(v) for v in band[end]]
+            assert drawn == pytest.approx(t[f"{name} {end}"].astype(float).tolist(), nan_ok=True), (name, end)
+        values = t[name].astype(float)
+        inside = [lo - 0.5 <= v <= hi + 0.5 for lo, v, hi in zip(band["low"], values, band["high"])
+                  if v == v and lo is not None]
+        assert all(inside), name  # the printed whole % lies within its interval (give or take its rounding)

@@ -250,3 +250,17 @@ def test_a_long_title_is_broken_into_lines_that_fit_the_figure(kind):
     box = fig.axes[0]._left_title.get_window_extent()
     assert 0 <= box.x0 and box.x1 <= fig.get_figwidth() * fig.dpi
     figure_png(fig)  # closes it
+
+
+def test_trend_bands_are_drawn_behind_their_line_and_recorded():
+    df = pd.DataFrame({"q": ["a", "b", "c"], "v": [60.0, 62.0, 61.0], "lo": [55.0, 57.5, np.nan],
+                       "hi": [65.0, 66.0, np.nan]})
+    fig = plot_trend(df, "q", {"Confidence": "v"}, "t", "Per cent", percent=True, bands={"Confidence": ("lo", "hi")},
+                     band_label="95% interval")
+    data = chart_data(fig)
+    band = [d for d in data if d["kind"] == "band"]
+    assert len(band) == 1 and band[0]["label"] == "Confidence: 95% interval"
+    assert band[0]["low"][:2] == [55.0, 57.5] and band[0]["high"][:2] == [65.0, 66.0] and np.isnan(band[0]["low"][2])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Confidence", "Confidence: 95% interval"]
+    figure_png(fig)

@@ -313,6 +313,55 @@ def measure_trends(table: pd.DataFrame, measures: dict[str, str], gss_code: str,
     return wide.reset_index()
 
 
+def trend_intervals(table: pd.DataFrame, measures: dict[str, str], gss_code: str, until: str, respondents: int,
+                    alpha: float = ALPHA, skip_missing: bool = False) -> pd.DataFrame:
+    """The Wilson interval of a borough's survey measures at every quarter, for the trend chart's bands.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The ``pas`` or ``victim_satisfaction`` canonical table (``respondents`` optional).
+    measures : dict of str to str
+        Series label -> measure, as for :func:`measure_trends`.
+    gss_code : str
+        The borough.
+    until : str
+        The pack's month ``YYYY-MM``; later quarters are left out.
+    respondents : int
+        Respondents per rolling year assumed where the table gives none (as for :func:`borough_ranking`).
+    alpha : float
+        1 minus the confidence level.
+    skip_missing : bool
+        Leave out a measure the table has no values of for the borough, instead of raising.
+
+    Returns
+    -------
+    DataFrame
+        ``quarter_end`` and, per label, ``"<label> low"`` and ``"<label> high"`` in %, oldest first;
+        NaN where a quarter has no value. ``attrs["alpha"]`` is the level.
+    """
+    if isinstance(respondents, bool) or not float(respondents).is_integer() or int(respondents) < 1:
+        raise ValueError(f"the assumed number of respondents must be a whole number more than 0, not {respondents!r}")
+    columns: dict[str, pd.Series] = {}
+    for label, measure in measures.items():
+        rows = table[(table["measure"] == measure) & (table["area_code"] == gss_code) & (table["quarter_end"] <= until)]
+        if rows.empty:
+            if skip_missing:
+                continue
+            raise CoverageError(f"no {measure!r} values for {gss_code}")
+        given = rows["respondents"] if "respondents" in rows.columns else pd.Series(pd.NA, index=rows.index)
+        n = given.astype("Float64").fillna(int(respondents)).astype("int64")
+        limits = [wilson_interval(float(p) * k, k, alpha) for p, k in zip(rows["proportion"], n)]
+        index = rows["quarter_end"].astype(str)
+        columns[f"{label} low"] = pd.Series([round(lo * 100, 6) for lo, _ in limits], index=index.to_numpy())
+        columns[f"{label} high"] = pd.Series([round(hi * 100, 6) for _, hi in limits], index=index.to_numpy())
+    wide = pd.DataFrame(columns).sort_index()
+    wide.index.name = "quarter_end"
+    out = wide.reset_index()
+    out.attrs["alpha"] = alpha
+    return out
+
+
 def satisfaction_gap(uss: pd.DataFrame, quarter: str, gss_code: str, alpha: float | None = None) -> dict | None:
     """White and BME victim satisfaction (printed whole percentages) and the MPS gap at one quarter.
 

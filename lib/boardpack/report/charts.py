@@ -202,6 +202,7 @@ def _line(ax, xs, ys, label: str, colour: str, linestyle: str):
 def plot_trend(
     df: pd.DataFrame, x: str, series: dict[str, str], title: str, ylabel: str,
     colours: dict[str, str] | None = None, secondary: set[str] | None = None, percent: bool = False,
+    bands: dict[str, tuple[str, str]] | None = None, band_label: str = "95% interval",
 ) -> Figure:
     """Monthly or quarterly lines.
 
@@ -220,8 +221,21 @@ def plot_trend(
         Labels drawn against a right-hand axis (e.g. the MPS, on a far larger scale).
     percent : bool
         Format the y axis as percentages.
+    bands : dict, optional
+        Legend label -> (low column, high column): a shaded band in the series' colour behind its
+        line (e.g. a survey measure's interval at each quarter), named "<label>: <band_label>".
+    band_label : str
+        The band's meaning in the legend, e.g. "95% interval".
     """
-    fig, _ax, _pos, handles = _trend_axes(df, x, series, title, ylabel, colours, secondary, percent)
+    fig, ax, pos, handles = _trend_axes(df, x, series, title, ylabel, colours, secondary, percent)
+    for label, (low, high) in (bands or {}).items():
+        line = next(h for h in handles if h.get_label() == label)
+        lows, highs = df[low].astype(float).to_numpy(), df[high].astype(float).to_numpy()
+        band = ax.fill_between(pos[label], lows, highs, color=line.get_color(), alpha=0.18, linewidth=0,
+                               label=f"{label}: {band_label}", zorder=1)
+        band._bp_band = {"kind": "band", "label": f"{label}: {band_label}", "low": _floats(lows),
+                         "high": _floats(highs)}
+        handles.append(band)
     _legend_below(fig, handles)
     return fig
 
@@ -703,6 +717,7 @@ def chart_data(fig: Figure) -> list[dict]:
         - each set of points: ``{"kind": "points", "label", "x", "y", "labels"}`` (the legend
           words, e.g. ``"significantly above the MPS average"``; hollow small-number points are
           ``"<group>: fewer than 10 searches: small numbers"``);
+        - each shaded band of a trend chart: ``{"kind": "band", "label", "low", "high"}``, in time order;
         - bars: ``{"kind": "bars", "labels", "values"}``, top first;
         - bar marks: ``{"kind": "marks", "labels", "marks"}``, only the bars that carry one;
         - names written beside points: ``{"kind": "names", "labels"}``.
@@ -715,6 +730,7 @@ def chart_data(fig: Figure) -> list[dict]:
         out += [_interval_data(c) for c in ax.containers if isinstance(c, ErrorbarContainer) and _name(c)]
         out += [_points_data(c) for c in ax.collections if hasattr(c, "get_offsets") and type(c).__name__ ==
                 "PathCollection" and _name(c)]
+        out += [c._bp_band for c in ax.collections if hasattr(c, "_bp_band")]
         out += _bars_data(ax)
         marks = [t._bp_mark for t in ax.texts if hasattr(t, "_bp_mark")]
         if marks:

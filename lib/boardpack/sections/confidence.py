@@ -30,6 +30,8 @@ USS_MEASURES = {
 # The series of the trend chart: column label -> measure (the compute cell passes these to measure_trends).
 PAS_TREND = {"Confidence (PAS)": GOOD_JOB}
 USS_TREND = {f"{label} (USS)": measure for measure, label in USS_MEASURES.items()}
+# The series of the trend chart drawn with their interval band (the headline measures; five bands would hide the lines).
+USS_BANDS = {"Overall satisfaction (USS)": "overall"}
 
 
 # The interval columns of a ranking's recorded table, beside borough, value, rank and mps.
@@ -180,18 +182,25 @@ def satisfaction(pack, ranking, gap, gaps) -> Section:
 
 
 @guarded("confidence", "confidence and satisfaction trend", cell=CELL)
-def trends(pack, confidence_trend, satisfaction_trend) -> Section:
+def trends(pack, confidence_trend, satisfaction_trend, confidence_bands=None, satisfaction_bands=None) -> Section:
     """Figure: confidence and the satisfaction measures in the borough since the first period available.
 
     ``confidence_trend`` and ``satisfaction_trend`` are tables of
     :func:`~boardpack.metrics.confidence.measure_trends` (printed percentages by quarter);
-    either may be NotAvailable, and the chart draws what there is.
+    either may be NotAvailable, and the chart draws what there is. ``confidence_bands`` and
+    ``satisfaction_bands`` are tables of :func:`~boardpack.metrics.confidence.trend_intervals`
+    (the Wilson interval of a series at each quarter), drawn as shaded bands behind their lines
+    and recorded with the trend.
     """
-    frames = []
+    frames, band_frames = [], []
     if pack.coverage["confidence"].available:
         frames.append(require(confidence_trend))
+        if confidence_bands is not None:
+            band_frames.append(require(confidence_bands))
     if pack.coverage["victim_satisfaction"].available:
         frames.append(require(satisfaction_trend))
+        if satisfaction_bands is not None:
+            band_frames.append(require(satisfaction_bands))
     series = [c for f in frames for c in f.columns if c != "quarter_end"]
     if not series:
         return (unavailable(pack, "confidence", "confidence and satisfaction trend")
@@ -200,6 +209,14 @@ def trends(pack, confidence_trend, satisfaction_trend) -> Section:
     for f in frames[1:]:
         df = df.merge(f, on="quarter_end", how="outer")
     df = df.sort_values("quarter_end").reset_index(drop=True)[["quarter_end", *series]]
+    bands, band_cols, alpha = {}, [], None
+    for f in band_frames:
+        alpha = f.attrs.get("alpha", alpha)
+        df = df.merge(f, on="quarter_end", how="left")
+        for col in f.columns:
+            if col.endswith(" low") and col[:-4] in series:
+                bands[col[:-4]] = (col, col[:-4] + " high")
+                band_cols += [col, col[:-4] + " high"]
     df["label"] = [month_label(q, "short") for q in df["quarter_end"]]
     cols = {name: name for name in series}
     colours = {name: SERIES[i % len(SERIES)] for i, name in enumerate(series)}
@@ -207,16 +224,26 @@ def trends(pack, confidence_trend, satisfaction_trend) -> Section:
     if "Overall satisfaction (USS)" in colours:
         colours["Overall satisfaction (USS)"] = BOROUGH
     title = f"Public confidence and victim satisfaction in {pack.borough.name}"
-    fig = plot_trend(df, "label", cols, title, "Per cent", colours=colours, percent=True)
+    band_label = f"{level(alpha)} interval" if alpha is not None else "interval"
+    fig = plot_trend(df, "label", cols, title, "Per cent", colours=colours, percent=True, bands=bands,
+                     band_label=band_label)
     alt = alt_text.trend_alt(df, "label", cols, f"confidence and satisfaction measures in {pack.borough.name}",
                              percent=True)
-    pack.record.set("confidence", "trend", df.drop(columns="label"))
-    pack.record.add_table("confidence_satisfaction_trend", df.drop(columns="label"))
+    if bands:
+        alt += (f" Shaded bands show the {band_label} of " + " and ".join(bands) + " at each quarter.")
+    recorded = df.drop(columns="label")[["quarter_end", *series, *band_cols]]
+    pack.record.set("confidence", "trend", recorded)
+    pack.record.add_table("confidence_satisfaction_trend", recorded)
     first = df["quarter_end"].iloc[0]
     shown = " and ".join(w for w, ok in (("public confidence", "Confidence (PAS)" in series),
                                           ("victim satisfaction", any("(USS)" in k for k in series))) if ok)
-    text = paragraph(f"The chart sets out {shown} in {pack.borough.name} "
-                     f"since {quarter_label(first, capitalise=False)}, the first quarter in the data.")
+    words = (f"The chart sets out {shown} in {pack.borough.name} "
+             f"since {quarter_label(first, capitalise=False)}, the first quarter in the data.")
+    if bands:
+        words += (f" The shaded bands are the {band_label}s of " + " and ".join(b.lower() for b in bands)
+                  + " (Wilson score method, from the survey's stated or assumed respondents): a rise or fall that"
+                  " stays inside the band may be survey error.")
+    text = paragraph(words)
     source = " and ".join(s for s, ok in ((PAS_SOURCE, "Confidence (PAS)" in series),
                                            (USS_SOURCE, len(series) > ("Confidence (PAS)" in series))) if ok)
     return Section([text, pack.figure("fig-confidence-trend", "confidence", fig, title, alt, source)], "confidence",
