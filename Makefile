@@ -44,7 +44,7 @@ test: $(VENV)/.installed ## Run every test (real-data tests skip without ../shar
 test-fast: $(VENV)/.installed ## Run the unit tests only (no notebook execution)
 	$(PY) -m pytest -q -m "not slow" $(ARGS)
 
-bench: $(VENV)/.installed ## Time the suite against a naive papermill + nbconvert loop, and a no-change rebuild
+bench: $(VENV)/.installed ## Time the suite against its PDFs' floor and a naive loop: cold, no-change, one borough, peak memory
 	$(PY) scripts/bench.py $(ARGS)
 
 demo-data: $(VENV)/.installed ## (Re)generate the synthetic demo dataset in .cache/demo-data
