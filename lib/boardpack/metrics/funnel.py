@@ -35,8 +35,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
-from scipy.stats import mstats
+
+# scipy is imported in the functions that use it: the coverage rules import the metrics in processes
+# that draw no funnel, and scipy.stats costs about a second to import.
 
 # Two-sided coverage -> the upper tail probability p of the upper limit (the lower limit uses 1 - p).
 LEVELS = {"95": 0.975, "99.8": 0.999}
@@ -57,6 +58,8 @@ def _check(kind: str, method: str) -> None:
 
 
 def _distribution(kind: str, size, target: float):
+    from scipy import stats
+
     size = np.asarray(size, dtype=float)
     if kind == "proportion":
         return stats.binom(np.round(size).astype(int), target)
@@ -101,6 +104,8 @@ def normal_limit(p: float, size, target: float, kind: str = "rate") -> np.ndarra
 
     sd = sqrt(θ0(1 - θ0) / n) for a proportion, sqrt(θ0 / E) for a rate. Kept within 0 (and 1).
     """
+    from scipy import stats
+
     _check(kind, "normal")
     limit = target + stats.norm.ppf(p) * _sd(kind, target, size)
     limit = np.clip(limit, 0.0, None)
@@ -121,6 +126,8 @@ def ci_limit(p: float, exposure, target: float) -> np.ndarray:
     the one whose upper confidence limit, the ``1 - p`` quantile of Gamma(O + 1), equals θ0 × E.
     The limit is O / E (0 when even no events at all would be within).
     """
+    from scipy import optimize, stats
+
     exposure = np.atleast_1d(np.asarray(exposure, dtype=float))
     expected = target * exposure
     out = np.empty_like(exposure)
@@ -236,6 +243,9 @@ def overdispersion(counts, sizes, target: float, kind: str = "rate", winsor: flo
         ``phi`` (float), ``areas`` (I), ``p_value`` (of I × φ on I - 1 degrees of freedom) and
         ``overdispersed`` (bool, p_value < 0.05).
     """
+    from scipy import stats
+    from scipy.stats import mstats
+
     z = z_scores(counts, sizes, target, kind)
     wins = np.asarray(mstats.winsorize(z, limits=(winsor, winsor)), dtype=float)
     n = len(z)
@@ -250,6 +260,8 @@ def adjusted_position(count: float, size: float, target: float, phi: float, kind
     Spiegelhalter (2005, section 6) multiplies the variance by φ when φ > 1; with φ <= 1 the
     limits are the normal ones.
     """
+    from scipy import stats
+
     scale = np.sqrt(max(phi, 1.0))
     sd = float(_sd(kind, target, size)) * scale
     limits = {}

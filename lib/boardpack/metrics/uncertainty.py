@@ -20,8 +20,8 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy.stats import binomtest, chi2
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+# scipy and statsmodels are imported where they are used: importing them costs about a second, and the
+# coverage rules (which import the metrics) run in processes that compute no statistic.
 
 ALPHA = 0.05
 """The default significance level (the pack's 95% intervals); a run sets its own in params/."""
@@ -105,6 +105,8 @@ def change_test(previous, current, alpha: float = ALPHA) -> ChangeTest:
     alpha = _check_alpha(alpha)
     prev, cur = _count(previous, "previous"), _count(current, "current")
     total = prev + cur
+    from scipy.stats import binomtest
+
     p = 1.0 if total == 0 else float(binomtest(cur, total, 0.5, alternative="two-sided").pvalue)
     p = min(p, 1.0)
     return ChangeTest(prev, cur, p, p < alpha, min(prev, cur) < SMALL_COUNT, alpha)
@@ -139,6 +141,8 @@ def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:
         raise ValueError(f"the number of respondents must be more than 0, not {n!r}")
     if successes is None or not 0 <= successes <= n:
         raise ValueError(f"{successes!r} is not between 0 and the number of respondents ({n})")
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(successes, n, alpha=alpha, method="wilson")
     return max(0.0, float(low)), min(1.0, float(high))
 
@@ -168,6 +172,8 @@ def difference_interval(successes1, n1, successes2, n2, alpha: float = ALPHA) ->
     for k, n in ((successes1, n1), (successes2, n2)):
         if n is None or not n > 0 or k is None or not 0 <= k <= n:
             raise ValueError(f"{k!r} of {n!r} is not a proportion of a positive number of respondents")
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(successes1, n1, successes2, n2, method="newcomb", compare="diff",
                                            alpha=alpha)
     return float(low), float(high)
@@ -205,6 +211,8 @@ def rate_ratio_interval(count, population, baseline_count, baseline_population,
         raise ValueError("both populations must be more than 0")
     if x + y == 0:
         return float("nan"), float("nan")
+    from scipy.stats import binomtest
+
     ci = binomtest(x, x + y).proportion_ci(confidence_level=1 - alpha, method="exact")
     scale = float(baseline_population) / float(population)
 
@@ -228,6 +236,8 @@ def poisson_interval(count, alpha: float = ALPHA) -> tuple[float, float]:
     """
     alpha = _check_alpha(alpha)
     k = _count(count, "count")
+    from scipy.stats import chi2
+
     low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k)) / 2
     return low, float(chi2.ppf(1 - alpha / 2, 2 * k + 2)) / 2
 
