@@ -43,7 +43,12 @@ ONE = "waltham-forest"  # the borough of the one-borough figures
 
 
 class PeakMemory:
-    """The largest summed RSS of a process and all its descendants, sampled every ``interval`` s."""
+    """The largest summed memory of a process and all its descendants, sampled every ``interval`` s.
+
+    Each process counts its proportional set size (PSS: its private pages plus its share of the pages
+    it shares with others), so libraries mapped by every worker and kernel are counted once in the
+    sum, not once per process; where the system gives no PSS, the resident set size (RSS) is used.
+    """
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid, self.interval, self.peak = pid, interval, 0
@@ -60,7 +65,7 @@ class PeakMemory:
             total = 0
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    total += _memory(p)
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -75,8 +80,15 @@ class PeakMemory:
         self._thread.join()
 
 
+def _memory(p: psutil.Process) -> int:
+    try:
+        return p.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return p.memory_info().rss
+
+
 def timed(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Run a command; return (seconds, peak summed RSS of it and its descendants in MiB)."""
+    """Run a command; return (seconds, peak summed memory (PSS) of it and its descendants in MiB)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with PeakMemory(proc.pid) as mem:
