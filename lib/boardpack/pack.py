@@ -21,7 +21,7 @@ from .registry import load_registry
 from .report.charts import chart_data, figure_png
 from .report.html import figure as figure_html
 from .report.recorder import FiguresRecord
-from .store import Store, prepare_store, source_record
+from .store import Store, latest_period, prepare_store, source_record
 
 
 class BoardPack:
@@ -288,18 +288,3 @@ def _files_summary(paths: list[str]) -> str:
     return ", ".join(paths)
 
 
-def latest_period(store: Store) -> str:
-    """The latest month the data covers: the last month of recorded crime, else of stop and search."""
-    for table in ("crime", "stop_search", "asb"):
-        if store.has(table):
-            return str(store.table(table)["month"].max())
-    _raise_missing(store)
-
-
-def _raise_missing(store: Store):
-    from .errors import CoverageError
-
-    raise CoverageError(
-        f"no dated data found in {store.index['data_dir']}: expected recorded crime, stop and search "
-        "or ASB files laid out as docs/data.md describes"
-    )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import write_text_atomic
-from .errors import BoardPackError, DataValidationError, EmptyInputError
+from .errors import BoardPackError, CoverageError, DataValidationError, EmptyInputError
 from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
 from .registry import load_registry
@@ -246,3 +246,18 @@ class Store:
     @cached_property
     def _table_paths(self) -> dict[str, str]:
         return {t: p for entry in self.sources.values() for t, p in entry["tables"].items()}
+
+
+def latest_period(store: Store) -> str:
+    """The latest month the data covers: the last month of recorded crime, else of stop and search."""
+    for table in ("crime", "stop_search", "asb"):
+        if store.has(table):
+            return str(store.table(table)["month"].max())
+    _raise_missing(store)
+
+
+def _raise_missing(store: Store):
+    raise CoverageError(
+        f"no dated data found in {store.index['data_dir']}: expected recorded crime, stop and search "
+        "or ASB files laid out as docs/data.md describes"
+    )

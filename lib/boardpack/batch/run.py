@@ -20,7 +20,7 @@ from ..paths import NOTEBOOK, OUTPUTS_DIR
 from ..periods import month_label, parse_month
 from ..publish import RunFolder, recover
 from ..registry import project_file
-from ..store import Store, prepare_store
+from ..store import Store, latest_period, prepare_store
 from .jobs import BuildJob, BuildResult
 from .plan import plan_jobs, select_boroughs, settled_on_disk
 from .record import RunReport, interrupted_by, record_run
@@ -83,7 +83,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     data_path = _data_folder(data_dir)
     selected = select_boroughs(boroughs)
     store = prepare_data(data_path)
-    period = period or _latest_period(store)
+    period = period or latest_period(store)
     parse_month(period)
     coverage = run_coverage(store, period)  # refuses a period no section covers; every notebook reuses it
     output_root = Path(output_dir or OUTPUTS_DIR).resolve()
@@ -139,12 +139,6 @@ def prepare_data(data_path: Path) -> Store:
     log.info("store ready in %.1f s (%s data): %s", time.perf_counter() - start, "demo" if store.is_demo else "real",
              "; ".join(f"{state}: {', '.join(names)}" for state, names in sorted(status.items())))
     return store
-
-
-def _latest_period(store: Store) -> str:
-    from ..pack import latest_period
-
-    return latest_period(store)
 
 
 def run_coverage(store: Store, period: str) -> dict:
