@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from boardpack.coverage import Coverage
 from boardpack.metrics import crime as crime_metrics
+from boardpack.metrics.uncertainty import TEST_NAME
 from boardpack.report.narrative import significance_key
 from boardpack.report.recorder import FiguresRecord
 from boardpack.sections import complaints, recorded_crime
@@ -103,7 +104,7 @@ def test_crime_table_marks_legend_sentence_and_record():
             "variation. Across the MPS there was a statistically significant rise of 100% in recorded offences."
             ) in text
     rec = pack.record.as_dict()["recorded_crime"]
-    assert rec["alpha"] == 0.05 and rec["test"] == crime_metrics.TEST_NAME
+    assert rec["alpha"] == 0.05 and rec["test"] == TEST_NAME
     rows = {r["category"]: r for r in rec["rows"]}
     assert rows["Burglary (Total)"]["significant"] is True and rows["Burglary (Total)"]["p_value"] < 1e-7
     assert rows["Homicide"]["small_numbers"] is True and rows["Homicide"]["p_value"] == 1.0
@@ -157,7 +158,7 @@ def test_asb_records_the_tests(pack):
     assert (rec["previous_12m"], rec["total_12m"]) == (120, 108)
     assert 0.4 < rec["p_value"] < 0.5 and rec["significant"] is False and rec["small_numbers"] is False
     assert rec["mps_significant"] is False and rec["mps_small_numbers"] is False and rec["alpha"] == 0.05
-    assert rec["test"] == crime_metrics.TEST_NAME
+    assert rec["test"] == TEST_NAME
 
 
 def test_complaints_change_chart_marks_sentence_and_record(pack):

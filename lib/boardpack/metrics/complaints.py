@@ -16,26 +16,13 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import month_label, rolling_windows
 from .change import pct_change, round_half_up, share
-from .uncertainty import ALPHA, TEST_NAME, change_test
+from .uncertainty import ALPHA, change_test, with_change_tests
 
 ALLEGATION_TYPES = ("Oppressive Behaviour", "Discrimination", "Malpractice", "Failures in Duty",
                     "Incivility", "Traffic Irregularity", "Other")
 OUTCOMES = ("Case to Answer", "No Case to Answer", "Local Resolution", "Disapplication",
             "Discontinuance", "Withdrawn")
 CASE_TO_ANSWER = "Case to Answer"
-TEST_COLUMNS = ("p_value", "significant", "small_numbers")
-
-
-def _with_tests(df: pd.DataFrame, previous: str, current: str, alpha: float) -> pd.DataFrame:
-    """``df`` with each row's change tested (:func:`boardpack.metrics.uncertainty.change_test`)."""
-    tests = [change_test(int(p), int(c), alpha).as_dict() for p, c in zip(df[previous], df[current])]
-    out = df.assign(p_value=pd.Series([t["p_value"] for t in tests], index=df.index, dtype="float64"),
-                    significant=[t["significant"] for t in tests],
-                    small_numbers=[t["small_numbers"] for t in tests])
-    out.attrs = {**df.attrs, "alpha": float(alpha), "test": TEST_NAME}
-    return out
-
-
 def _window_totals(allegations: pd.DataFrame, months: list[str], boroughs: dict[str, str]) -> pd.Series:
     codes = list(boroughs)
     rows = allegations[allegations["area_code"].isin(codes) & allegations["month"].isin(months)]
@@ -146,7 +133,7 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict
         "pct_change": [pct_change(p, c) for p, c in zip(prev, cur)],
     })
     df["pct_change"] = df["pct_change"].astype("float64")
-    return _ranked(_with_tests(df, "previous_12m", "current_12m", alpha), "pct_change")
+    return _ranked(with_change_tests(df, "previous_12m", "current_12m", alpha), "pct_change")
 
 
 def boroughs_with_increase(changes: pd.DataFrame) -> int:
@@ -287,7 +274,7 @@ def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float 
                                  dtype="float64")
     df = df.sort_values("allegations", ascending=False, kind="stable").reset_index(drop=True)
     df = df[["allegation_type", "allegations", "pct", "previous_12m", "pct_change"]]
-    return _with_tests(df, "previous_12m", "allegations", alpha)
+    return with_change_tests(df, "previous_12m", "allegations", alpha)
 
 
 def by_outcome(outcomes: pd.DataFrame, gss_code: str, period: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..periods import month_range, parse_month, rolling_windows
 from .change import pct_change
-from .uncertainty import ALPHA, TEST_NAME, change_test
+from .uncertainty import ALPHA, change_test, with_change_tests
 
 TNO = "Total Notifiable Offences"
 MOPAC7 = "MOPAC 7"
@@ -451,16 +451,6 @@ def monthly_series(
     return out
 
 
-_TEST_COLUMNS = ("p_value", "significant", "small_numbers")
-
-
-def _tested(previous, current, alpha: float) -> dict:
-    """``p_value, significant, small_numbers`` of one change; missing (NaN / NA) when a count is missing."""
-    if pd.isna(previous) or pd.isna(current):
-        return {"p_value": float("nan"), "significant": pd.NA, "small_numbers": pd.NA}
-    return change_test(int(previous), int(current), alpha).as_dict()
-
-
 def change_tests(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     """Test every change of the recorded crime table, the borough's and the MPS's.
 
@@ -484,13 +474,9 @@ def change_tests(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
         for a row that is not available. ``attrs`` keeps the table's and adds ``alpha`` and
         ``test`` (:data:`boardpack.metrics.uncertainty.TEST_NAME`).
     """
-    out = table.copy()
+    out = table
     for prefix in ("", "mps_"):
-        tests = [_tested(p, c, alpha) for p, c in zip(out[f"{prefix}previous_12m"], out[f"{prefix}current_12m"])]
-        out[f"{prefix}p_value"] = pd.Series([t["p_value"] for t in tests], index=out.index, dtype="float64")
-        for key in ("significant", "small_numbers"):
-            out[f"{prefix}{key}"] = pd.Series([t[key] for t in tests], index=out.index, dtype="boolean")
-    out.attrs = {**table.attrs, "alpha": float(alpha), "test": TEST_NAME}
+        out = with_change_tests(out, f"{prefix}previous_12m", f"{prefix}current_12m", alpha, prefix=prefix)
     return out
 
 

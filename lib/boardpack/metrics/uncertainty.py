@@ -31,6 +31,9 @@ SMALL_COUNT = 10
 
 TEST_NAME = "exact conditional test for two Poisson counts (binomial, two-sided)"
 
+TEST_COLUMNS = ("p_value", "significant", "small_numbers")
+"""The columns (and figures.json keys) a tested change carries."""
+
 ABOVE, BELOW, SIMILAR = "above", "below", "similar"
 
 
@@ -110,6 +113,26 @@ def change_test(previous, current, alpha: float = ALPHA) -> ChangeTest:
     p = 1.0 if total == 0 else float(binomtest(cur, total, 0.5, alternative="two-sided").pvalue)
     p = min(p, 1.0)
     return ChangeTest(prev, cur, p, p < alpha, min(prev, cur) < SMALL_COUNT, alpha)
+
+
+def with_change_tests(df: pd.DataFrame, previous: str, current: str, alpha: float = ALPHA,
+                      prefix: str = "") -> pd.DataFrame:
+    """``df`` with the change from column ``previous`` to column ``current`` of every row tested.
+
+    Adds ``<prefix>p_value`` (float) and ``<prefix>significant``, ``<prefix>small_numbers``
+    (nullable booleans) from :func:`change_test`; all three are missing in a row where either count
+    is. ``attrs`` keeps the table's and adds ``alpha`` and ``test`` (:data:`TEST_NAME`).
+    """
+    tests = [None if pd.isna(p) or pd.isna(c) else change_test(int(p), int(c), alpha)
+             for p, c in zip(df[previous], df[current])]
+    out = df.copy()
+    out[f"{prefix}p_value"] = pd.Series([math.nan if t is None else t.p_value for t in tests], index=df.index,
+                                        dtype="float64")
+    for key in ("significant", "small_numbers"):
+        out[f"{prefix}{key}"] = pd.Series([pd.NA if t is None else getattr(t, key) for t in tests], index=df.index,
+                                          dtype="boolean")
+    out.attrs = {**df.attrs, "alpha": float(alpha), "test": TEST_NAME}
+    return out
 
 
 def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import funnel_bands
+from .narrative import ordinal, rank_phrase
 
 
 def _num(v, percent: bool, decimals: int = 0) -> str:
@@ -69,7 +70,7 @@ def ranked_alt(df: pd.DataFrame, label: str, value: str, highlight: str, what: s
         # A "rank" column carries shared ranks for ties; list position would contradict the text.
         place = int(match.loc[i, "rank"]) if "rank" in match.columns else i + 1
         tied = "rank" in match.columns and int((match["rank"] == place).sum()) > 1
-        text += (f" {highlight} is {'joint ' if tied else ''}{_ordinal(place)} of {n} at "
+        text += (f" {highlight} is {'joint ' if tied else ''}{ordinal(place)} of {n} at "
                  f"{_num(match.loc[i, value], percent, decimals)}.")
     if reference is not None and pd.notna(reference):
         text += f" {reference_label}, {_num(reference, percent, decimals)}, is marked by a dashed line."
@@ -82,11 +83,6 @@ def bars_alt(df: pd.DataFrame, label: str, value: str, what: str, percent: bool 
         return f"Bar chart of {what}: no data."
     items = "; ".join(f"{r[label]}: {_num(r[value], percent, decimals)}" for _, r in df.iterrows())
     return f"Bar chart of {what}. {items}."
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _join(names: list[str]) -> str:
@@ -119,13 +115,12 @@ def intervals_alt(df: pd.DataFrame, label: str, value: str, low: str, high: str,
         row = data.loc[int(pos[0])]
         place = int(row["rank"]) if "rank" in data.columns and pd.notna(row["rank"]) else int(pos[0]) + 1
         tied = "rank" in data.columns and int((data["rank"] == place).sum()) > 1
-        text = (f"{highlight} is {'joint ' if tied else ''}{_ordinal(place)} of {n} at "
+        text = (f"{highlight} is {'joint ' if tied else ''}{ordinal(place)} of {n} at "
                 f"{_num(row[value], percent, decimals)} ({level} interval {_num(row[low], percent, decimals)} to "
                 f"{_num(row[high], percent, decimals)})")
         if rank_range is not None:
             best, worst = rank_range
-            span = _ordinal(best) if best == worst else f"between {_ordinal(best)} and {_ordinal(worst)}"
-            text += f"; allowing for the intervals, its rank is {span} of {n}"
+            text += f"; allowing for the intervals, its rank is {rank_phrase(best, worst, n)}"
         parts.append(text + ".")
         if verdict is not None and reference is not None and pd.notna(reference):
             side = {"above": "significantly above", "below": "significantly below"}.get(

@@ -194,9 +194,8 @@ def gap_uncertainty_sentence(gap: dict) -> str:
     if gap.get("gap_ci_low") is None:
         return ("Its uncertainty cannot be given: the satisfaction input does not say how many white and BME "
                 "victims were asked.")
-    level = f"{(1 - gap['alpha']) * 100:g}%"
     low, high = gap["gap_ci_low"], gap["gap_ci_high"]
-    span = (f"Allowing for survey error ({level} interval {low:g} to {high:g} percentage points, from "
+    span = (f"Allowing for survey error ({level(gap['alpha'])} interval {low:g} to {high:g} percentage points, from "
             f"{gap['white_respondents']:,} white and {gap['bme_respondents']:,} BME respondents), ")
     if gap["gap_significant"]:
         return span + "the gap is statistically significant."

@@ -133,6 +133,28 @@ def _own(pack, funnel) -> pd.Series:
     return rows.iloc[0]
 
 
+def _funnel_section(pack, f, own: pd.Series, section: str, fig_id: str, table_id: str, lead: str, *, title: str,
+                    axes: tuple[str, str], target: tuple[str, str], what: tuple[str, str, str], source: str,
+                    reasons: str, extra: dict) -> Section:
+    """The chart, its record and table, the spread sentence and the outliers: what both funnels share.
+
+    ``axes`` is (x label, y label); ``target`` the target's (legend, alt text) words; ``what`` the
+    measure and the size in the alt text's words, then the rates' name in the outlier lists.
+    """
+    name = pack.borough.name
+    points = _points(f)
+    fig = plot_funnel(points, f.limits, f.target, name, title, axes[0], axes[1], target_label=target[0])
+    alt = alt_text.funnel_alt(points, f.limits, f.target, name, what[0], what[1], target_label=target[1])
+    outliers, records = _outlier_parts(f, what[2])
+    pack.record.set(section, "funnel", _record(f, own, records, extra))
+    pack.record.add_table(table_id, f.table)
+    return Section(
+        [paragraph(lead), pack.figure(fig_id, section, fig, title, alt, source),
+         paragraph(_spread_sentence(f, name, own, reasons)), *outliers],
+        section, pack.is_demo,
+    )
+
+
 @guarded(CRIME, "crime per 1,000 residents funnel plot", cell="compute-recorded-crime")
 def crime_funnel(pack, funnel) -> Section:
     """Figure: offences per 1,000 residents of every borough against its population, with control limits.
@@ -154,25 +176,17 @@ def crime_funnel(pack, funnel) -> Section:
     own = _own(pack, f)
     year = f.table.attrs.get("population_year")
     pop_label = f"mid-{year} population" if year else "resident population"
-    fig_title = f"Offences per 1,000 residents by population, 12 months to {pack.period_label}"
-    points = _points(f)
-    fig = plot_funnel(points, f.limits, f.target, name, fig_title, f"Residents ({pop_label})",
-                      "Offences per 1,000 residents", target_label="London rate")
-    alt = alt_text.funnel_alt(points, f.limits, f.target, name, "total notifiable offences per 1,000 residents",
-                              f"resident population ({pop_label})", target_label="the London rate")
-    outliers, records = _outlier_parts(f, "crime rates")
-    pack.record.set(CRIME, "funnel", _record(f, own, records, {"population_year": year}))
-    pack.record.add_table("recorded_crime_funnel", f.table)
     lead = (f"The funnel plot below compares each borough's crime rate with the London rate of {f.target:.1f} "
             f"offences per 1,000 residents, allowing for the size of its population: the dashed and dotted lines "
             f"show the range within which 95% and 99.8% of boroughs would lie if every borough's true rate were "
             f"the London rate and only chance made them differ. {name}'s rate of {own['rate']:.1f} per 1,000 "
             f"residents is {position_phrase(own['position'], 'the London rate')}.")
-    return Section(
-        [paragraph(lead), pack.figure("fig-crime-funnel", CRIME, fig, fig_title, alt, CRIME_SOURCE),
-         paragraph(_spread_sentence(f, name, own, CRIME_REASONS)), *outliers],
-        CRIME, pack.is_demo,
-    )
+    return _funnel_section(
+        pack, f, own, CRIME, "fig-crime-funnel", "recorded_crime_funnel", lead,
+        title=f"Offences per 1,000 residents by population, 12 months to {pack.period_label}",
+        axes=(f"Residents ({pop_label})", "Offences per 1,000 residents"), target=("London rate", "the London rate"),
+        what=("total notifiable offences per 1,000 residents", f"resident population ({pop_label})", "crime rates"),
+        source=CRIME_SOURCE, reasons=CRIME_REASONS, extra={"population_year": year})
 
 
 @guarded(COMPLAINTS, "complaint allegations per 100 workforce funnel plot", cell="compute-complaints")
@@ -190,22 +204,14 @@ def complaints_funnel(pack, funnel) -> Section:
     f = require(funnel)
     name = pack.borough.name
     own = _own(pack, f)
-    fig_title = f"Allegations per 100 workforce by workforce, 12 months to {pack.period_label}"
-    points = _points(f)
-    fig = plot_funnel(points, f.limits, f.target, name, fig_title, "Workforce (officers and staff)",
-                      "Allegations per 100 workforce", target_label="MPS rate")
-    alt = alt_text.funnel_alt(points, f.limits, f.target, name, "public complaint allegations per 100 workforce",
-                              "borough workforce", target_label="the MPS rate")
-    outliers, records = _outlier_parts(f, "allegation rates")
-    pack.record.set(COMPLAINTS, "funnel", _record(f, own, records, {}))
-    pack.record.add_table("complaints_funnel", f.table)
     lead = (f"The funnel plot below compares each borough's allegations per 100 workforce with the MPS rate of "
             f"{f.target:.1f}, allowing for the size of its workforce: the dashed and dotted lines show the range "
             f"within which 95% and 99.8% of boroughs would lie if every borough's true rate were the MPS rate and "
             f"only chance made them differ. {name}'s rate of {own['rate']:.1f} allegations per 100 workforce is "
             f"{position_phrase(own['position'], 'the MPS rate')}.")
-    return Section(
-        [paragraph(lead), pack.figure("fig-complaints-funnel", COMPLAINTS, fig, fig_title, alt, COMPLAINTS_SOURCE),
-         paragraph(_spread_sentence(f, name, own, COMPLAINTS_REASONS)), *outliers],
-        COMPLAINTS, pack.is_demo,
-    )
+    return _funnel_section(
+        pack, f, own, COMPLAINTS, "fig-complaints-funnel", "complaints_funnel", lead,
+        title=f"Allegations per 100 workforce by workforce, 12 months to {pack.period_label}",
+        axes=("Workforce (officers and staff)", "Allegations per 100 workforce"), target=("MPS rate", "the MPS rate"),
+        what=("public complaint allegations per 100 workforce", "borough workforce", "allegation rates"),
+        source=COMPLAINTS_SOURCE, reasons=COMPLAINTS_REASONS, extra={})

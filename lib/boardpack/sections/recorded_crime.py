@@ -9,6 +9,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import recorded_crime_sentence, significance_key
+from ..metrics.uncertainty import TEST_COLUMNS
 from ..report.tables import Column, change_class, fmt_count, html_table, marked_change
 from .section import Section, guarded, record_parts, require, unavailable
 
@@ -16,7 +17,6 @@ SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
 GROUP_LABELS = {"total": "", "mopac7": "MOPAC 7 crime", "mopac7_total": "", "other": "Other crime"}
 CELL = "compute-recorded-crime"
-TEST_COLUMNS = ("p_value", "significant", "small_numbers")
 RECORDED = ["category", "previous_12m", "current_12m", "pct_change", "mps_pct_change", "available", "note"]
 
 
