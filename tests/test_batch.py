@@ -143,7 +143,7 @@ def test_a_full_disk_fails_the_borough_plainly_keeps_the_old_pack_and_stops_the_
     out = tmp_path / "2019-02" / "camden"
     _old_pack(out)
 
-    def execute(job, build_dir):
+    def execute(job, build_dir, kernel=None):
         (build_dir / "board_pack.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
         return build_dir / "board_pack.ipynb"
 

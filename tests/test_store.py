@@ -1,5 +1,6 @@
 """The prepared store parses each input once, keyed by its hashes, and never keeps bad input."""
 
+import os
 import json
 
 import pandas as pd
@@ -184,3 +185,17 @@ def test_optional_source_that_cannot_be_found_whole_is_absent_with_its_reason(tm
     store = Store(prepare_store(tmp_path, tmp_path / "store", [Source("stop_search", "t", discover, None)]))
     assert store.sources["stop_search"]["status"] == "absent"
     assert store.sources["stop_search"]["problem"] == "boundaries: the borough boundaries are needed"
+
+
+def test_a_table_is_parsed_once_per_process_and_again_when_its_file_changes(tmp_path):
+    import pandas as pd
+
+    from boardpack.store import read_table
+
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"a": [1, 2]}).to_parquet(path)
+    first = read_table(path)
+    assert read_table(path) is first  # the same parse
+    pd.DataFrame({"a": [1, 2, 3]}).to_parquet(path)
+    os.utime(path, ns=(1, 1))  # a new modification time even on a coarse clock
+    assert read_table(path)["a"].tolist() == [1, 2, 3]

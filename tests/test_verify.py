@@ -71,13 +71,14 @@ def data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_builds(data, tmp_path_factory):
-    """Camden built twice from the same data into different folders, a pause apart."""
+    """Camden built twice from the same data into different folders, a pause apart: its kernel
+    forked from a warm worker the first time, started as a new Python the second."""
     work = tmp_path_factory.mktemp("verify-cwd")
     outs = []
-    for i in range(2):
+    for i, method in enumerate(("fork", "spawn")):
         out = tmp_path_factory.mktemp(f"verify-out-{i}")
         proc = run("--data-dir", str(data), "--boroughs", "camden", "--output-dir", str(out), "--no-progress",
-                   cwd=work)
+                   "--start-method", method, cwd=work)
         assert proc.returncode == 0, proc.stderr
         outs.append(out)
         time.sleep(1.5)

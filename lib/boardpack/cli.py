@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .errors import BoardPackError, ConfigurationError, FetchError, OptionError, RunInterrupted
 from .log import LOGGER_NAME
+from .start_method import START_METHODS
 
 PROG = "run_all.py"
 EPILOG = """examples:
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--census-fold", choices=["mps", "mixed_to_other"],
                    help="how Census 'Mixed' folds into the four stop-and-search groups "
                         "(default from params/defaults.yaml)")
+    p.add_argument("--start-method", choices=list(START_METHODS), default=None,
+                   help="how each borough's kernel starts: 'fork' from a worker that has imported the suite once "
+                        "(default on Linux), or 'spawn' a new Python for each (default elsewhere; slower)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="say what the run is doing: data store, coverage, each borough started and finished")
@@ -223,7 +227,8 @@ def _build(args: argparse.Namespace) -> int:
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:
         report = batch.run_all(args.boroughs, args.period, args.data_dir or demo_data_folder(), args.output_dir,
-                               args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop)
+                               args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop,
+                               start_method=args.start_method)
     except RunInterrupted:
         raise
     except BoardPackError as exc:

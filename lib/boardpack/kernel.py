@@ -8,12 +8,20 @@ A batch worker sets :data:`RUNTIME_ENV` to the run's private folder inside the o
 then live there, never in the user's Jupyter runtime folder, ``/tmp`` or the working directory,
 and the run removes the folder when it ends. A run killed outright leaves the folder behind
 for the next run to remove.
+
+How a kernel starts (:mod:`boardpack.start_method`): ``spawn`` starts a new Python for it, which imports
+ipykernel, pandas, matplotlib and the suite again; ``fork`` (the default on Linux) forks it
+from the batch worker, which has imported all of them once (:class:`WaitingKernel`,
+:class:`ForkedKernelManager`). Either way the kernel is a process of its own that papermill
+talks to over the same sockets, and it is killed the same way.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import sys
 import uuid
 
 from jupyter_client.manager import AsyncKernelManager
@@ -54,6 +62,181 @@ class LocalKernelManager(AsyncKernelManager):
             return base
         relative = os.path.relpath(base)
         return relative if len(os.fsencode(relative)) < len(os.fsencode(base)) else base
+
+
+class WaitingKernel:
+    """A process forked from this one that waits to become a kernel.
+
+    Fork it before anything starts threads or event loops (a fork copies only the calling
+    thread): it then holds every module this process imported, and :meth:`start` turns it into
+    an ipykernel with the command line, folder and environment papermill gives a new kernel.
+    Its process handle has the parts of :class:`subprocess.Popen` that jupyter_client uses.
+
+    Parameters
+    ----------
+    close_fds : iterable of int
+        Descriptors the kernel must not keep (a worker's line to its parent, whose end of file
+        tells the parent the worker died).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, close_fds=()):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the forked process ends in os._exit
+            os.close(write)
+            for fd in close_fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            _become_kernel(read)
+        os.close(read)
+        self.pid, self.returncode, self._go = pid, None, write
+
+    @property
+    def unused(self) -> bool:
+        """Not yet told to become a kernel."""
+        return self._go is not None
+
+    def start(self, argv: list[str], cwd: str, env: dict[str, str]) -> None:
+        """Become the kernel: ``argv`` are ipykernel's arguments (``-f <connection file>`` …)."""
+        with os.fdopen(self._go, "wb") as go:
+            self._go = None
+            go.write(pickle.dumps((list(argv), str(cwd), dict(env))))
+
+    def discard(self) -> None:
+        """Let a kernel that was never started exit (it reads end of file), and reap it."""
+        if self._go is not None:
+            os.close(self._go)
+            self._go = None
+        self.wait()
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = 0
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.returncode = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                self.returncode = 0
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _become_kernel(go: int):  # pragma: no cover - runs in the forked process
+    code = 1
+    try:
+        chunks = []
+        while chunk := os.read(go, 1 << 16):
+            chunks.append(chunk)
+        os.close(go)
+        if not chunks:
+            code = 0  # discarded: the borough needed no kernel
+            return
+        argv, cwd, env = pickle.loads(b"".join(chunks))
+        os.setsid()  # a session of its own, as jupyter_client starts kernels
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        sys.argv = [sys.executable, *argv]
+        _as_if_imported_in_a_kernel()
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _as_if_imported_in_a_kernel() -> None:  # pragma: no cover - runs in the forked process
+    """Undo what a module decided at import from not running in a kernel, as the worker did not.
+
+    pandas sets ``display.max_columns`` when it is imported: 0 (fit the terminal) outside a
+    kernel, 20 inside one. A spawned kernel imports pandas inside the kernel, so its DataFrames
+    print with 20 columns at most; a forked kernel must print them the same way.
+    """
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and pandas.get_option("display.max_columns") == 0:
+        pandas.set_option("display.max_columns", 20)
+
+
+def ipykernel_argv(kernel_cmd: list[str]) -> list[str] | None:
+    """ipykernel's own arguments in a kernel command that runs this Python, else None.
+
+    The command may carry ``-X`` options for the interpreter (ipykernel's spec asks for
+    ``-Xfrozen_modules=off``, for its debugger); a forked kernel keeps this interpreter's.
+    """
+    if not kernel_cmd or os.path.realpath(kernel_cmd[0]) != os.path.realpath(sys.executable):
+        return None
+    rest = list(kernel_cmd[1:])
+    while rest and rest[0].startswith("-X"):
+        rest.pop(0)
+    if rest[:2] != ["-m", "ipykernel_launcher"]:
+        return None
+    return rest[2:]
+
+
+class ForkedKernelManager(LocalKernelManager):
+    """A :class:`LocalKernelManager` that starts its kernel from a :class:`WaitingKernel`.
+
+    :func:`forked_kernel_manager` binds the waiting process. A kernel spec that runs another
+    Python, a second start (a restart), or no waiting process, launch as :class:`LocalKernelManager` does.
+    """
+
+    waiting: WaitingKernel | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        from jupyter_client.provisioning import LocalProvisioner
+
+        cls = type(self)
+        waiting, cls.waiting = cls.waiting, None
+        argv = ipykernel_argv(kernel_cmd)
+        if waiting is None or argv is None or type(self.provisioner) is not LocalProvisioner:
+            if waiting is not None:
+                waiting.discard()
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        cwd = str(kw.get("cwd") or os.getcwd())
+        waiting.start(argv, cwd, kw.get("env") or dict(os.environ))
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = waiting, waiting.pid, waiting.pid, cwd
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+def forked_kernel_manager(waiting: WaitingKernel) -> type[ForkedKernelManager]:
+    """A :class:`ForkedKernelManager` class whose first kernel is ``waiting`` (papermill takes a class)."""
+    return type("ForkedKernelManager", (ForkedKernelManager,), {"waiting": waiting})
 
 
 def kill_process_tree(pid: int, include_self: bool = True) -> None:

@@ -201,7 +201,6 @@ class Store:
     def __init__(self, index_path: str | Path):
         self.index_path = Path(index_path)
         self.index = json.loads(self.index_path.read_text(encoding="utf-8"))
-        self._frames: dict[str, pd.DataFrame] = {}
 
     @property
     def is_demo(self) -> bool:
@@ -231,10 +230,12 @@ class Store:
         """
         if name not in self._table_paths:
             raise BoardPackError(f"table {name!r} is not available in the data at {self.index['data_dir']}")
-        # Sections read the same tables several times: parse each Parquet file once per pack.
-        if name not in self._frames:
-            self._frames[name] = pd.read_parquet(self._table_paths[name])
-        return self._frames[name].copy()
+        return read_table(self._table_paths[name]).copy()
+
+    def preload(self) -> None:
+        """Read every table into this process's cache (a batch worker does, before it forks a borough)."""
+        for path in self._table_paths.values():
+            read_table(path)
 
     def source_of(self, table: str) -> str | None:
         """The source name that produced ``table``."""
@@ -246,6 +247,25 @@ class Store:
     @cached_property
     def _table_paths(self) -> dict[str, str]:
         return {t: p for entry in self.sources.values() for t, p in entry["tables"].items()}
+
+
+_TABLES: dict[tuple, pd.DataFrame] = {}
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A store table, parsed once per process (callers copy it before changing it).
+
+    Sections read the same tables several times, and a batch worker reads them once and
+    forks every borough's kernel from itself. The cache is keyed by the file's path, size and
+    modification time, so a table written again is read again.
+    """
+    st = os.stat(path)
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _TABLES:
+        for stale in [k for k in _TABLES if k[0] == key[0]]:
+            del _TABLES[stale]
+        _TABLES[key] = pd.read_parquet(path)
+    return _TABLES[key]
 
 
 def latest_period(store: Store) -> str:

@@ -217,23 +217,52 @@ def test_sigkill_mid_publish_then_the_next_run_cleans_up(camden_built, tmp_path)
     assert next(b for b in doc["boroughs"] if b["slug"] == "camden")["status"] == "skipped"
 
 
-def test_a_worker_killed_from_outside_fails_only_its_borough(camden_built, tmp_path):
-    run = Run(camden_built, tmp_path, "--boroughs", "camden", "brent", "--jobs", "2", "--force")
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_worker_killed_from_outside_fails_only_its_borough(camden_built, tmp_path, start_method):
+    run = Run(camden_built, tmp_path, "--boroughs", "camden", "brent", "--jobs", "2", "--force",
+              "--start-method", start_method)
     wait_for(lambda: run.building() and list(run.period_dir.glob(".build-camden-*")), "Camden to be mid-build")
     build = next(run.period_dir.glob(".build-camden-*"))
-    # papermill runs a borough with its worker's working directory set to the build folder,
-    # a moment after the folder is made: wait for the worker to be in it.
-    worker = wait_for(lambda: next((p for p in psutil.Process(run.proc.pid).children() if _cwd_is(p, build)), None),
+    # papermill runs a borough with its working directory set to the build folder, a moment after
+    # the folder is made: in the worker itself (spawn), or in the child it forked for it (fork).
+    worker = wait_for(lambda: next((p for p in psutil.Process(run.proc.pid).children() if _builds_in(p, build)), None),
                       "Camden's worker to enter its build folder")
     worker.kill()  # as the out-of-memory killer would
+    _assert_only_camden_failed(run, "stopped unexpectedly (killed by signal 9)")
+
+
+def test_a_borough_process_killed_from_outside_fails_only_its_borough(camden_built, tmp_path):
+    # With the fork start method a borough is built in a child of its worker: killing that child
+    # (not the worker) fails the borough, stops its kernel, and the worker builds the next one.
+    run = Run(camden_built, tmp_path, "--boroughs", "camden", "brent", "--jobs", "1", "--force",
+              "--start-method", "fork")
+    wait_for(lambda: run.building() and list(run.period_dir.glob(".build-camden-*")), "Camden to be mid-build")
+    build = next(run.period_dir.glob(".build-camden-*"))
+    (worker,) = psutil.Process(run.proc.pid).children()
+    child = wait_for(lambda: next((p for p in worker.children() if _cwd_is(p, build)), None),
+                     "Camden's process to enter its build folder")
+    child.kill()
+    _assert_only_camden_failed(run, "the process building this borough stopped unexpectedly (killed by signal 9)")
+
+
+def _assert_only_camden_failed(run: Run, message: str) -> None:
     result = run.finish(timeout=300)
     assert result.returncode == 1 and TRACEBACK not in result.stderr, result.stderr
     assert "stopped unexpectedly (killed by signal 9)" in result.stdout
     doc = json.loads((run.period_dir / "manifest.json").read_text())
+    assert message in next(b for b in doc["boroughs"] if b["slug"] == "camden")["error"]
     status = {b["slug"]: b["status"] for b in doc["boroughs"]}
     assert status == {"camden": "failed", "brent": "built"}
     assert sha256s(run.period_dir / "camden") == run.camden  # the earlier pack is kept
     run.assert_clean()
+
+
+def _builds_in(proc, folder: Path) -> bool:
+    """``proc`` or a process it started works in ``folder``."""
+    try:
+        return any(_cwd_is(p, folder) for p in [proc, *proc.children(recursive=True)])
+    except psutil.Error:
+        return False
 
 
 def _cwd_is(proc, folder: Path) -> bool:

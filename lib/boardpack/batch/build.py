@@ -17,13 +17,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..hashing import file_sha256
-from ..publish import keep_file, make_build_dir, publish_dir
+from ..log import get_logger
+from ..publish import BUILD_PREFIX, keep_file, make_build_dir, publish_dir, recover
 from .jobs import AUDIT_NAME, NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
 from .os_advice import FATAL_ERRNOS, describe_os_error
-from .plan import is_up_to_date, skipped_result
+from .plan import is_up_to_date, settled_on_disk, skipped_result
 from .settle import settle_notebook
 
 FAILED_NOTEBOOK = "board_pack.failed.ipynb"
+
+log = get_logger(__name__)
 
 
 @contextlib.contextmanager
@@ -36,11 +39,15 @@ def timed(timings: dict, step: str) -> Iterator[None]:
         timings[step] = round(time.perf_counter() - start, 3)
 
 
-def execute_template(job: BuildJob, build_dir: Path) -> Path:
-    """Run the template notebook with papermill in a fresh kernel, inside ``build_dir``."""
+def execute_template(job: BuildJob, build_dir: Path, kernel=None) -> Path:
+    """Run the template notebook with papermill in a fresh kernel, inside ``build_dir``.
+
+    ``kernel``, a :class:`boardpack.kernel.WaitingKernel`, becomes the kernel; without one
+    papermill starts a new kernel process.
+    """
     import papermill as pm
 
-    from ..kernel import LocalKernelManager
+    from ..kernel import LocalKernelManager, forked_kernel_manager
 
     out = build_dir / NOTEBOOK_NAME
     # The kernel runs in the build folder, so "." is where figures.json goes, and the notebook
@@ -49,7 +56,7 @@ def execute_template(job: BuildJob, build_dir: Path) -> Path:
     pm.execute_notebook(
         str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        kernel_manager_class=LocalKernelManager,
+        kernel_manager_class=LocalKernelManager if kernel is None else forked_kernel_manager(kernel),
         # nbclient interrupts the kernel as it shuts it down, which ipykernel logs as an error on
         # our stderr; real failures reach the notebook and the manifest as cell errors instead.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -105,15 +112,24 @@ def write_stamp(job: BuildJob, build_dir: Path, run_facts: dict | None = None) -
     return files
 
 
-def run_borough(job: BuildJob) -> BuildResult:
-    """Build one borough: skip if unchanged, else execute, render, stamp and publish."""
+def run_borough(job: BuildJob, kernel=None) -> BuildResult:
+    """Build one borough: skip if unchanged, else execute, render, stamp and publish.
+
+    ``kernel`` is a :class:`boardpack.kernel.WaitingKernel` to run the notebook in (see
+    :func:`execute_template`); it is discarded if the borough needs none.
+    """
     if is_up_to_date(job):
+        _discard(kernel)
         return skipped_result(job)
     result = BuildResult.for_job(job, "built")
-    build_dir = make_build_dir(job.output_dir)
+    try:
+        build_dir = make_build_dir(job.output_dir)
+    except BaseException:
+        _discard(kernel)
+        raise
     try:
         with timed(result.timings, "execute"):
-            notebook = execute_template(job, build_dir)
+            notebook = execute_template(job, build_dir, kernel)
             run_facts = settle_notebook(notebook, Path(job.template).name)
         with timed(result.timings, "html"):
             html = render_html(notebook)
@@ -126,9 +142,15 @@ def run_borough(job: BuildJob) -> BuildResult:
     except Exception as exc:  # one borough's failure must not stop the others
         record_failure(result, exc, build_dir, job.output_dir)
     finally:
+        _discard(kernel)  # a kernel the notebook never reached (papermill failed first)
         result.timings["total"] = round(sum(result.timings.values()), 3)
         shutil.rmtree(build_dir, ignore_errors=True)
     return result
+
+
+def _discard(kernel) -> None:
+    if kernel is not None and kernel.unused:
+        kernel.discard()
 
 
 def record_failure(result: BuildResult, exc: Exception, build_dir: Path, final_dir: Path) -> None:
@@ -158,3 +180,36 @@ def record_failure(result: BuildResult, exc: Exception, build_dir: Path, final_d
             result.files = {FAILED_NOTEBOOK: file_sha256(final_dir / FAILED_NOTEBOOK)}
         except OSError:  # the record of the failure must not hide the failure itself
             pass
+
+
+def abandoned_build(job: BuildJob, since: dt.datetime, exit_code: int | None, who: str) -> BuildResult:
+    """The result of a borough whose building process died before it reported.
+
+    Its kernel outlives it, working in the build folder: it is stopped before the folder goes,
+    or it would fail there and print to the run's terminal. A pack it published just before it
+    died (its stamp carries this job's key and a build time after ``since``) counts as built;
+    otherwise the borough fails and keeps its previous pack.
+
+    Parameters
+    ----------
+    job : BuildJob
+    since : datetime
+        When the run began building.
+    exit_code : int or None
+        The dead process's exit code (negative: the signal that killed it), None if unknown.
+    who : str
+        What died, for the message (``"worker process"``, ``"process"``).
+    """
+    from ..kernel import kill_processes_in
+
+    for build in job.output_dir.parent.glob(f"{BUILD_PREFIX}{job.output_dir.name}-*"):
+        kill_processes_in(build)
+    recover(job.output_dir.parent, only=job.output_dir.name)  # its half-made build folder goes
+    published = settled_on_disk(job, since=since)
+    if published is not None:
+        return published
+    code = exit_code
+    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+    log.warning("%s: the %s building it stopped unexpectedly (%s)", job.borough.name, who, how)
+    return BuildResult.for_job(job, "failed", error=f"the {who} building this borough stopped unexpectedly ({how}); "
+                                                    "its previous pack, if any, is kept — run again to rebuild it")

@@ -20,6 +20,7 @@ from ..paths import NOTEBOOK, OUTPUTS_DIR
 from ..periods import month_label, parse_month
 from ..publish import RunFolder, recover
 from ..registry import project_file
+from ..start_method import start_method as resolve_start_method
 from ..store import Store, latest_period, prepare_store
 from .jobs import BuildJob, BuildResult
 from .plan import plan_jobs, select_boroughs, settled_on_disk
@@ -32,7 +33,7 @@ log = get_logger(__name__)
 def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str | Path | None = None,
             output_dir: str | Path | None = None, jobs: int = 0, force: bool = False,
             progress: bool = True, overrides: dict | None = None, template: str | Path | None = None,
-            stop: StopRequest | None = None) -> RunReport:
+            stop: StopRequest | None = None, start_method: str | None = None) -> RunReport:
     """Build the packs of the chosen boroughs for one period.
 
     Parameters
@@ -60,6 +61,9 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         default); :func:`boardpack.template.check_template` checks one.
     stop : StopRequest, optional
         The signal handler the caller installed; the run stops cleanly when it fires.
+    start_method : {"fork", "spawn"}, optional
+        How each borough's kernel starts (:mod:`boardpack.batch.warm`); by default
+        ``$BOARDPACK_START_METHOD``, else ``fork`` on Linux and ``spawn`` elsewhere.
 
     Returns
     -------
@@ -78,8 +82,11 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         recorded as for an interruption.
     OutputsBusyError
         When another run is building into the same output folder.
+    ConfigurationError
+        For a start method other than ``fork`` or ``spawn`` (or ``fork`` where the system cannot fork).
     """
     started = time.perf_counter()
+    start_method = resolve_start_method(start_method)
     data_path = _data_folder(data_dir)
     selected = select_boroughs(boroughs)
     store = prepare_data(data_path)
@@ -104,7 +111,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         done: dict[str, BuildResult] = {}
         began = dt.datetime.now(dt.UTC)
         try:
-            results = execute_jobs(plan, workers, progress, runtime.path, stop, done)
+            results = execute_jobs(plan, workers, progress, runtime.path, stop, done, start_method)
         except (KeyboardInterrupt, RunStoppedError) as exc:
             # The workers and their kernels are dead: no borough can change any more.
             stop_kernels(runtime.path)

@@ -22,10 +22,9 @@ from pathlib import Path
 from ..errors import RunInterrupted, RunStoppedError
 from ..log import get_logger, seconds
 from ..paths import PACKAGE_DIR, project_env
-from ..publish import recover
-from .build import run_borough
+from .build import abandoned_build, run_borough
 from .jobs import BuildJob, BuildResult
-from .plan import is_up_to_date, settled_on_disk, skipped_result
+from .plan import is_up_to_date, skipped_result
 
 log = get_logger(__name__)
 
@@ -72,7 +71,8 @@ class StopRequest:
 
 
 def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runtime_dir: Path | None = None,
-                 stop: StopRequest | None = None, done: dict | None = None) -> list[BuildResult]:
+                 stop: StopRequest | None = None, done: dict | None = None,
+                 start_method: str | None = None) -> list[BuildResult]:
     """Run jobs in worker processes with a progress bar; results in job order.
 
     Unchanged boroughs are settled here, so a run with nothing to build starts no worker. One
@@ -94,6 +94,8 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     done : dict, optional
         Filled with ``slug -> BuildResult`` as boroughs finish, so a caller still has them when
         the run is stopped.
+    start_method : {"fork", "spawn"}, optional
+        Given to the workers as ``$BOARDPACK_START_METHOD`` (:func:`boardpack.kernel.start_method`).
 
     Raises
     ------
@@ -116,7 +118,7 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     log.info("%d of %d boroughs unchanged since their last build; %d to build", len(jobs) - len(stale), len(jobs),
              len(stale))
     if stale:
-        pool = _WorkerPool(min(max(workers, 1), len(stale)), runtime_dir)
+        pool = _WorkerPool(min(max(workers, 1), len(stale)), runtime_dir, start_method)
         try:
             pool.run(stale, results, stop, bar)
         finally:
@@ -132,7 +134,7 @@ class _Worker:
     however it dies, and the worker then kills its kernels and exits.
     """
 
-    def __init__(self, runtime_dir: Path | None):
+    def __init__(self, runtime_dir: Path | None, start_method: str | None = None):
         ours, theirs = socket.socketpair()
         life_read, self._life = os.pipe()
         env = {**project_env(), **os.environ}  # kernels find the same params/ whatever their working directory
@@ -141,6 +143,10 @@ class _Worker:
             from ..kernel import RUNTIME_ENV
 
             env[RUNTIME_ENV] = env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
+        if start_method is not None:
+            from ..start_method import START_ENV
+
+            env[START_ENV] = start_method
         code = "import sys; from boardpack.batch.workers import worker_main; sys.exit(worker_main(sys.argv[1:]))"
         try:
             self.proc = subprocess.Popen(
@@ -195,9 +201,10 @@ class _Worker:
 
 
 class _WorkerPool:
-    def __init__(self, size: int, runtime_dir: Path | None):
+    def __init__(self, size: int, runtime_dir: Path | None, start_method: str | None = None):
         self.size = size
         self.runtime_dir = runtime_dir
+        self.start_method = start_method
         self.workers: list[_Worker] = []
         self.clean = False
         self.started = dt.datetime.now(dt.UTC)
@@ -216,7 +223,7 @@ class _WorkerPool:
                 while queue and (len(self.workers) < self.size or any(w.job is None for w in self.workers)):
                     idle = next((w for w in self.workers if w.job is None), None)
                     if idle is None:
-                        idle = _Worker(self.runtime_dir)
+                        idle = _Worker(self.runtime_dir, self.start_method)
                         self.workers.append(idle)
                     job = queue.popleft()
                     log.info("%s: started", job.borough.name)
@@ -267,32 +274,26 @@ def _worker_died(job: BuildJob, worker: _Worker, started: dt.datetime) -> BuildR
     except subprocess.TimeoutExpired:
         code = None
     worker.kill()
-    # A kernel the dead worker started outlives it, working in the build folder: stop it
-    # before the folder goes, or it would fail there and print to the run's terminal.
-    from ..kernel import kill_processes_in
-    from ..publish import BUILD_PREFIX
-
-    for build in job.output_dir.parent.glob(f"{BUILD_PREFIX}{job.output_dir.name}-*"):
-        kill_processes_in(build)
-    recover(job.output_dir.parent, only=job.output_dir.name)  # its half-made build folder goes
-    published = settled_on_disk(job, since=started)
-    if published is not None:
-        return published
-    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-    log.warning("%s: the worker process building it stopped unexpectedly (%s)", job.borough.name, how)
-    return BuildResult.for_job(job, "failed",
-                               error=f"the worker process building this borough stopped unexpectedly ({how}); "
-                                     "its previous pack, if any, is kept — run again to rebuild it")
+    return abandoned_build(job, started, code, "worker process")
 
 
 def worker_main(argv: list[str]) -> int:
-    """A worker process: build the jobs the parent sends until it sends None or goes away."""
+    """A worker process: build the jobs the parent sends until it sends None or goes away.
+
+    With the ``fork`` start method the worker imports the suite and reads the store once, and
+    builds each borough in a child forked from itself (:mod:`boardpack.batch.warm`); with
+    ``spawn`` it builds each borough itself and papermill starts a new kernel process for it.
+    """
     from multiprocessing.connection import Connection
+
+    from ..start_method import start_method
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the run stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    conn = Connection(int(argv[0]))
-    threading.Thread(target=_exit_with_parent, args=(int(argv[1]),), daemon=True).start()
+    conn, lifeline = Connection(int(argv[0])), int(argv[1])
+    forking = start_method() == "fork"
+    warmed = None
+    threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     while True:
         try:
             job = conn.recv()
@@ -300,11 +301,25 @@ def worker_main(argv: list[str]) -> int:
             return 0
         if job is None:
             return 0
-        result = run_borough(job)
+        if forking:
+            from .warm import build_in_child, warm_up
+
+            store_index = job.parameters.get("store_index")
+            if warmed != store_index:
+                warm_up(store_index)
+                warmed = store_index
+            result = build_in_child(job, close_fds=(conn.fileno(), lifeline), exiting=_EXITING)
+        else:
+            result = run_borough(job)
         try:
             conn.send(result)
         except OSError:
             return 0
+
+
+# Held by a worker that is exiting because its parent is gone: a borough whose process it kills
+# on the way out is not cleaned up or reported (that would change the outputs after the run ended).
+_EXITING = threading.Lock()
 
 
 def _exit_with_parent(lifeline: int) -> None:
@@ -313,6 +328,7 @@ def _exit_with_parent(lifeline: int) -> None:
     # The parent is gone (or let this worker go): stop the kernels this worker started, then exit.
     from ..kernel import kill_process_tree
 
+    _EXITING.acquire()
     kill_process_tree(os.getpid(), include_self=False)
     os._exit(0)
 

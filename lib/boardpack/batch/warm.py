@@ -1,0 +1,114 @@
+"""A warm worker: import the suite once, then build each borough in a process forked from it.
+
+With the ``fork`` start method (:mod:`boardpack.start_method`), a batch worker imports
+what every borough needs — ipykernel, pandas, matplotlib, seaborn, scipy, statsmodels, the
+suite, papermill, nbconvert's exporter and WeasyPrint — and reads the store's tables, once.
+Each borough is then built in a child forked from the worker (:func:`build_in_child`), and
+that child forks the borough's kernel from itself before papermill starts
+(:class:`boardpack.kernel.WaitingKernel`). So every borough still executes in fresh processes
+of its own — its state, crash or hang cannot reach another borough or the worker — but none
+of them pays the imports again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import pickle
+
+from .build import abandoned_build, run_borough
+from .jobs import BuildJob, BuildResult
+
+# What the worker imports before it forks: the kernel's side (ipykernel and what the template's
+# cells import, including the statistics the metrics import where they compute) and the
+# worker's own (papermill, the exporters, WeasyPrint).
+WARM_MODULES = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel",
+    "boardpack.pack", "boardpack.sections", "boardpack.metrics", "boardpack.coverage", "boardpack.report.charts",
+    "scipy.stats", "scipy.optimize", "statsmodels.stats.proportion",
+    "papermill", "nbclient", "boardpack.render.exporters", "boardpack.render.audit", "boardpack.render.pdf",
+)
+
+
+def warm_up(store_index: str | None = None) -> None:
+    """Import :data:`WARM_MODULES` and read the store's tables and the crime mappings once."""
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    from ..loaders.mappings import crime_mappings
+    from ..registry import load_registry
+    from ..render.exporters import BoardPackHTMLExporter  # noqa: F401 - its templates load on first use
+    from .build import _html_exporter
+
+    load_registry()
+    crime_mappings()
+    _html_exporter()
+    if store_index:
+        from ..store import Store
+
+        Store(store_index).preload()
+
+
+def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
+    """Build one borough in a process forked from this one; its result comes back through a pipe.
+
+    If the child dies before it reports (killed, or a crash in a native library), the borough
+    fails with that reason and the worker goes on to the next one.
+
+    Parameters
+    ----------
+    job : BuildJob
+    close_fds : iterable of int
+        Descriptors the child and the kernel must not keep (the worker's line to its parent).
+    exiting : threading.Lock, optional
+        Held while the worker exits because its parent is gone: a child it killed on the way
+        out is then neither cleaned up nor reported (this call waits until the worker is gone).
+    """
+    started = dt.datetime.now(dt.UTC)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child ends in os._exit, measured through the parent
+        os.close(read)
+        _child(job, write, close_fds)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    try:
+        return pickle.loads(data)
+    except Exception:  # nothing, or half a result: the child died
+        if exiting is not None:
+            with exiting:
+                pass
+        return abandoned_build(job, started, code, "process")
+
+
+def _child(job: BuildJob, write: int, close_fds) -> None:  # pragma: no cover - runs in the forked child
+    code = 0
+    try:
+        for fd in close_fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        from ..kernel import WaitingKernel
+
+        try:
+            # The kernel must not hold the result pipe: the worker reads it to its end.
+            result = run_borough(job, kernel=WaitingKernel(close_fds=(write,)))
+        except Exception as exc:  # run_borough records a borough's failures; this is anything else
+            result = BuildResult.for_job(job, "failed", error=f"{type(exc).__name__}: {exc}".strip()[:2000])
+        payload = pickle.dumps(result)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        from ..kernel import kill_process_tree
+
+        kill_process_tree(os.getpid(), include_self=False)  # a kernel papermill failed to stop
+        os._exit(code)

@@ -1,0 +1,97 @@
+"""Kernels forked from a warm process: the waiting process, the kernel command, and a real run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import types
+
+import nbformat
+import pytest
+
+from boardpack.kernel import RUNTIME_ENV, WaitingKernel, forked_kernel_manager, ipykernel_argv
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a system that can fork")
+
+
+@pytest.fixture
+def runtime(tmp_path, monkeypatch):
+    """A run's private folder: the kernels' connection files and sockets go there, by absolute path."""
+    folder = tmp_path / "runtime"
+    folder.mkdir()
+    monkeypatch.setenv(RUNTIME_ENV, str(folder))
+    return folder
+
+
+def test_the_kernel_command_of_this_python_gives_ipykernels_own_arguments():
+    me = sys.executable
+    assert ipykernel_argv([me, "-m", "ipykernel_launcher", "-f", "k.json"]) == ["-f", "k.json"]
+    assert ipykernel_argv([me, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k.json", "--debug"]) == [
+        "-f", "k.json", "--debug"]
+
+
+@pytest.mark.parametrize("cmd", [
+    ["/usr/bin/env", "-m", "ipykernel_launcher", "-f", "k.json"],  # another program
+    [sys.executable, "-m", "other_launcher", "-f", "k.json"],  # another kernel
+    [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", "k.json"],  # an option a fork cannot take
+    [],
+])
+def test_any_other_kernel_command_is_started_as_a_new_process(cmd):
+    assert ipykernel_argv(cmd) is None
+
+
+def test_a_waiting_kernel_never_started_exits_quietly_when_discarded():
+    waiting = WaitingKernel()
+    assert waiting.unused and waiting.poll() is None
+    waiting.discard()
+    assert waiting.returncode == 0 and not waiting.unused
+    waiting.discard()  # twice is harmless
+
+
+def test_a_waiting_kernel_whose_owner_goes_away_exits_too():
+    # The pipe's write end closes when the process that forked it dies: here, when it closes it.
+    waiting = WaitingKernel()
+    os.close(waiting._go)
+    waiting._go = None
+    assert waiting.wait() == 0
+
+
+def test_a_waiting_kernel_can_be_killed_like_a_process():
+    waiting = WaitingKernel()
+    waiting.send_signal(signal.SIGKILL)
+    assert waiting.wait() == -signal.SIGKILL
+    waiting.kill()  # already gone: nothing to do
+
+
+def test_a_forked_kernel_runs_a_notebook_with_what_its_parent_had_imported(tmp_path, runtime):
+    from nbclient import NotebookClient
+
+    # A module only this process has: a spawned kernel could not import it, a forked one already has it.
+    sys.modules["boardpack_warm_marker"] = types.ModuleType("boardpack_warm_marker")
+    try:
+        waiting = WaitingKernel()
+    finally:
+        del sys.modules["boardpack_warm_marker"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, sys\nprint('boardpack_warm_marker' in sys.modules, os.getcwd(), os.getpid())")])
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting),
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    marker, cwd, pid = nb.cells[0].outputs[0]["text"].split()
+    assert marker == "True" and cwd == str(tmp_path) and int(pid) == waiting.pid
+    assert waiting.poll() is not None  # nbclient shut the kernel down and it was reaped
+    assert not waiting.unused
+
+
+def test_a_second_kernel_from_the_same_manager_class_is_started_as_a_new_process(runtime):
+    from nbclient import NotebookClient
+
+    waiting = WaitingKernel()
+    manager = forked_kernel_manager(waiting)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.getpid())")])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
+    first = int(nb.cells[0].outputs[0]["text"])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
+    second = int(nb.cells[0].outputs[0]["text"])
+    assert first == waiting.pid and second != waiting.pid

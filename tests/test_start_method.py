@@ -1,0 +1,57 @@
+"""Choosing how a batch run starts each borough's kernel."""
+
+import pytest
+
+from boardpack import start_method as sm
+from boardpack.cli import build_parser
+from boardpack.errors import ConfigurationError
+
+
+def test_fork_on_linux_spawn_elsewhere(monkeypatch):
+    monkeypatch.setattr(sm.sys, "platform", "linux")
+    assert sm.default_start_method() == "fork"
+    for platform in ("darwin", "win32"):
+        monkeypatch.setattr(sm.sys, "platform", platform)
+        assert sm.default_start_method() == "spawn"
+
+
+def test_asked_for_then_environment_then_default(monkeypatch):
+    monkeypatch.delenv(sm.START_ENV, raising=False)
+    assert sm.start_method() == sm.default_start_method()
+    monkeypatch.setenv(sm.START_ENV, "spawn")
+    assert sm.start_method() == "spawn"
+    assert sm.start_method("fork") == "fork"
+
+
+def test_an_unknown_method_is_refused_naming_where_it_came_from(monkeypatch):
+    monkeypatch.setenv(sm.START_ENV, "forkserver")
+    with pytest.raises(ConfigurationError, match=r"\$BOARDPACK_START_METHOD is 'forkserver': it must be"):
+        sm.start_method()
+    with pytest.raises(ConfigurationError, match="the start method is 'thread'"):
+        sm.start_method("thread")
+
+
+def test_fork_is_refused_where_the_system_cannot_fork(monkeypatch):
+    monkeypatch.delattr(sm.os, "fork")
+    assert sm.default_start_method() == "spawn"
+    with pytest.raises(ConfigurationError, match="cannot fork processes: use 'spawn'"):
+        sm.start_method("fork")
+
+
+def test_the_command_line_offers_both(capsys):
+    assert build_parser().parse_args(["--start-method", "spawn"]).start_method == "spawn"
+    assert build_parser().parse_args([]).start_method is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--start-method", "thread"])
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_run_with_an_unknown_method_stops_before_any_work(monkeypatch, capsys, tmp_path):
+    from boardpack import cli
+
+    monkeypatch.setenv(sm.START_ENV, "forkserver")
+    monkeypatch.setattr(cli, "demo_data_folder", lambda: tmp_path / "data")
+    status = cli.main(["--boroughs", "camden", "--output-dir", str(tmp_path / "out"), "--no-progress"])
+    assert status == 2
+    assert "$BOARDPACK_START_METHOD is 'forkserver': it must be 'fork' or 'spawn'" in capsys.readouterr().err
+    assert not list((tmp_path / "out").rglob("*.json"))  # no store, no manifest
