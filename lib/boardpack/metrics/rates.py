@@ -163,7 +163,8 @@ def borough_crime_counts(crime: pd.DataFrame, mappings: pd.DataFrame, population
     vintage = choose_vintage(crime, mappings, period, months=24, prefer=vintage)
     _, current = rolling_windows(period)
     counts = area_row_counts(crime, mappings, vintage)
-    absent = [boroughs[c] for c in codes if c not in set(counts["area_code"])]
+    present = set(counts["area_code"].unique())
+    absent = [boroughs[c] for c in codes if c not in present]
     if absent:
         raise CoverageError(f"no recorded crime rows in vintage {vintage} for {', '.join(absent)}")
     counts = counts[(counts["row"] == TNO) & counts["month"].isin(current) & counts["area_code"].isin(codes)]
