@@ -37,12 +37,13 @@ def warm_up(store_index: str | None = None) -> None:
         importlib.import_module(name)
     from ..loaders.mappings import crime_mappings
     from ..registry import load_registry
-    from ..render.exporters import BoardPackHTMLExporter  # noqa: F401 - its templates load on first use
+    from ..render.audit import audit_exporter
     from .build import _html_exporter
 
     load_registry()
     crime_mappings()
     _html_exporter()
+    audit_exporter()
     if store_index:
         from ..store import Store
 

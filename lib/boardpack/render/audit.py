@@ -20,6 +20,7 @@ import base64
 import html
 import json
 import re
+from functools import lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -357,5 +358,11 @@ def render_audit(notebook_path: str | Path) -> str:
     str
         The HTML; the caller writes it (the batch as ``board_pack.audit.html``).
     """
-    html_text, _ = BoardPackAuditExporter().from_filename(str(notebook_path))
+    html_text, _ = audit_exporter().from_filename(str(notebook_path))
     return html_text
+
+
+@lru_cache(maxsize=1)
+def audit_exporter() -> BoardPackAuditExporter:
+    """The exporter :func:`render_audit` uses: its templates load once per process (a batch worker reuses it)."""
+    return BoardPackAuditExporter()
