@@ -6,15 +6,22 @@ cue: the borough's tick label is bold, a significant difference has its own mark
 small numbers are drawn hollow, each with a legend entry in words.
 
 The style is seaborn's theme, set once here with the house settings on top (DejaVu Sans, the
-sizes below, no top or right spines, a light grid, a fixed SVG hash salt). Bars, lines and points
-are drawn with seaborn (``sns.barplot``, ``sns.lineplot``, ``sns.scatterplot``; one value per bar
-or point, so seaborn estimates nothing). Two things are drawn with matplotlib directly, on purpose:
+sizes below, no top or right spines, a light grid, a fixed SVG hash salt). Everything is drawn with
+matplotlib in that theme:
 
-- intervals (whiskers): the pack's intervals are computed in the compute cells (Wilson, exact
-  Poisson) and seaborn only draws error bars it estimates itself from raw observations
-  (``sns.pointplot`` included), so the precomputed low and high are drawn with ``Axes.errorbar``;
-- a line with missing values: ``sns.lineplot`` drops them and would join the line across a
-  missing month, so such a series is drawn with ``Axes.plot`` (same style), which leaves the gap.
+- bars, lines and points with ``Axes.barh``, ``Axes.plot`` and ``Axes.scatter``. They were drawn
+  with ``sns.barplot``, ``sns.lineplot`` and ``sns.scatterplot``, but with one value per bar or
+  point seaborn estimated nothing, and its overhead (one bar call per label, data frames, tick
+  labels read back to name the axes) was about half of a ranked bar chart's build time. The calls
+  here make the artists seaborn made, with the arguments it passed, so the charts are
+  pixel-identical to the seaborn ones (tests/report/test_charts_render.py compares them), and
+  keep its rules on data: a missing or infinite bar value draws no bar, a point with a missing or
+  infinite coordinate is left out, and a line with no missing value is joined across an infinite one;
+- intervals (whiskers) with ``Axes.errorbar``: the pack's intervals are computed in the compute
+  cells (Wilson, exact Poisson), and seaborn only draws error bars it estimates itself from raw
+  observations (``sns.pointplot`` included);
+- a line with missing values keeps them, so it has a gap at a missing month rather than a line
+  bridging it (``sns.lineplot`` dropped them).
 
 Every call is deterministic (no bootstrap, no jitter, fixed order), so a rebuild gives the same
 bytes. :func:`chart_data` reads back what a figure draws, for figures.json and the tests.
@@ -113,6 +120,8 @@ def _fitted_title(fig: Figure, title: str, share: float = 0.88) -> str:
     """``title`` broken into lines that each fit ``share`` of the figure's width, so none is cut off.
 
     Measured with the figure's renderer at the title font size (deterministic: greedy, word by word).
+    A title that fits whole is one line without measuring each word: the glyphs of a leading part
+    of a line sit where they sit in the whole line, so no leading part is wider than the whole.
     """
     renderer = fig.canvas.get_renderer()
     font = FontProperties(family=plt.rcParams["font.family"], size=plt.rcParams["axes.titlesize"])
@@ -121,6 +130,9 @@ def _fitted_title(fig: Figure, title: str, share: float = 0.88) -> str:
     def width(text: str) -> float:
         return renderer.get_text_width_height_descent(text, font, ismath=False)[0]
 
+    whole = " ".join(title.split())
+    if width(whole) <= room:
+        return whole
     lines: list[str] = []
     for word in title.split():
         if lines and width(f"{lines[-1]} {word}") <= room:
@@ -130,14 +142,63 @@ def _fitted_title(fig: Figure, title: str, share: float = 0.88) -> str:
     return "\n".join(lines)
 
 
+def _set_title(fig: Figure, ax, title: str) -> None:
+    """The chart's title, left-aligned over the axes and broken into lines that fit (:func:`_fitted_title`).
+
+    Its height is fixed at the top of the axes (``y=1.0``), which is where matplotlib's automatic
+    placement puts it on these charts (tick labels below the axes, no offset text on a y axis: every
+    y axis has its own formatter); fixing it spares that placement measuring every tick label of the
+    axes and its twin again on each layout pass and draw.
+    """
+    ax.set_title(_fitted_title(fig, title), loc="left", y=1.0)
+
+
+def _tight_layout(fig: Figure, rect=(0, 0, 1, 1)) -> None:
+    """``fig.tight_layout(rect=rect)``, measuring each axes once and leaving no layout engine behind.
+
+    Given a ``rect``, matplotlib measures every axes' tight box twice (once for the margins, again for
+    the margins inside ``rect``) with nothing moved in between, so the second measure (all the tick
+    labels laid out again) is taken from the first. And ``tight_layout`` leaves a do-nothing placeholder
+    engine on the figure, which makes ``savefig`` run a whole extra (unrendered) draw before the real one.
+    """
+    for ax in fig.axes:
+        ax.get_tightbbox = _measured_once(ax.get_tightbbox)
+    try:
+        fig.tight_layout(rect=rect)
+    finally:
+        for ax in fig.axes:
+            del ax.get_tightbbox  # the class's method again
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # with these two off, None means no engine at all
+
+
+def _measured_once(get_tightbbox):
+    """``get_tightbbox`` remembering its answer per arguments (the same renderer and options)."""
+    seen = {}
+
+    def measured(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # e.g. a list of extra artists: measure as usual
+            return get_tightbbox(*args, **kwargs)
+        if key not in seen:
+            seen[key] = get_tightbbox(*args, **kwargs)
+        return seen[key].frozen() if seen[key] is not None else None
+
+    return measured
+
+
 def _title_over_labels(fig: Figure, ax) -> None:
     """Start a left-aligned title over the y tick labels, not the plot, so a long one is not cut off.
 
     Run once the layout is final (ranked charts have long borough names to their left).
     """
-    fig.canvas.draw()
-    box = ax.get_window_extent()
-    left = min([t.get_window_extent().x0 for t in ax.get_yticklabels() if t.get_text()] + [box.x0])
+    # No draw needed: the tick labels' extents follow from their text and the axes' final position
+    # (get_yticklabels updates the ticks), measured with the figure's own renderer as a draw would.
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    left = min([t.get_window_extent(renderer).x0 for t in ax.get_yticklabels() if t.get_text()] + [box.x0])
     ax.set_title(ax.get_title(loc="left"), loc="left", x=(left - box.x0) / box.width)
 
 
@@ -173,7 +234,7 @@ def _trend_axes(
     step = max(1, len(xs) // 12)
     ax.set_xticks(xs[::step])
     ax.set_xticklabels([str(v) for v in df[x].tolist()][::step], rotation=45, ha="right")
-    ax.set_title(_fitted_title(fig, title), loc="left")
+    _set_title(fig, ax, title)
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="x", visible=False)
@@ -189,14 +250,14 @@ def _line(ax, xs, ys, label: str, colour: str, linestyle: str):
     """One series as a line with small markers; returns its Line2D."""
     style = {"marker": "o", "markersize": 2.5, "linewidth": 1.6, "color": colour, "linestyle": linestyle,
              "markeredgecolor": colour, "markeredgewidth": 1.0}  # seaborn's white marker edge would hide them
-    if np.isnan(ys).any():
-        # seaborn's lineplot drops missing values and would bridge a missing month with a line;
-        # Axes.plot leaves the gap, so a series with gaps is drawn with it (same style).
-        (line,) = ax.plot(xs, ys, label=label, **style)
-        return line
-    before = len(ax.lines)
-    sns.lineplot(x=xs, y=ys, ax=ax, estimator=None, sort=False, label=label, legend=False, **style)
-    return ax.lines[before]
+    if not np.isnan(ys).any():
+        # What sns.lineplot(estimator=None, sort=False) drew for a series without gaps: an infinite
+        # value left out (seaborn treats it as missing), the line joined across it.
+        keep = np.isfinite(xs) & np.isfinite(ys)
+        xs, ys = xs[keep], ys[keep]
+    # A series with missing values keeps them, so the line has a gap there, not a bridge.
+    (line,) = ax.plot(xs, ys, label=label, **style)
+    return line
 
 
 def plot_trend(
@@ -243,12 +304,12 @@ def plot_trend(
 def _legend_below(fig: Figure, handles: list) -> None:
     """A legend in rows under the plot, clear of the rotated tick labels."""
     if not handles:
-        fig.tight_layout()
+        _tight_layout(fig)
         return
     ncol = min(len(handles), 3)
     rows = -(-len(handles) // ncol)
     fig.legend(handles=handles, loc="lower center", ncol=ncol, frameon=False, fontsize=7.5)
-    fig.tight_layout(rect=(0, 0.045 * rows + 0.02, 1, 1))
+    _tight_layout(fig, rect=(0, 0.045 * rows + 0.02, 1, 1))
 
 
 def plot_group_lines(
@@ -354,21 +415,34 @@ def plot_ranked_bars(
         _bar_marks(ax, labels, values, df[marks].tolist())
     if _reference(ax, reference, reference_label):
         ax.legend(loc="lower right", frameon=True, fontsize=7)
-    ax.set_title(_fitted_title(fig, title), loc="left")
+    _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
+    _tight_layout(fig)
     _title_over_labels(fig, ax)
     return fig
 
 
 def _barh(ax, labels: list[str], values: list[float], palette: dict[str, str], height: float) -> None:
-    """Horizontal bars with seaborn, one per label, top first (no estimation: one value per bar)."""
-    frame = pd.DataFrame({"label": pd.Categorical(labels, categories=labels, ordered=True), "value": values})
-    sns.barplot(frame, x="value", y="label", hue="label", palette=palette, order=labels, hue_order=labels,
-                legend=False, errorbar=None, dodge=False, width=height, saturation=1, orient="y", ax=ax)
+    """Horizontal bars, one per label, top first (no estimation: one value per bar).
+
+    Drawn with one ``Axes.barh`` call, exactly as ``sns.barplot(hue=label, errorbar=None, saturation=1)``
+    drew them (same rectangles, colours and rc style, ticks at 0..n-1 named by the labels, no y grid,
+    the first label at the top) at a fraction of the cost: seaborn made one bar call per label.
+    """
+    if not labels:
+        return  # no data: seaborn left the axes untouched
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"bar labels must be unique: {labels}")
+    positions = np.arange(len(labels), dtype=float)
+    drawn = [i for i, v in enumerate(values) if math.isfinite(v)]  # as seaborn: none for a missing or infinite value
+    ax.barh(positions[drawn] - height / 2, [values[i] for i in drawn], height=height, align="edge",
+            color=[palette[labels[i]] for i in drawn])
+    ax.set_yticks(positions, labels)
+    ax.yaxis.grid(False)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
 
 
 def _bar_marks(ax, labels: list[str], values: list[float], marks: list) -> None:
@@ -391,12 +465,12 @@ def plot_bars(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
     labels = df[label].astype(str).tolist()
     _barh(ax, labels, df[value].astype(float).tolist(), dict.fromkeys(labels, colour), height=0.6)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_title(_fitted_title(fig, title), loc="left")
+    _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.xaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
+    _tight_layout(fig)
     _title_over_labels(fig, ax)
     return fig
 
@@ -460,7 +534,7 @@ def plot_ranked_intervals(
     ax.set_ylim(n - 0.4, -0.6)  # top first
     if _reference(ax, reference, reference_label):
         handles.append(ax.get_lines()[-1])
-    ax.set_title(_fitted_title(fig, title), loc="left")
+    _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(_axis_format(percent))
     ax.grid(axis="y", visible=False)
@@ -488,12 +562,10 @@ def _points(ax, xs, ys, colours, marker: str, label: str, names: list[str], size
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     keep = np.isfinite(xs) & np.isfinite(ys)
     colours = [c for c, k in zip(colours, keep) if k]
-    before = len(ax.collections)
-    sns.scatterplot(x=xs[keep], y=ys[keep], ax=ax, marker=marker, s=size, c=None if hollow else colours,
-                    facecolors="white" if hollow else None, edgecolors=colours if hollow else "white",
-                    linewidth=1.1 if hollow else 0.4, zorder=4, label=label if in_legend else "_nolegend_",
-                    legend=False)
-    return _tag(ax.collections[before], label=label, labels=[n for n, k in zip(names, keep) if k])
+    coll = ax.scatter(x=xs[keep], y=ys[keep], marker=marker, s=size, c=None if hollow else colours,
+                      facecolor="white" if hollow else None, edgecolor=colours if hollow else "white",
+                      linewidth=1.1 if hollow else 0.4, zorder=4, label=label if in_legend else "_nolegend_")
+    return _tag(coll, label=label, labels=[n for n, k in zip(names, keep) if k])
 
 
 # ---------------------------------------------------------------- funnel
@@ -547,7 +619,7 @@ def plot_funnel(
     if mine:
         handles.append(_points(ax, pts["x"].to_numpy()[mine], pts["y"].to_numpy()[mine], [BOROUGH], "D", highlight,
                                [highlight], size=36))
-    ax.set_title(_fitted_title(fig, title), loc="left")
+    _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_formatter(_thousands)
@@ -634,7 +706,7 @@ def _name_points(ax, pts: pd.DataFrame, names: list[str], highlight: str) -> Non
     if not named:
         return
     fig = ax.figure
-    fig.canvas.draw()  # fixes the axis limits, so points can be placed in display space
+    ax.get_xlim(), ax.get_ylim()  # autoscale now, as a draw would: fixes the limits, so points map to display space
     renderer = fig.canvas.get_renderer()
     labels = pts["label"].astype(str).tolist()
     xy_all = ax.transData.transform(pts[["x", "y"]].astype(float).to_numpy())
