@@ -307,7 +307,8 @@ def area_row_counts(crime: pd.DataFrame, mappings: pd.DataFrame, vintage: str) -
 def _check_mapping_covers(crime: pd.DataFrame, vintage: str, mapping: pd.DataFrame) -> None:
     """Raise, naming the mapping file, if the crime rows hold a category the mapping does not list."""
     known = set(zip(mapping["major"], mapping["minor"]))
-    missing = sorted(set(zip(crime["major"], crime["minor"])) - known)
+    pairs = crime[["major", "minor"]].drop_duplicates()  # a few hundred pairs, not every row in Python
+    missing = sorted(set(zip(pairs["major"], pairs["minor"])) - known)
     if missing:
         major, minor = missing[0]
         more = f" ({len(missing) - 1} more unlisted)" if len(missing) > 1 else ""
