@@ -74,12 +74,14 @@ def test_a_forked_kernel_runs_a_notebook_with_what_its_parent_had_imported(tmp_p
     finally:
         del sys.modules["boardpack_warm_marker"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import os, sys\nprint('boardpack_warm_marker' in sys.modules, os.getcwd(), os.getpid())")])
+        "import os, sys\nprint('boardpack_warm_marker' in sys.modules, os.getcwd(), os.getpid(), "
+        "os.environ['JPY_PARENT_PID'])")])
     client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting),
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
-    marker, cwd, pid = nb.cells[0].outputs[0]["text"].split()
+    marker, cwd, pid, parent = nb.cells[0].outputs[0]["text"].split()
     assert marker == "True" and cwd == str(tmp_path) and int(pid) == waiting.pid
+    assert int(parent) == os.getpid()  # ipykernel polls this process and exits when it dies
     assert waiting.poll() is not None  # nbclient shut the kernel down and it was reaped
     assert not waiting.unused
 

@@ -228,7 +228,11 @@ class ForkedKernelManager(LocalKernelManager):
                 waiting.discard()
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         cwd = str(kw.get("cwd") or os.getcwd())
-        waiting.start(argv, cwd, kw.get("env") or dict(os.environ))
+        env = dict(kw.get("env") or os.environ)
+        if not kw.get("independent"):
+            # As jupyter_client's launcher does: the kernel polls this process and exits when it dies.
+            env["JPY_PARENT_PID"] = str(os.getpid())
+        waiting.start(argv, cwd, env)
         provisioner = self.provisioner
         provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = waiting, waiting.pid, waiting.pid, cwd
         self._reconcile_connection_info(provisioner.connection_info)
