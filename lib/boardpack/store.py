@@ -230,7 +230,10 @@ class Store:
         """
         if name not in self._table_paths:
             raise BoardPackError(f"table {name!r} is not available in the data at {self.index['data_dir']}")
-        return read_table(self._table_paths[name]).copy()
+        # A shallow copy is a fresh table under pandas' copy-on-write (always on since pandas 3): a
+        # caller's change copies what it changes, and the parsed table, shared by every borough a
+        # worker forks, is never written.
+        return read_table(self._table_paths[name]).copy(deep=False)
 
     def preload(self) -> None:
         """Read every table into this process's cache (a batch worker does, before it forks a borough)."""

@@ -13,6 +13,7 @@ of them pays the imports again.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import os
 import pickle
@@ -48,6 +49,10 @@ def warm_up(store_index: str | None = None) -> None:
         from ..store import Store
 
         Store(store_index).preload()
+    # Everything made so far lives as long as the worker: the collector need not scan it again,
+    # and in a forked child, scanning would write to (and so copy) every page it sits on.
+    gc.collect()
+    gc.freeze()
 
 
 def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
