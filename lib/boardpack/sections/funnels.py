@@ -133,6 +133,14 @@ def _own(pack, funnel) -> pd.Series:
     return rows.iloc[0]
 
 
+def _lead(name: str, own: pd.Series, measure: str, target: str, size: str, own_rate: str, reference: str) -> str:
+    """The sentence above a funnel plot: what it compares, what its limits mean, where the borough lies."""
+    return (f"The funnel plot below compares each borough's {measure} with {target}, allowing for the size of its "
+            f"{size}: the dashed and dotted lines show the range within which 95% and 99.8% of boroughs would lie if "
+            f"every borough's true rate were {reference} and only chance made them differ. {name}'s rate of "
+            f"{own_rate} is {position_phrase(own['position'], reference)}.")
+
+
 def _funnel_section(pack, f, own: pd.Series, section: str, fig_id: str, table_id: str, lead: str, *, title: str,
                     axes: tuple[str, str], target: tuple[str, str], what: tuple[str, str, str], source: str,
                     reasons: str, extra: dict) -> Section:
@@ -176,11 +184,8 @@ def crime_funnel(pack, funnel) -> Section:
     own = _own(pack, f)
     year = f.table.attrs.get("population_year")
     pop_label = f"mid-{year} population" if year else "resident population"
-    lead = (f"The funnel plot below compares each borough's crime rate with the London rate of {f.target:.1f} "
-            f"offences per 1,000 residents, allowing for the size of its population: the dashed and dotted lines "
-            f"show the range within which 95% and 99.8% of boroughs would lie if every borough's true rate were "
-            f"the London rate and only chance made them differ. {name}'s rate of {own['rate']:.1f} per 1,000 "
-            f"residents is {position_phrase(own['position'], 'the London rate')}.")
+    lead = _lead(name, own, "crime rate", f"the London rate of {f.target:.1f} offences per 1,000 residents",
+                 "population", f"{own['rate']:.1f} per 1,000 residents", "the London rate")
     return _funnel_section(
         pack, f, own, CRIME, "fig-crime-funnel", "recorded_crime_funnel", lead,
         title=f"Offences per 1,000 residents by population, 12 months to {pack.period_label}",
@@ -204,11 +209,8 @@ def complaints_funnel(pack, funnel) -> Section:
     f = require(funnel)
     name = pack.borough.name
     own = _own(pack, f)
-    lead = (f"The funnel plot below compares each borough's allegations per 100 workforce with the MPS rate of "
-            f"{f.target:.1f}, allowing for the size of its workforce: the dashed and dotted lines show the range "
-            f"within which 95% and 99.8% of boroughs would lie if every borough's true rate were the MPS rate and "
-            f"only chance made them differ. {name}'s rate of {own['rate']:.1f} allegations per 100 workforce is "
-            f"{position_phrase(own['position'], 'the MPS rate')}.")
+    lead = _lead(name, own, "allegations per 100 workforce", f"the MPS rate of {f.target:.1f}", "workforce",
+                 f"{own['rate']:.1f} allegations per 100 workforce", "the MPS rate")
     return _funnel_section(
         pack, f, own, COMPLAINTS, "fig-complaints-funnel", "complaints_funnel", lead,
         title=f"Allegations per 100 workforce by workforce, 12 months to {pack.period_label}",
