@@ -85,12 +85,7 @@ class WaitingKernel:
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the forked process ends in os._exit
-            os.close(write)
-            for fd in close_fds:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            close_quietly([write, *close_fds])
             _become_kernel(read)
         os.close(read)
         self.pid, self.returncode, self._go = pid, None, write
@@ -142,6 +137,15 @@ class WaitingKernel:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
+
+
+def close_quietly(fds) -> None:
+    """Close file descriptors a forked process must not keep; one already closed is no error."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 def _become_kernel(go: int):  # pragma: no cover - runs in the forked process

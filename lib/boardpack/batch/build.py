@@ -65,7 +65,7 @@ def execute_template(job: BuildJob, build_dir: Path, kernel=None) -> Path:
 
 
 @lru_cache(maxsize=1)
-def _html_exporter():
+def html_exporter():
     # Building the exporter loads its Jinja templates; a worker process reuses one for every borough.
     from ..render.exporters import BoardPackHTMLExporter
 
@@ -74,7 +74,7 @@ def _html_exporter():
 
 def render_html(notebook: Path) -> str:
     """The HTML twin, through the board-pack nbconvert exporter."""
-    html, _ = _html_exporter().from_filename(str(notebook), resources={"metadata": {"path": str(notebook.parent)}})
+    html, _ = html_exporter().from_filename(str(notebook), resources={"metadata": {"path": str(notebook.parent)}})
     (notebook.parent / "board_pack.html").write_text(html, encoding="utf-8")
     return html
 
@@ -116,17 +116,12 @@ def run_borough(job: BuildJob, kernel=None) -> BuildResult:
     """Build one borough: skip if unchanged, else execute, render, stamp and publish.
 
     ``kernel`` is a :class:`boardpack.kernel.WaitingKernel` to run the notebook in (see
-    :func:`execute_template`); it is discarded if the borough needs none.
+    :func:`execute_template`); whoever forked it lets it go if the borough did not need it.
     """
     if is_up_to_date(job):
-        _discard(kernel)
         return skipped_result(job)
     result = BuildResult.for_job(job, "built")
-    try:
-        build_dir = make_build_dir(job.output_dir)
-    except BaseException:
-        _discard(kernel)
-        raise
+    build_dir = make_build_dir(job.output_dir)
     try:
         with timed(result.timings, "execute"):
             notebook = execute_template(job, build_dir, kernel)
@@ -142,15 +137,9 @@ def run_borough(job: BuildJob, kernel=None) -> BuildResult:
     except Exception as exc:  # one borough's failure must not stop the others
         record_failure(result, exc, build_dir, job.output_dir)
     finally:
-        _discard(kernel)  # a kernel the notebook never reached (papermill failed first)
         result.timings["total"] = round(sum(result.timings.values()), 3)
         shutil.rmtree(build_dir, ignore_errors=True)
     return result
-
-
-def _discard(kernel) -> None:
-    if kernel is not None and kernel.unused:
-        kernel.discard()
 
 
 def record_failure(result: BuildResult, exc: Exception, build_dir: Path, final_dir: Path) -> None:

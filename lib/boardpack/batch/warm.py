@@ -39,11 +39,11 @@ def warm_up(store_index: str | None = None) -> None:
     from ..loaders.mappings import crime_mappings
     from ..registry import load_registry
     from ..render.audit import audit_exporter
-    from .build import _html_exporter
+    from .build import html_exporter
 
     load_registry()
     crime_mappings()
-    _html_exporter()
+    html_exporter()
     audit_exporter()
     if store_index:
         from ..store import Store
@@ -93,18 +93,17 @@ def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
 def _child(job: BuildJob, write: int, close_fds) -> None:  # pragma: no cover - runs in the forked child
     code = 0
     try:
-        for fd in close_fds:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        from ..kernel import WaitingKernel
+        from ..kernel import WaitingKernel, close_quietly
 
+        close_quietly(close_fds)
+
+        kernel = WaitingKernel(close_fds=(write,))  # it must not hold the result pipe: the worker reads to its end
         try:
-            # The kernel must not hold the result pipe: the worker reads it to its end.
-            result = run_borough(job, kernel=WaitingKernel(close_fds=(write,)))
+            result = run_borough(job, kernel=kernel)
         except Exception as exc:  # run_borough records a borough's failures; this is anything else
             result = BuildResult.for_job(job, "failed", error=f"{type(exc).__name__}: {exc}".strip()[:2000])
+        if kernel.unused:  # the borough was up to date, or failed before papermill started its kernel
+            kernel.discard()
         payload = pickle.dumps(result)
         with os.fdopen(write, "wb") as pipe:
             pipe.write(payload)
