@@ -107,6 +107,23 @@ def real_built(real_packs, real_data_dir) -> dict[str, BuiltPack]:
     return _packs(real_packs, real_data_dir)
 
 
+# Each notebook-level figure test runs on these packs: two demo boroughs, and two real ones when
+# ../shared/data is present.
+CASES = [
+    pytest.param(("demo", "waltham-forest"), id="demo-waltham-forest"),
+    pytest.param(("demo", "camden"), id="demo-camden"),
+    pytest.param(("real", "lambeth"), id="real-lambeth", marks=pytest.mark.real_data),
+    pytest.param(("real", "waltham-forest"), id="real-waltham-forest", marks=pytest.mark.real_data),
+]
+
+
+@pytest.fixture(params=CASES)
+def pack(request) -> BuiltPack:
+    """One built pack of :data:`CASES`."""
+    kind, slug = request.param
+    return request.getfixturevalue(f"{kind}_built")[slug]
+
+
 @pytest.fixture(scope="session")
 def template_headings() -> list[str]:
     """The section headings (``## ...``) of the template notebook."""

@@ -19,6 +19,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,18 @@ def half_up(value, places: int) -> float:
     """
     d = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else Decimal(str(value))
     return float(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def wilson(p: float, n: float, alpha: float) -> tuple[float, float]:
+    """Wilson (1927) score interval of a proportion ``p`` of ``n``, in %.
+
+    (p + z²/2n ± z√(p(1−p)/n + z²/4n²)) / (1 + z²/n), with z the normal quantile at 1 − alpha/2.
+    """
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / denominator
+    return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
 
 
 def pct_change(previous: int, current: int) -> float | None:

@@ -14,12 +14,6 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CASES = [
-    pytest.param(("demo", "waltham-forest"), id="demo-waltham-forest"),
-    pytest.param(("demo", "camden"), id="demo-camden"),
-    pytest.param(("real", "lambeth"), id="real-lambeth", marks=pytest.mark.real_data),
-    pytest.param(("real", "waltham-forest"), id="real-waltham-forest", marks=pytest.mark.real_data),
-]
 RANKED = {  # ranked borough chart -> (its table, figures.json key of the value its dashed line marks)
     "fig-confidence-ranked": ("confidence-ranked", ("confidence", "mps")),
     "fig-satisfaction-ranked": ("satisfaction-ranked", ("victim_satisfaction", "mps")),
@@ -31,12 +25,6 @@ RANKED = {  # ranked borough chart -> (its table, figures.json key of the value 
 FUNNELS = {"fig-crime-funnel": "recorded_crime_funnel", "fig-complaints-funnel": "complaints_funnel"}
 RANKED_VALUE = {"confidence-ranked": "value", "satisfaction-ranked": "value", "complaints_by_borough": "allegations",
                 "complaints_change": "pct_change", "complaints_rate": "rate", "satisfaction-gap-ranked": "gap"}
-
-
-@pytest.fixture(params=CASES)
-def pack(request):
-    kind, slug = request.param
-    return request.getfixturevalue(f"{kind}_built")[slug]
 
 
 def _values(seq) -> list:

@@ -19,19 +19,7 @@ from scipy.special import ndtri, pdtr
 
 pytestmark = pytest.mark.slow
 
-CASES = [
-    pytest.param(("demo", "waltham-forest"), id="demo-waltham-forest"),
-    pytest.param(("demo", "camden"), id="demo-camden"),
-    pytest.param(("real", "lambeth"), id="real-lambeth", marks=pytest.mark.real_data),
-    pytest.param(("real", "waltham-forest"), id="real-waltham-forest", marks=pytest.mark.real_data),
-]
 TAILS = {"low95": 0.025, "high95": 0.975, "low998": 0.001, "high998": 0.999}
-
-
-@pytest.fixture(params=CASES)
-def pack(request):
-    kind, slug = request.param
-    return request.getfixturevalue(f"{kind}_built")[slug]
 
 
 def poisson_quantile(p: float, mu: float) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import NormalDist
 
 import pytest
 from scipy.stats import beta, binom
@@ -23,26 +22,11 @@ MEASURES = {"arrest_rate": "arrests", "pct_weapons": "weapons", "pct_key_crime":
 TARGETS = {"pct_weapons": 20.0, "pct_key_crime": 40.0}
 
 
-@pytest.fixture(params=["demo:waltham-forest", "demo:camden", "real:lambeth", "real:waltham-forest"])
-def pack(request):
-    kind, slug = request.param.split(":")
-    return request.getfixturevalue("demo_built" if kind == "demo" else "real_built")[slug]
-
-
 def clopper_pearson(x: int, n: int, alpha: float) -> tuple[float, float]:
     """Exact binomial limits of x/n (Clopper and Pearson, 1934), as beta quantiles."""
     low = 0.0 if x == 0 else beta.ppf(alpha / 2, x, n - x + 1)
     high = 1.0 if x == n else beta.ppf(1 - alpha / 2, x + 1, n - x)
     return float(low), float(high)
-
-
-def wilson(k: int, n: int, alpha: float) -> tuple[float, float]:
-    """Wilson (1927) score interval of k/n, in %."""
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - half) * 100, (centre + half) * 100
 
 
 def verdict(low: float, high: float, benchmark: float) -> str:
@@ -110,7 +94,7 @@ def test_ratio_table_prints_intervals_and_small_base_marks(pack):
         assert "† marks a small base: fewer than 10 searches of the group in the month" in pack.pdf_text
 
 
-def test_last_month_wilson_intervals_and_verdicts(pack):
+def test_last_month_wilson_intervals_and_verdicts(pack, recompute):
     last = pack.figures["stop_search"]["last_month"]
     alpha = last["alpha"]
     assert last["method"] == "Wilson score interval"
@@ -120,7 +104,7 @@ def test_last_month_wilson_intervals_and_verdicts(pack):
         for measure, count in MEASURES.items():
             k = area[count]
             assert area[measure] == half_up(Decimal(k) * 100 / Decimal(n), "0.1")
-            low, high = wilson(k, n, alpha)
+            low, high = recompute.wilson(k / n, n, alpha)
             got = area["intervals"][measure]
             assert (got["ci_low"], got["ci_high"]) == pytest.approx((low, high), rel=1e-9), (measure, area)
         for measure, target in TARGETS.items():

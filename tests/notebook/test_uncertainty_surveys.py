@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from statistics import NormalDist
 
 import pytest
 
@@ -23,32 +22,12 @@ ASSUMED_PAS = 400  # params/defaults.yaml: pas_respondents (12,800 interviews a 
 ALPHA = 0.05  # params/defaults.yaml: alpha
 GOOD_JOB = '"Good Job" local'
 
-CASES = [
-    pytest.param(("demo", "waltham-forest"), id="demo-waltham-forest"),
-    pytest.param(("demo", "camden"), id="demo-camden"),
-    pytest.param(("real", "lambeth"), id="real-lambeth", marks=pytest.mark.real_data),
-    pytest.param(("real", "waltham-forest"), id="real-waltham-forest", marks=pytest.mark.real_data),
-]
 
 
-@pytest.fixture(params=CASES)
-def pack(request):
-    kind, slug = request.param
-    return request.getfixturevalue(f"{kind}_built")[slug]
-
-
-def wilson(p: float, n: float, alpha: float) -> tuple[float, float]:
-    """Wilson (1927) score interval in %: (p + z²/2n ± z√(p(1−p)/n + z²/4n²)) / (1 + z²/n)."""
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / denominator
-    return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
-
-
-def expected(values: dict[str, float], respondents: dict[str, float], mps: float, alpha: float) -> dict[str, dict]:
+def expected(values: dict[str, float], respondents: dict[str, float], mps: float, alpha: float,
+             recompute) -> dict[str, dict]:
     """Interval, verdict against the MPS value and rank range of every borough (values as proportions)."""
-    limits = {b: wilson(p, respondents[b], alpha) for b, p in values.items()}
+    limits = {b: recompute.wilson(p, respondents[b], alpha) for b, p in values.items()}
     out = {}
     for b, (low, high) in limits.items():
         verdict = "above" if low > mps * 100 else "below" if high < mps * 100 else "similar"
@@ -66,10 +45,10 @@ def pas_expected(pack, recompute) -> tuple[dict[str, dict], float]:
     values = {names[r["area"]]: float(r["proportion"]) for r in rows if r["area"] not in (None, "MPS")}
     mps = max(float(r["proportion"]) for r in rows if r["area"] == "MPS")
     assert len(values) == 32
-    return expected(values, dict.fromkeys(values, ASSUMED_PAS), mps, ALPHA), mps
+    return expected(values, dict.fromkeys(values, ASSUMED_PAS), mps, ALPHA, recompute), mps
 
 
-def uss_expected(pack) -> tuple[dict[str, dict], dict[str, int], float]:
+def uss_expected(pack, recompute) -> tuple[dict[str, dict], dict[str, int], float]:
     quarter = pack.figures["victim_satisfaction"]["quarter_end"]
     text = Path(pack.data_dir, "victim_satisfaction", "uss.csv").read_text(encoding="utf-8-sig")
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["quarter_end"] == quarter and r["measure"] == "overall"]
@@ -77,7 +56,7 @@ def uss_expected(pack) -> tuple[dict[str, dict], dict[str, int], float]:
     counts = {r["borough"]: int(r["respondents"]) for r in rows if r["borough"] != "MPS"}
     mps = next(float(r["satisfied_pct"]) / 100 for r in rows if r["borough"] == "MPS")
     assert len(values) == 32
-    return expected(values, counts, mps, ALPHA), counts, mps
+    return expected(values, counts, mps, ALPHA, recompute), counts, mps
 
 
 def check_record(got: dict, want: dict) -> None:
@@ -123,7 +102,7 @@ def test_ranked_charts_draw_the_intervals_and_mark_the_verdicts(pack, recompute,
     if chart is None:  # no USS data in the real packs
         assert fig_id == "fig-satisfaction-ranked" and not pack.figures["victim_satisfaction"].get("available", True)
         return
-    want = pas_expected(pack, recompute)[0] if fig_id == "fig-confidence-ranked" else uss_expected(pack)[0]
+    want = pas_expected(pack, recompute)[0] if fig_id == "fig-confidence-ranked" else uss_expected(pack, recompute)[0]
     (whiskers,) = [d for d in chart["data"] if d["kind"] == "interval"]
     assert len(whiskers["labels"]) == 32
     for borough, low, high in zip(whiskers["labels"], whiskers["low"], whiskers["high"]):
@@ -140,9 +119,9 @@ def test_ranked_charts_draw_the_intervals_and_mark_the_verdicts(pack, recompute,
 
 
 @pytest.mark.parametrize("slug", ["waltham-forest", "camden"])
-def test_satisfaction_intervals_equal_the_raw_uss(demo_built, slug):
+def test_satisfaction_intervals_equal_the_raw_uss(demo_built, slug, recompute):
     pack = demo_built[slug]
-    want, counts, _mps = uss_expected(pack)
+    want, counts, _mps = uss_expected(pack, recompute)
     got = pack.figures["victim_satisfaction"]
     name = pack.figures["borough"]
     assert (got["respondents"], got["respondents_source"], got["alpha"]) == (counts[name], "uss.csv", ALPHA)
