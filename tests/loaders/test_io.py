@@ -42,3 +42,31 @@ def test_bad_json_names_the_line(tmp_path):
     p = write(tmp_path, "x.json", b'[\n{"a": 1},\n{"a": }\n]')
     with pytest.raises(DataValidationError, match="line 3.*not valid JSON"):
         read_json(p)
+
+
+@pytest.mark.parametrize(
+    "rows, has_data",
+    [
+        ([{"a": "x", "b": None}], True),
+        ([{"a": 0, "b": None}], True),  # a zero is data
+        ([{"a": " ", "b": None}, {"a": None, "b": "2"}], True),  # a blank first row: the rest is looked at
+        ([{"a": " ", "b": float("nan")}, {"a": "\t", "b": None}], False),
+        ([], False),
+    ],
+)
+def test_require_rows_judges_the_first_row_as_it_judges_the_rest(tmp_path, rows, has_data):
+    import pandas as pd
+
+    from boardpack.errors import EmptyInputError
+    from boardpack.loaders._io import _non_blank, require_rows
+
+    df = pd.DataFrame(rows, columns=["a", "b"])
+    if has_data:
+        assert require_rows(tmp_path / "f.csv", df) is df
+    else:
+        with pytest.raises(EmptyInputError, match="f.csv"):
+            require_rows(tmp_path / "f.csv", df)
+    if len(df):  # the one-row shortcut agrees with the whole-table test on the first row
+        from boardpack.loaders._io import _filled
+
+        assert any(_filled(v) for v in df.iloc[0]) == bool(_non_blank(df.iloc[:1]).any())

@@ -85,11 +85,16 @@ def require_rows(path: Path, df: pd.DataFrame, rule: str | None = None) -> pd.Da
     EmptyInputError
         If every row is blank, or there is none.
     """
-    if len(df) and _non_blank(df.iloc[:1]).any():  # the usual case, without scanning the file
+    if len(df) and any(_filled(value) for value in df.iloc[0]):  # the usual case, without scanning the file
         return df
     if not len(df) or not _non_blank(df).any():
         raise EmptyInputError(path, *([rule] if rule else []))
     return df
+
+
+def _filled(value) -> bool:
+    """One cell as :func:`_non_blank` judges it (cheaper than a column's string conversion, for one row)."""
+    return bool(pd.notna(value)) and str(value).strip() != ""
 
 
 def _non_blank(df: pd.DataFrame) -> pd.Series:

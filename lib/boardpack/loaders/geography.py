@@ -8,6 +8,7 @@ with a shapely STRtree (vectorised; no per-point Python loop).
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +139,13 @@ def _check_projection(prj_path: Path) -> None:
         )
 
 
+@functools.lru_cache(maxsize=1)
+def _to_grid() -> pyproj.Transformer:
+    # Building a transformer costs tens of milliseconds (PROJ reads its database); a month of
+    # searches is one file, so one is made per process, not per file.
+    return pyproj.Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True)
+
+
 def locate_points(longitude, latitude, boundaries: BoundaryPolygons) -> np.ndarray:
     """Return, for each WGS84 point, the index of the polygon that covers it.
 
@@ -160,8 +168,7 @@ def locate_points(longitude, latitude, boundaries: BoundaryPolygons) -> np.ndarr
     has_point = ~(np.isnan(lon) | np.isnan(lat))
     if not has_point.any():
         return result
-    to_grid = pyproj.Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True)
-    x, y = to_grid.transform(lon[has_point], lat[has_point])
+    x, y = _to_grid().transform(lon[has_point], lat[has_point])
     points = shapely.points(x, y)
     tree = shapely.STRtree(boundaries.geometries)
     point_idx, poly_idx = tree.query(points, predicate="covered_by")

@@ -173,7 +173,8 @@ def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
     # The MPS value is repeated on every borough row and again in the total file; keep it
     # once, but only if every copy agrees.
     key = ["quarter_end", "area_code", "measure"]
-    spread = rows.groupby(key, sort=False)["proportion"].transform(lambda s: s.max() - s.min())
+    copies = rows.groupby(key, sort=False)["proportion"]
+    spread = copies.transform("max") - copies.transform("min")
     clash = spread > ROUNDING_TOLERANCE
     if clash.any():
         first = rows[clash].iloc[0]
