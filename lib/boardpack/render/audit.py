@@ -25,12 +25,12 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 
 import yaml
-from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
 from ..meta import META_MIMETYPE
+from .page import TemplatePageExporter
 from .preprocess import BoardPackMetaPreprocessor
 from .sanitize import safe_data_image, sanitize_html
 
@@ -302,7 +302,7 @@ def sanitize_notebook_html(text: str) -> str:
     return sanitize_html(text, heading_shift=NOTEBOOK_HEADING_SHIFT)
 
 
-class BoardPackAuditExporter(HTMLExporter):
+class BoardPackAuditExporter(TemplatePageExporter):
     """The audit edition: every cell's code and outputs under a header of the run's facts."""
 
     export_from_notebook = "SNB board pack (audit edition)"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
 from .audit import BoardPackAuditExporter, render_audit
+from .page import TemplatePageExporter
 from .pdf import html_to_pdf
 from .preprocess import BoardPackMetaPreprocessor, TagPrefixRemovePreprocessor
 
@@ -28,7 +28,7 @@ __all__ = ["BoardPackHTMLExporter", "BoardPackPDFExporter", "BoardPackAuditExpor
            "HIDDEN_TAGS", "HIDDEN_TAG_PREFIXES"]
 
 
-class BoardPackHTMLExporter(HTMLExporter):
+class BoardPackHTMLExporter(TemplatePageExporter):
     """Self-contained, accessible HTML of a board pack: no code, no parameters or compute cells."""
 
     export_from_notebook = "SNB board pack (HTML)"
@@ -44,10 +44,6 @@ class BoardPackHTMLExporter(HTMLExporter):
     @default("exclude_input")
     def _exclude_input_default(self):
         return True
-
-    @default("anchor_link_text")
-    def _anchor_link_text_default(self):
-        return ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
