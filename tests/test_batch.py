@@ -233,3 +233,21 @@ def test_workers_report_each_borough_in_job_order_and_leave_no_process(tmp_path,
     left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     _, alive = psutil.wait_procs(left, timeout=5)
     assert not alive
+
+
+@pytest.mark.parametrize("boroughs, jobs, lone", [(("camden",), 2, [True]), (("camden", "brent"), 1, [False])])
+def test_a_worker_is_told_when_it_has_one_borough_to_build(tmp_path, registry, monkeypatch, boroughs, jobs, lone):
+    # Such a worker does not warm up for boroughs it will never build (boardpack.batch.warm).
+    started = []
+
+    class Recorded(workers._Worker):
+        def __init__(self, runtime_dir, start_method=None, lone=False):
+            started.append(lone)
+            super().__init__(runtime_dir, start_method, lone)
+
+    monkeypatch.setattr(workers, "_Worker", Recorded)
+    todo = [BuildJob(registry.get(slug), "2019-02", {"borough": slug}, tmp_path / slug, "k",
+                     template=tmp_path / "missing.ipynb") for slug in boroughs]
+    results = batch.execute_jobs(todo, workers=jobs, progress=False, runtime_dir=tmp_path)
+    assert all(r.status == "failed" and "missing.ipynb" in r.error for r in results)
+    assert started == lone

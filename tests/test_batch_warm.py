@@ -82,6 +82,35 @@ def test_the_child_does_not_keep_the_workers_line_to_its_parent(tmp_path, regist
         os.close(write)
 
 
+def test_a_worker_that_did_not_warm_up_splits_the_warm_up_between_the_child_and_the_kernel(tmp_path, registry,
+                                                                                            monkeypatch):
+    job = _job(registry, tmp_path)
+    job.parameters["store_index"] = "index.json"
+    marks = tmp_path / "marks"
+
+    def mark(what):
+        with marks.open("a") as f:
+            f.write(f"{what} {os.getpid()}\n")
+
+    monkeypatch.setattr(warm, "warm_kernel_side", lambda store_index: mark(f"kernel-side:{store_index}"))
+    monkeypatch.setattr(warm, "warm_build_side", lambda: mark("build-side"))
+
+    def run_borough(job, kernel):
+        pid = kernel.pid
+        kernel.discard()  # it prepares before it reads that it is not needed
+        return BuildResult.for_job(job, "built", files={"child": os.getpid(), "kernel": pid})
+
+    monkeypatch.setattr(warm, "run_borough", run_borough)
+    result = warm.build_in_child(job, warmed=False)
+    assert result.status == "built"
+    done = dict(line.split()[::-1] for line in marks.read_text().splitlines())
+    assert done == {str(result.files["kernel"]): "kernel-side:index.json", str(result.files["child"]): "build-side"}
+
+    marks.unlink()
+    assert warm.build_in_child(job).status == "built"  # a warm worker's child and kernel import nothing more
+    assert not marks.exists()
+
+
 def test_warming_up_imports_the_suite_and_reads_the_store_once(monkeypatch):
     from boardpack import store
 

@@ -49,6 +49,25 @@ def test_a_waiting_kernel_never_started_exits_quietly_when_discarded():
     waiting.discard()  # twice is harmless
 
 
+def test_a_waiting_kernel_prepares_while_it_waits_and_a_failed_preparation_is_no_failure(tmp_path):
+    marker = tmp_path / "prepared"
+
+    def prepare():
+        marker.write_text(str(os.getpid()))
+
+    waiting = WaitingKernel(prepare=prepare)
+    waiting.discard()
+    assert waiting.returncode == 0
+    assert marker.read_text() == str(waiting.pid)  # in the waiting process, not in this one
+
+    def broken():
+        raise ImportError("no module named 'boardpack.sections'")
+
+    waiting = WaitingKernel(prepare=broken)
+    waiting.discard()
+    assert waiting.returncode == 0  # the notebook's own import would report it, in its cell
+
+
 def test_a_waiting_kernel_whose_owner_goes_away_exits_too():
     # The pipe's write end closes when the process that forked it dies: here, when it closes it.
     waiting = WaitingKernel()

@@ -77,16 +77,20 @@ class WaitingKernel:
     close_fds : iterable of int
         Descriptors the kernel must not keep (a worker's line to its parent, whose end of file
         tells the parent the worker died).
+    prepare : callable, optional
+        Called in the forked process while it waits, before it reads its command line: it may
+        import what the notebook will import, while this process goes on to start papermill.
+        It only saves time: if it fails, the notebook meets the same failure in its own cell.
     """
 
     stdin = stdout = stderr = None
 
-    def __init__(self, close_fds=()):
+    def __init__(self, close_fds=(), prepare=None):
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the forked process ends in os._exit
             close_quietly([write, *close_fds])
-            _become_kernel(read)
+            _become_kernel(read, prepare)
         os.close(read)
         self.pid, self.returncode, self._go = pid, None, write
 
@@ -148,9 +152,14 @@ def close_quietly(fds) -> None:
             pass
 
 
-def _become_kernel(go: int):  # pragma: no cover - runs in the forked process
+def _become_kernel(go: int, prepare=None):  # pragma: no cover - runs in the forked process
     code = 1
     try:
+        if prepare is not None:
+            try:
+                prepare()
+            except Exception:  # noqa: BLE001 - the notebook's own import or read reports it
+                pass
         chunks = []
         while chunk := os.read(go, 1 << 16):
             chunks.append(chunk)

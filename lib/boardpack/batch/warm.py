@@ -8,11 +8,16 @@ that child forks the borough's kernel from itself before papermill starts
 (:class:`boardpack.kernel.WaitingKernel`). So every borough still executes in fresh processes
 of its own — its state, crash or hang cannot reach another borough or the worker — but none
 of them pays the imports again.
+
+A worker with a single borough to build (a run of fewer boroughs than workers, as when an
+analyst rebuilds one) has nothing to share: it forks at once, and the borough's kernel imports
+what the notebook needs while the child imports papermill, the exporters and WeasyPrint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import importlib
 import os
@@ -21,41 +26,63 @@ import pickle
 from .build import abandoned_build, run_borough
 from .jobs import BuildJob, BuildResult
 
-# What the worker imports before it forks: the kernel's side (ipykernel and what the template's
-# cells import, including the statistics the metrics import where they compute) and the
-# worker's own (papermill, the exporters, WeasyPrint).
-WARM_MODULES = (
+# What a borough's kernel needs: ipykernel and what the template's cells import, including the
+# statistics the metrics import where they compute.
+KERNEL_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel",
     "boardpack.pack", "boardpack.sections", "boardpack.metrics", "boardpack.coverage", "boardpack.report.charts",
     "scipy.stats", "scipy.optimize", "statsmodels.stats.proportion",
+)
+# What the process that builds a borough needs besides: papermill, the exporters, WeasyPrint.
+BUILD_MODULES = (
     "papermill", "nbclient", "boardpack.render.exporters", "boardpack.render.audit", "boardpack.render.pdf",
 )
+# What a warm worker imports before it forks.
+WARM_MODULES = KERNEL_MODULES + BUILD_MODULES
 
 
 def warm_up(store_index: str | None = None) -> None:
     """Import :data:`WARM_MODULES` and read the store's tables and the crime mappings once."""
-    for name in WARM_MODULES:
+    warm_kernel_side(store_index)
+    warm_build_side()
+
+
+def warm_build_side() -> None:
+    """Import :data:`BUILD_MODULES` and make the exporters (their templates load once)."""
+    for name in BUILD_MODULES:
         importlib.import_module(name)
-    from ..loaders.mappings import crime_mappings
-    from ..registry import load_registry
     from ..render.audit import audit_exporter
     from .build import html_exporter
 
-    load_registry()
-    crime_mappings()
     html_exporter()
     audit_exporter()
+    _freeze()
+
+
+def warm_kernel_side(store_index: str | None = None) -> None:
+    """Import :data:`KERNEL_MODULES`; read the registry, the crime mappings and the store's tables."""
+    for name in KERNEL_MODULES:
+        importlib.import_module(name)
+    from ..loaders.mappings import crime_mappings
+    from ..registry import load_registry
+
+    load_registry()
+    crime_mappings()
     if store_index:
         from ..store import Store
 
         Store(store_index).preload()
-    # Everything made so far lives as long as the worker: the collector need not scan it again,
+    _freeze()
+
+
+def _freeze() -> None:
+    # What was made so far lives as long as the process: the collector need not scan it again,
     # and in a forked child, scanning would write to (and so copy) every page it sits on.
     gc.collect()
     gc.freeze()
 
 
-def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
+def build_in_child(job: BuildJob, close_fds=(), exiting=None, warmed: bool = True) -> BuildResult:
     """Build one borough in a process forked from this one; its result comes back through a pipe.
 
     If the child dies before it reports (killed, or a crash in a native library), the borough
@@ -69,13 +96,18 @@ def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
     exiting : threading.Lock, optional
         Held while the worker exits because its parent is gone: a child it killed on the way
         out is then neither cleaned up nor reported (this call waits until the worker is gone).
+    warmed : bool
+        Whether this process has called :func:`warm_up`. A worker with one borough to build does
+        not: its child forks the kernel at once, and the kernel imports and reads what the
+        notebook needs (:func:`warm_kernel_side`) while the child imports what building needs
+        (:func:`warm_build_side`), on two cores at once.
     """
     started = dt.datetime.now(dt.UTC)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child ends in os._exit, measured through the parent
         os.close(read)
-        _child(job, write, close_fds)
+        _child(job, write, close_fds, warmed)
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
         data = pipe.read()
@@ -90,15 +122,19 @@ def build_in_child(job: BuildJob, close_fds=(), exiting=None) -> BuildResult:
         return abandoned_build(job, started, code, "process")
 
 
-def _child(job: BuildJob, write: int, close_fds) -> None:  # pragma: no cover - runs in the forked child
+def _child(job: BuildJob, write: int, close_fds, warmed: bool) -> None:  # pragma: no cover - runs in the forked child
     code = 0
     try:
         from ..kernel import WaitingKernel, close_quietly
 
         close_quietly(close_fds)
 
-        kernel = WaitingKernel(close_fds=(write,))  # it must not hold the result pipe: the worker reads to its end
+        prepare = None if warmed else functools.partial(warm_kernel_side, job.parameters.get("store_index"))
+        # The kernel must not hold the result pipe: the worker reads to its end.
+        kernel = WaitingKernel(close_fds=(write,), prepare=prepare)
         try:
+            if not warmed:
+                warm_build_side()
             result = run_borough(job, kernel=kernel)
         except Exception as exc:  # run_borough records a borough's failures; this is anything else
             result = BuildResult.for_job(job, "failed", error=f"{type(exc).__name__}: {exc}".strip()[:2000])

@@ -118,7 +118,9 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     log.info("%d of %d boroughs unchanged since their last build; %d to build", len(jobs) - len(stale), len(jobs),
              len(stale))
     if stale:
-        pool = _WorkerPool(min(max(workers, 1), len(stale)), runtime_dir, start_method)
+        size = min(max(workers, 1), len(stale))
+        # With a borough per worker, no worker has imports to share between boroughs (see warm.py).
+        pool = _WorkerPool(size, runtime_dir, start_method, lone=len(stale) <= size)
         try:
             pool.run(stale, results, stop, bar)
         finally:
@@ -134,7 +136,7 @@ class _Worker:
     however it dies, and the worker then kills its kernels and exits.
     """
 
-    def __init__(self, runtime_dir: Path | None, start_method: str | None = None):
+    def __init__(self, runtime_dir: Path | None, start_method: str | None = None, lone: bool = False):
         ours, theirs = socket.socketpair()
         life_read, self._life = os.pipe()
         env = {**project_env(), **os.environ}  # kernels find the same params/ whatever their working directory
@@ -151,7 +153,7 @@ class _Worker:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, *subprocess._args_from_interpreter_flags(), "-c", code,
-                 str(theirs.fileno()), str(life_read)],
+                 str(theirs.fileno()), str(life_read), *(["--lone"] if lone else [])],
                 pass_fds=(theirs.fileno(), life_read), stdin=subprocess.DEVNULL, env=env,
                 cwd=str(runtime_dir) if runtime_dir is not None else None,
                 process_group=0,  # a terminal's Ctrl-C goes to the parent alone
@@ -201,8 +203,8 @@ class _Worker:
 
 
 class _WorkerPool:
-    def __init__(self, size: int, runtime_dir: Path | None, start_method: str | None = None):
-        self.size = size
+    def __init__(self, size: int, runtime_dir: Path | None, start_method: str | None = None, lone: bool = False):
+        self.size, self.lone = size, lone
         self.runtime_dir = runtime_dir
         self.start_method = start_method
         self.workers: list[_Worker] = []
@@ -223,7 +225,7 @@ class _WorkerPool:
                 while queue and (len(self.workers) < self.size or any(w.job is None for w in self.workers)):
                     idle = next((w for w in self.workers if w.job is None), None)
                     if idle is None:
-                        idle = _Worker(self.runtime_dir, self.start_method)
+                        idle = _Worker(self.runtime_dir, self.start_method, self.lone)
                         self.workers.append(idle)
                     job = queue.popleft()
                     log.info("%s: started", job.borough.name)
@@ -283,6 +285,8 @@ def worker_main(argv: list[str]) -> int:
     With the ``fork`` start method the worker imports the suite and reads the store once, and
     builds each borough in a child forked from itself (:mod:`boardpack.batch.warm`); with
     ``spawn`` it builds each borough itself and papermill starts a new kernel process for it.
+    A worker started with ``--lone`` builds one borough: it forks without warming up first
+    (:func:`boardpack.batch.warm.build_in_child`).
     """
     from multiprocessing.connection import Connection
 
@@ -290,7 +294,7 @@ def worker_main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the run stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    conn, lifeline = Connection(int(argv[0])), int(argv[1])
+    conn, lifeline, lone = Connection(int(argv[0])), int(argv[1]), "--lone" in argv[2:]
     forking = start_method() == "fork"
     warmed = None
     threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
@@ -305,10 +309,10 @@ def worker_main(argv: list[str]) -> int:
             from .warm import build_in_child, warm_up
 
             store_index = job.parameters.get("store_index")
-            if warmed != store_index:
+            if warmed != store_index and not lone:
                 warm_up(store_index)
                 warmed = store_index
-            result = build_in_child(job, close_fds=(conn.fileno(), lifeline), exiting=_EXITING)
+            result = build_in_child(job, close_fds=(conn.fileno(), lifeline), exiting=_EXITING, warmed=not lone)
         else:
             result = run_borough(job)
         try:
