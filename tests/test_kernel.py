@@ -68,6 +68,27 @@ def test_a_waiting_kernel_prepares_while_it_waits_and_a_failed_preparation_is_no
     assert waiting.returncode == 0  # the notebook's own import would report it, in its cell
 
 
+def test_a_kernel_whose_owner_died_while_it_prepared_does_not_start(tmp_path, capfd):
+    # The worker building a borough was killed after papermill had sent the kernel its command line:
+    # the kernel, still preparing, must not then become a kernel in an abandoned build.
+    import time
+
+    import psutil
+
+    pid_file = tmp_path / "kernel.pid"
+    owner = os.fork()
+    if owner == 0:  # pragma: no cover - exits at once
+        waiting = WaitingKernel(prepare=lambda: time.sleep(0.5))
+        pid_file.write_text(str(waiting.pid))
+        waiting.start(["--version"], str(tmp_path), dict(os.environ))  # a kernel would print its version
+        os._exit(0)
+    os.waitpid(owner, 0)
+    kernel = psutil.Process(int(pid_file.read_text()))
+    kernel.wait(timeout=10)
+    out, err = capfd.readouterr()
+    assert out == "" and "Traceback" not in err  # a kernel would have printed its version
+
+
 def test_a_waiting_kernel_whose_owner_goes_away_exits_too():
     # The pipe's write end closes when the process that forked it dies: here, when it closes it.
     waiting = WaitingKernel()

@@ -87,10 +87,11 @@ class WaitingKernel:
 
     def __init__(self, close_fds=(), prepare=None):
         read, write = os.pipe()
+        owner = os.getpid()  # read here: the forked process may first run after this one has died
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the forked process ends in os._exit
             close_quietly([write, *close_fds])
-            _become_kernel(read, prepare)
+            _become_kernel(read, owner, prepare)
         os.close(read)
         self.pid, self.returncode, self._go = pid, None, write
 
@@ -152,7 +153,7 @@ def close_quietly(fds) -> None:
             pass
 
 
-def _become_kernel(go: int, prepare=None):  # pragma: no cover - runs in the forked process
+def _become_kernel(go: int, owner: int, prepare=None):  # pragma: no cover - runs in the forked process
     code = 1
     try:
         if prepare is not None:
@@ -168,8 +169,17 @@ def _become_kernel(go: int, prepare=None):  # pragma: no cover - runs in the for
             code = 0  # discarded: the borough needed no kernel
             return
         argv, cwd, env = pickle.loads(b"".join(chunks))
+        if os.getppid() != owner:
+            code = 0  # the process that forked it died while it prepared: its borough was abandoned
+            return
         os.setsid()  # a session of its own, as jupyter_client starts kernels
-        os.chdir(cwd)
+        try:
+            os.chdir(cwd)
+        except FileNotFoundError:
+            if os.getppid() == owner:
+                raise
+            code = 0  # abandoned since, and its build folder removed
+            return
         os.environ.clear()
         os.environ.update(env)
         null = os.open(os.devnull, os.O_RDONLY)
