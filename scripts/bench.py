@@ -173,8 +173,12 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="boardpack-bench-"))
     env = {**os.environ, "BOARDPACK_CACHE_DIR": str(work / "cache"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     out = work / "suite"
-    suite = [sys.executable, "run_all.py", "--no-progress", "--output-dir", str(out), "--jobs", str(jobs),
-             "--boroughs", *boroughs]
+
+    def suite_into(folder: Path) -> list[str]:
+        return [sys.executable, "run_all.py", "--no-progress", "--output-dir", str(folder), "--jobs", str(jobs),
+                "--boroughs", *boroughs]
+
+    suite = suite_into(out)
     print(f"Benchmark on {os.cpu_count()} cores ({jobs} jobs), {len(boroughs)} boroughs, demo data; work folder {work}")
 
     cold = timed(suite, env)
@@ -194,8 +198,7 @@ def main(argv=None) -> int:
 
     # The cold run again, from an empty cache into another folder, for its memory alone.
     mem_env = {**env, "BOARDPACK_CACHE_DIR": str(work / "cache-memory")}
-    cold_mem = peak_memory([*suite[:suite.index("--output-dir") + 1], str(work / "suite-memory"),
-                            *suite[suite.index("--output-dir") + 2:]], mem_env)
+    cold_mem = peak_memory(suite_into(work / "suite-memory"), mem_env)
     print(f"suite, cold, again:     peak memory of the run {cold_mem:.0f} MiB (summed PSS, sampled every 0.2 s)")
 
     naive = naive_first = None
