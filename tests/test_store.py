@@ -205,3 +205,68 @@ def test_a_table_is_parsed_once_per_process_and_again_when_its_file_changes(tmp_
     pd.DataFrame({"a": [1, 2, 3]}).to_parquet(path)
     os.utime(path, ns=(1, 1))  # a new modification time even on a coarse clock
     assert read_table(path)["a"].tolist() == [1, 2, 3]
+
+
+class PidSource:
+    """A source over data_dir/<name>/*.csv that notes which process parsed it (in data_dir/<name>.pid)."""
+
+    def __init__(self, name, fail=False):
+        self.name, self.fail = name, fail
+
+    def discover(self, data_dir):
+        return sorted((data_dir / self.name).glob("*.csv"))
+
+    def load(self, paths, registry):
+        (paths[0].parent.parent / f"{self.name}.pid").write_text(str(os.getpid()))
+        if self.fail:
+            raise DataValidationError(paths[0], f"{self.name} is bad")
+        return {self.name: pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)}
+
+    def source(self):
+        return Source(self.name, f"{self.name} source", self.discover, self.load)
+
+
+@pytest.fixture
+def two_sources(tmp_path, monkeypatch):
+    from boardpack import side_lane
+    from boardpack.start_method import START_ENV
+
+    monkeypatch.setenv(START_ENV, "fork")
+    monkeypatch.setattr(side_lane.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(side_lane.threading, "active_count", lambda: 1)  # whatever threads earlier tests left
+    for name in ("things", "stop_search"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        (tmp_path / "data" / name / "a.csv").write_text("n\n1\n2\n")
+    return tmp_path / "data"
+
+
+def test_the_stop_search_source_is_loaded_beside_the_others_into_the_same_store(two_sources, tmp_path, monkeypatch):
+    from boardpack.start_method import START_ENV
+
+    sources = [PidSource("things").source(), PidSource("stop_search").source()]
+    forked = Store(prepare_store(two_sources, tmp_path / "forked", sources))
+    assert int((two_sources / "stop_search.pid").read_text()) != os.getpid()
+    assert int((two_sources / "things.pid").read_text()) == os.getpid()
+    monkeypatch.setenv(START_ENV, "spawn")
+    alone = Store(prepare_store(two_sources, tmp_path / "alone", sources))
+    assert int((two_sources / "stop_search.pid").read_text()) == os.getpid()
+    assert json.dumps(forked.sources).replace("forked", "X") == json.dumps(alone.sources).replace("alone", "X")
+    for name in ("things", "stop_search"):
+        pd.testing.assert_frame_equal(forked.table(name), alone.table(name))
+
+
+def test_a_bad_file_of_the_source_loaded_beside_is_reported_as_without_it(two_sources, tmp_path):
+    sources = [PidSource("things").source(), PidSource("stop_search", fail=True).source()]
+    with pytest.raises(DataValidationError, match="stop_search is bad") as caught:
+        prepare_store(two_sources, tmp_path / "store", sources)
+    assert caught.value.file == str(two_sources / "stop_search" / "a.csv")
+    assert not list((tmp_path / "store").glob("stop_search-*"))  # nothing kept of it, no temporary folder
+
+
+def test_the_first_bad_source_in_order_is_the_one_reported(two_sources, tmp_path):
+    both_bad = [PidSource("stop_search", fail=True).source(), PidSource("things", fail=True).source()]
+    with pytest.raises(DataValidationError, match="stop_search is bad"):
+        prepare_store(two_sources, tmp_path / "a", both_bad)
+    both_bad.reverse()
+    with pytest.raises(DataValidationError, match="things is bad"):
+        prepare_store(two_sources, tmp_path / "b", both_bad)

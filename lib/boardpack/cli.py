@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import BoardPackError, ConfigurationError, FetchError, OptionError, RunInterrupted
 from .log import LOGGER_NAME
-from .start_method import START_METHODS
+from .start_method import START_ENV, START_METHODS
 
 PROG = "run_all.py"
 EPILOG = """examples:
@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default from params/defaults.yaml)")
     p.add_argument("--start-method", choices=list(START_METHODS), default=None,
                    help="how each borough's kernel starts: 'fork' from a worker that has imported the suite once "
-                        "(default on Linux), or 'spawn' a new Python for each (default elsewhere; slower)")
+                        "(default on Linux), or 'spawn' a new Python for each (default elsewhere; slower, and "
+                        "preparing the data forks no helper either)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="say what the run is doing: data store, coverage, each borough started and finished")
@@ -222,6 +223,8 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .summary import summary_table
 
+    if args.start_method:  # the run's processes follow it too: preparing the data forks only under "fork"
+        os.environ[START_ENV] = args.start_method
     stop = batch.StopRequest()
     _install(stop)
     overrides = {"census_fold": args.census_fold} if args.census_fold else None

@@ -2,7 +2,8 @@
 
 ``fork`` (the default on Linux) pays the imports of the suite once per worker
 (:mod:`boardpack.batch.warm`); ``spawn`` starts every kernel from scratch, and is the default
-where forking is missing or unsafe (Windows, macOS). Both give the same packs.
+where forking is missing or unsafe (Windows, macOS). Both give the same packs. Preparing the
+data forks a helper for its longest part only under ``fork`` (:mod:`boardpack.side_lane`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .errors import BoardPackError, CoverageError, DataValidationError, EmptyInp
 from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
 from .registry import load_registry
+from .side_lane import NOT_DONE, side_by_side
 
 DEMO_MARKER = "DEMO_DATA.txt"
 
@@ -68,49 +70,113 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
                            file_sha256(Path(__file__)))
 
     index = {"data_dir": str(data_dir), "demo": (data_dir / DEMO_MARKER).is_file(), "sources": {}}
-    for source in ALL_SOURCES if sources is None else sources:
-        try:
-            files = source.discover(data_dir)
-        except DataValidationError as exc:  # e.g. searches with no boundaries to place them by
-            if source.name in REQUIRED_SOURCES:
-                raise
-            index["sources"][source.name] = {"description": source.description, "files": [], "tables": {},
-                                             "status": "absent", "problem": _problem_text(exc, data_dir)}
-            continue
-        inputs = [{"path": str(p.relative_to(data_dir)), "sha256": file_sha256(p)} for p in files]
-        entry = {"description": source.description, "files": inputs, "tables": {}}
-        if not files:
-            if source.name in REQUIRED_SOURCES:
-                raise DataValidationError(
-                    data_dir / "mps_borough_crime",
-                    "no recorded crime file was found, and no pack can be built without one: put the MPS Borough "
-                    "Level Crime CSV files in a folder under mps_borough_crime/ (see docs/data.md)")
-            entry["status"] = "absent"
-            index["sources"][source.name] = entry
-            continue
-        key = text_sha256(source.name, code_key, *(f"{i['path']}:{i['sha256']}" for i in inputs))
-        folder = store_dir / f"{source.name}-{key[:16]}"
-        if not (folder / "tables.json").is_file():
-            tables, empty = _load_source(source, files, registry, data_dir)
-            if tables is None:
-                entry["status"] = "empty"
-                entry["empty_files"] = empty
-                entry["problem"] = _empty_problem(empty)
-                index["sources"][source.name] = entry
-                continue
-            _write_tables(folder, tables, empty)
-        empty = json.loads((folder / "empty_files.json").read_text()) if (folder / "empty_files.json").is_file() else []
-        if empty:
-            entry["empty_files"] = empty
-            entry["problem"] = _empty_problem(empty)
-        entry["status"] = "ok"
-        entry["key"] = key
-        entry["tables"] = {t: str(folder / f"{t}.parquet") for t in json.loads((folder / "tables.json").read_text())}
-        index["sources"][source.name] = entry
+    found = [_find_source(source, data_dir, store_dir, code_key)
+             for source in (ALL_SOURCES if sources is None else sources)]
+    loaded = _load_missing([f for f in found if f.to_load], registry, data_dir)
+    for f in found:
+        if f.to_load:
+            outcome = loaded.get(f.source.name, NOT_DONE)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if outcome is NOT_DONE:  # not loaded beside this process: load it here (an error is raised here)
+                outcome = _load_into(f, registry, data_dir)
+            if outcome is not None:  # the source has no data rows
+                f.entry.update(status="empty", empty_files=outcome, problem=_empty_problem(outcome))
+        if f.folder is not None and f.entry.get("status") != "empty":
+            _describe_tables(f)
+        index["sources"][f.source.name] = f.entry
 
     index_path = store_dir / f"index-{text_sha256(str(data_dir))[:16]}.json"
     write_text_atomic(index_path, json.dumps(index, indent=2))
     return index_path
+
+
+# The source loaded beside the others, on a second core (see :mod:`boardpack.side_lane`): it reads
+# one file per month and places every record in a borough polygon, the longest by far to load.
+SIDE_SOURCE = "stop_search"
+
+
+@dataclass
+class _Found:
+    """One source as found in the data folder: its index entry so far and its tables' folder."""
+
+    source: object
+    entry: dict
+    files: list[Path] = field(default_factory=list)
+    folder: Path | None = None
+    key: str = ""
+    to_load: bool = False  # its folder has no tables yet
+
+
+def _find_source(source, data_dir: Path, store_dir: Path, code_key: str) -> _Found:
+    """Find a source's files and hash them; a required source with no usable files is refused here."""
+    try:
+        files = source.discover(data_dir)
+    except DataValidationError as exc:  # e.g. searches with no boundaries to place them by
+        if source.name in REQUIRED_SOURCES:
+            raise
+        return _Found(source, {"description": source.description, "files": [], "tables": {}, "status": "absent",
+                               "problem": _problem_text(exc, data_dir)})
+    inputs = [{"path": str(p.relative_to(data_dir)), "sha256": file_sha256(p)} for p in files]
+    entry = {"description": source.description, "files": inputs, "tables": {}}
+    if not files:
+        if source.name in REQUIRED_SOURCES:
+            raise DataValidationError(
+                data_dir / "mps_borough_crime",
+                "no recorded crime file was found, and no pack can be built without one: put the MPS Borough "
+                "Level Crime CSV files in a folder under mps_borough_crime/ (see docs/data.md)")
+        entry["status"] = "absent"
+        return _Found(source, entry)
+    key = text_sha256(source.name, code_key, *(f"{i['path']}:{i['sha256']}" for i in inputs))
+    folder = store_dir / f"{source.name}-{key[:16]}"
+    return _Found(source, entry, files, folder, key, to_load=not (folder / "tables.json").is_file())
+
+
+def _load_missing(found: list[_Found], registry, data_dir: Path) -> dict:
+    """Load the sources not yet in the store: :data:`SIDE_SOURCE` beside the others when both are to do.
+
+    Returns ``name -> outcome`` of :func:`_load_into`, or the exception that stopped the loading
+    here (the sources after it are not loaded); a source missing from the answer is loaded by the
+    caller, which then raises its error itself.
+    """
+    side = next((f for f in found if f.source.name == SIDE_SOURCE), None)
+    rest = [f for f in found if f is not side]
+
+    def load_rest() -> dict:
+        done = {}
+        for f in rest:
+            try:
+                done[f.source.name] = _load_into(f, registry, data_dir)
+            except Exception as exc:
+                done[f.source.name] = exc
+                break
+        return done
+
+    if side is None or not rest:
+        return {}
+    side_outcome, done = side_by_side(lambda: _load_into(side, registry, data_dir), load_rest)
+    return {**done, side.source.name: side_outcome}
+
+
+def _load_into(found: _Found, registry, data_dir: Path) -> list[str] | None:
+    """Parse and validate one source into its store folder; the empty files' names if it has no data rows."""
+    tables, empty = _load_source(found.source, found.files, registry, data_dir)
+    if tables is None:
+        return empty
+    _write_tables(found.folder, tables, empty)
+    return None
+
+
+def _describe_tables(found: _Found) -> None:
+    """Complete a stored source's index entry: status, key, table paths and any files set aside."""
+    folder, entry = found.folder, found.entry
+    empty = json.loads((folder / "empty_files.json").read_text()) if (folder / "empty_files.json").is_file() else []
+    if empty:
+        entry["empty_files"] = empty
+        entry["problem"] = _empty_problem(empty)
+    entry["status"] = "ok"
+    entry["key"] = found.key
+    entry["tables"] = {t: str(folder / f"{t}.parquet") for t in json.loads((folder / "tables.json").read_text())}
 
 
 def _load_source(source, files: list[Path], registry, data_dir: Path):

@@ -100,3 +100,17 @@ def test_command_line_refuses_an_existing_folder_without_force(tmp_path, capsys)
     assert "--force" in capsys.readouterr().err
     assert main(["--out", str(out), "--force"]) == 0
     assert is_current(out)
+
+
+def test_the_later_search_months_written_beside_the_rest_give_the_same_bytes(demo_dir, tmp_path, monkeypatch):
+    from boardpack import side_lane
+    from boardpack.start_method import START_ENV
+
+    monkeypatch.setattr(side_lane.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(side_lane.threading, "active_count", lambda: 1)  # whatever threads earlier tests left
+    monkeypatch.setenv(START_ENV, "fork")
+    assert side_lane.can_fork_here()
+    forked = _digests(generate_demo_data(tmp_path / "forked"))
+    monkeypatch.setenv(START_ENV, "spawn")
+    alone = _digests(generate_demo_data(tmp_path / "alone"))
+    assert forked == alone == _digests(demo_dir)

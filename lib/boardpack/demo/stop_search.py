@@ -222,20 +222,30 @@ def _utc_stamps(month: str, minutes: np.ndarray) -> list[str]:
     return list(utc.strftime("%Y-%m-%dT%H:%M:00+00:00"))
 
 
-def write_stop_search(out: Path) -> list[Path]:
+def search_months() -> list[str]:
+    """The demo's months of stop and search files, oldest first."""
+    return months(STOP_SEARCH_MONTHS)
+
+
+def write_stop_search(out: Path, only: list[str] | None = None) -> list[Path]:
     """Write ``YYYY-MM-metropolitan-stop-and-search.csv.gz`` for each demo month.
+
+    Each month's records come from a random stream of its own, so any set of months can be
+    written apart from the others (in another process, say) with the same bytes.
 
     Parameters
     ----------
     out : Path
         The dataset folder.
+    only : list of str, optional
+        Write these months (``"YYYY-MM"``) only; every month of :func:`search_months` by default.
 
     Returns
     -------
     list of Path
     """
     paths = []
-    for month in months(STOP_SEARCH_MONTHS):
+    for month in search_months() if only is None else only:
         text = csv_text([HEADER, *month_records(month)])
         paths.append(write_gzip(out / FOLDER / f"{month}-metropolitan-stop-and-search.csv.gz", text.encode("utf-8")))
     return paths
