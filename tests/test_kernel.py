@@ -137,3 +137,25 @@ def test_a_second_kernel_from_the_same_manager_class_is_started_as_a_new_process
     NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
     second = int(nb.cells[0].outputs[0]["text"])
     assert first == waiting.pid and second != waiting.pid
+
+
+def test_a_kernel_asked_to_shut_down_is_checked_for_having_gone_often_and_exits_of_itself(runtime, monkeypatch):
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    from boardpack.kernel import SHUTDOWN_POLL
+
+    seen = []
+    finish = AsyncKernelManager._async_finish_shutdown
+
+    async def recording(self, waittime=None, pollinterval=0.1, restart=False):
+        seen.append((waittime, pollinterval))
+        return await finish(self, waittime, pollinterval, restart)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_finish_shutdown", recording)
+    waiting = WaitingKernel()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting)).execute()
+    assert seen == [(None, SHUTDOWN_POLL)]  # jupyter_client's own wait for a graceful exit, checked more often
+    assert SHUTDOWN_POLL < 0.1
+    assert waiting.wait() == 0  # it shut down when asked: neither terminated nor killed
