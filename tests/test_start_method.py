@@ -1,5 +1,7 @@
 """Choosing how a batch run starts each borough's kernel."""
 
+import os
+
 import pytest
 
 from boardpack import start_method as sm
@@ -55,3 +57,24 @@ def test_a_run_with_an_unknown_method_stops_before_any_work(monkeypatch, capsys,
     assert status == 2
     assert "$BOARDPACK_START_METHOD is 'forkserver': it must be 'fork' or 'spawn'" in capsys.readouterr().err
     assert not list((tmp_path / "out").rglob("*.json"))  # no store, no manifest
+
+
+@pytest.mark.parametrize("before", [None, "fork"])
+def test_the_method_asked_for_holds_for_the_whole_run_and_no_longer(monkeypatch, tmp_path, before):
+    from boardpack import batch, cli
+
+    if before is None:
+        monkeypatch.delenv(sm.START_ENV, raising=False)
+    else:
+        monkeypatch.setenv(sm.START_ENV, before)
+    during = []
+
+    def run_all(*args, **kwargs):
+        during.append((kwargs["start_method"], sm.start_method()))  # what preparing the data would see
+        raise ConfigurationError("stop here")
+
+    monkeypatch.setattr(batch, "run_all", run_all)
+    monkeypatch.setattr(cli, "demo_data_folder", lambda: tmp_path / "data")
+    assert cli.main(["--boroughs", "camden", "--start-method", "spawn", "--no-progress"]) == 2
+    assert during == [("spawn", "spawn")]
+    assert os.environ.get(sm.START_ENV) == before

@@ -223,6 +223,7 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .summary import summary_table
 
+    previous_method = os.environ.get(START_ENV)
     if args.start_method:  # the run's processes follow it too: preparing the data forks only under "fork"
         os.environ[START_ENV] = args.start_method
     stop = batch.StopRequest()
@@ -254,6 +255,10 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     finally:
         stop.close()
+        if previous_method is None:
+            os.environ.pop(START_ENV, None)
+        else:
+            os.environ[START_ENV] = previous_method
     print(summary_table(report))
     return 0 if report.ok else 1
 

@@ -22,9 +22,8 @@ import os
 import pickle
 import signal
 import sys
-import uuid
-
 import time
+import uuid
 from queue import Empty
 
 from jupyter_client.asynchronous.client import AsyncKernelClient
