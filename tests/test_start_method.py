@@ -52,7 +52,7 @@ def test_a_run_with_an_unknown_method_stops_before_any_work(monkeypatch, capsys,
     from boardpack import cli
 
     monkeypatch.setenv(sm.START_ENV, "forkserver")
-    monkeypatch.setattr(cli, "demo_data_folder", lambda: tmp_path / "data")
+    monkeypatch.setattr(cli, "demo_data_folder", lambda start_method=None: tmp_path / "data")
     status = cli.main(["--boroughs", "camden", "--output-dir", str(tmp_path / "out"), "--no-progress"])
     assert status == 2
     assert "$BOARDPACK_START_METHOD is 'forkserver': it must be 'fork' or 'spawn'" in capsys.readouterr().err
@@ -60,21 +60,50 @@ def test_a_run_with_an_unknown_method_stops_before_any_work(monkeypatch, capsys,
 
 
 @pytest.mark.parametrize("before", [None, "fork"])
-def test_the_method_asked_for_holds_for_the_whole_run_and_no_longer(monkeypatch, tmp_path, before):
+def test_the_method_asked_for_reaches_the_data_preparation_and_leaves_the_environment_alone(
+        monkeypatch, tmp_path, before):
     from boardpack import batch, cli
 
     if before is None:
         monkeypatch.delenv(sm.START_ENV, raising=False)
     else:
         monkeypatch.setenv(sm.START_ENV, before)
-    during = []
+    seen = []
+
+    def demo_data_folder(start_method=None):
+        seen.append(("demo data", start_method))
+        return tmp_path / "data"
 
     def run_all(*args, **kwargs):
-        during.append((kwargs["start_method"], sm.start_method()))  # what preparing the data would see
+        seen.append(("run", kwargs["start_method"]))  # run_all hands it to the store's preparation
         raise ConfigurationError("stop here")
 
     monkeypatch.setattr(batch, "run_all", run_all)
-    monkeypatch.setattr(cli, "demo_data_folder", lambda: tmp_path / "data")
+    monkeypatch.setattr(cli, "demo_data_folder", demo_data_folder)
     assert cli.main(["--boroughs", "camden", "--start-method", "spawn", "--no-progress"]) == 2
-    assert during == [("spawn", "spawn")]
+    assert seen == [("demo data", "spawn"), ("run", "spawn")]
     assert os.environ.get(sm.START_ENV) == before
+
+
+def test_the_runs_start_method_decides_whether_preparing_the_data_forks_a_helper(monkeypatch, tmp_path):
+    from boardpack import side_lane, store
+    from boardpack.batch import run
+    from boardpack.demo import generate
+
+    monkeypatch.setenv(sm.START_ENV, "fork")
+    monkeypatch.setattr(side_lane.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(side_lane.threading, "active_count", lambda: 1)
+    asked = []
+
+    def recording(side, here, method=None):
+        asked.append((method, side_lane.can_fork_here(method)))
+        return side_lane.side_by_side(side, here, method)
+
+    monkeypatch.setattr(store, "side_by_side", recording)
+    monkeypatch.setattr(generate, "side_by_side", recording)
+    data = generate.generate_demo_data(tmp_path / "data", start_method="spawn")
+    real = store.prepare_store
+    monkeypatch.setattr(run, "prepare_store",
+                        lambda path, **kw: real(path, tmp_path / "store", **kw))  # a store of its own
+    run.prepare_data(data, "spawn")
+    assert asked == [("spawn", False), ("spawn", False)]  # the demo's search months, then the store

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import BoardPackError, ConfigurationError, FetchError, OptionError, RunInterrupted
 from .log import LOGGER_NAME
-from .start_method import START_ENV, START_METHODS
+from .start_method import START_METHODS
 
 PROG = "run_all.py"
 EPILOG = """examples:
@@ -223,14 +223,12 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .summary import summary_table
 
-    previous_method = os.environ.get(START_ENV)
-    if args.start_method:  # the run's processes follow it too: preparing the data forks only under "fork"
-        os.environ[START_ENV] = args.start_method
     stop = batch.StopRequest()
     _install(stop)
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:
-        report = batch.run_all(args.boroughs, args.period, args.data_dir or demo_data_folder(), args.output_dir,
+        data_dir = args.data_dir or demo_data_folder(args.start_method)
+        report = batch.run_all(args.boroughs, args.period, data_dir, args.output_dir,
                                args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop,
                                start_method=args.start_method)
     except RunInterrupted:
@@ -255,19 +253,18 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     finally:
         stop.close()
-        if previous_method is None:
-            os.environ.pop(START_ENV, None)
-        else:
-            os.environ[START_ENV] = previous_method
     print(summary_table(report))
     return 0 if report.ok else 1
 
 
-def demo_data_folder() -> Path:
-    """The generated demo dataset, made or refreshed first if needed: the data without ``--data-dir``."""
+def demo_data_folder(start_method: str | None = None) -> Path:
+    """The generated demo dataset, made or refreshed first if needed: the data without ``--data-dir``.
+
+    ``start_method`` is the run's (``--start-method``): it decides whether generating forks a helper.
+    """
     from .demo import ensure_demo_data
 
-    folder = Path(ensure_demo_data())
+    folder = Path(ensure_demo_data(start_method=start_method))
     logging.getLogger(LOGGER_NAME).info("no --data-dir: using the generated demo data in %s", folder)
     return folder
 

@@ -31,13 +31,18 @@ class _NotDone:
 NOT_DONE = _NotDone()
 
 
-def can_fork_here() -> bool:
-    """Whether a helper child may be forked: the ``fork`` start method, two cores or more, no other thread."""
-    return start_method() == "fork" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+def can_fork_here(method: str | None = None) -> bool:
+    """Whether a helper child may be forked: the ``fork`` start method, two cores or more, no other thread.
+
+    ``method`` is the run's start method; by default the one :func:`boardpack.start_method.start_method` gives.
+    """
+    return start_method(method) == "fork" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-def side_by_side(side, here):
+def side_by_side(side, here, method: str | None = None):
     """Run ``side()`` in a forked child while this process runs ``here()``.
+
+    ``method`` is the run's start method (:func:`can_fork_here`).
 
     Returns
     -------
@@ -49,7 +54,7 @@ def side_by_side(side, here):
     If ``here()`` raises, the child is asked to stop (SIGINT, so its ``finally`` blocks run) and
     reaped before the exception goes on.
     """
-    if not can_fork_here():
+    if not can_fork_here(method):
         return NOT_DONE, here()
     read, write = os.pipe()
     pid = os.fork()

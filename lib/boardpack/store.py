@@ -34,7 +34,8 @@ REQUIRED_SOURCES = frozenset({"crime"})
 SEPARABLE_SOURCES = frozenset({"census", "stop_search"})
 
 
-def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sources=None) -> Path:
+def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sources=None,
+                  start_method: str | None = None) -> Path:
     """Parse and validate every source found under ``data_dir`` into Parquet, once.
 
     Parameters
@@ -45,6 +46,9 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
         Where the tables are kept; ``.cache/store`` in the project by default.
     sources : list of Source, optional
         The sources to prepare; all known sources by default.
+    start_method : {"fork", "spawn"}, optional
+        The run's start method: only under ``fork`` is :data:`SIDE_SOURCE` loaded in a forked
+        child beside the others (:mod:`boardpack.side_lane`).
 
     Returns
     -------
@@ -72,7 +76,7 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     index = {"data_dir": str(data_dir), "demo": (data_dir / DEMO_MARKER).is_file(), "sources": {}}
     found = [_find_source(source, data_dir, store_dir, code_key)
              for source in (ALL_SOURCES if sources is None else sources)]
-    loaded = _load_missing([f for f in found if f.to_load], registry, data_dir)
+    loaded = _load_missing([f for f in found if f.to_load], registry, data_dir, start_method)
     for f in found:
         if f.to_load:
             outcome = loaded.get(f.source.name, NOT_DONE)
@@ -132,7 +136,7 @@ def _find_source(source, data_dir: Path, store_dir: Path, code_key: str) -> _Fou
     return _Found(source, entry, files, folder, key, to_load=not (folder / "tables.json").is_file())
 
 
-def _load_missing(found: list[_Found], registry, data_dir: Path) -> dict:
+def _load_missing(found: list[_Found], registry, data_dir: Path, start_method: str | None = None) -> dict:
     """Load the sources not yet in the store: :data:`SIDE_SOURCE` beside the others when both are to do.
 
     Returns ``name -> outcome`` of :func:`_load_into`, or the exception that stopped the loading
@@ -154,7 +158,7 @@ def _load_missing(found: list[_Found], registry, data_dir: Path) -> dict:
 
     if side is None or not rest:
         return {}
-    side_outcome, done = side_by_side(lambda: _load_into(side, registry, data_dir), load_rest)
+    side_outcome, done = side_by_side(lambda: _load_into(side, registry, data_dir), load_rest, start_method)
     return {**done, side.source.name: side_outcome}
 
 

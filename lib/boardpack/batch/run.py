@@ -89,7 +89,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     start_method = resolve_start_method(start_method)
     data_path = _data_folder(data_dir)
     selected = select_boroughs(boroughs)
-    store = prepare_data(data_path)
+    store = prepare_data(data_path, start_method)
     period = period or latest_period(store)
     parse_month(period)
     coverage = run_coverage(store, period)  # refuses a period no section covers; every notebook reuses it
@@ -135,11 +135,11 @@ def _data_folder(data_dir: str | Path | None) -> Path:
     return Path(data_dir).resolve()
 
 
-def prepare_data(data_path: Path) -> Store:
-    """Parse and validate the data folder into the store, once for the run."""
+def prepare_data(data_path: Path, start_method: str | None = None) -> Store:
+    """Parse and validate the data folder into the store, once for the run (under the run's start method)."""
     log.info("preparing the data store from %s", data_path)
     start = time.perf_counter()
-    store = Store(prepare_store(data_path))
+    store = Store(prepare_store(data_path, start_method=start_method))
     status = {}
     for name, source in sorted(store.sources.items()):
         status.setdefault(source.get("status", "ok"), []).append(name)

@@ -60,20 +60,20 @@ def _marker_text(version: str) -> str:
     )
 
 
-def _write_all(folder: Path, version: str) -> None:
+def _write_all(folder: Path, version: str, start_method: str | None = None) -> None:
     # The stop and search months take most of the time: the later half is written beside the
     # rest, on a second core where there is one (each month has its own random stream).
     searches = search_months()
-    later = searches[len(searches) // 2:]
+    earlier, later = searches[:len(searches) // 2], searches[len(searches) // 2:]
 
     def the_rest() -> None:
         for writer in WRITERS:
             if writer is write_stop_search:
-                writer(folder, only=searches[:len(searches) // 2])
+                writer(folder, only=earlier)
             else:
                 writer(folder)
 
-    written, _ = side_by_side(lambda: write_stop_search(folder, only=later), the_rest)
+    written, _ = side_by_side(lambda: write_stop_search(folder, only=later), the_rest, start_method)
     if written is NOT_DONE:
         write_stop_search(folder, only=later)
     (folder / DEMO_MARKER).write_text(_marker_text(version), encoding="utf-8")
@@ -84,7 +84,7 @@ def _is_replaceable(folder: Path) -> bool:
     return not folder.exists() or (folder / DEMO_MARKER).is_file() or (folder.is_dir() and not any(folder.iterdir()))
 
 
-def generate_demo_data(out_dir: str | Path) -> Path:
+def generate_demo_data(out_dir: str | Path, start_method: str | None = None) -> Path:
     """Write the synthetic demo dataset to ``out_dir``, replacing an older demo dataset there.
 
     Everything is written to a temporary sibling folder first and renamed into place,
@@ -94,6 +94,9 @@ def generate_demo_data(out_dir: str | Path) -> Path:
     ----------
     out_dir : str or Path
         The folder to create (its parent is created if needed).
+    start_method : {"fork", "spawn"}, optional
+        The run's start method: only under ``fork`` are the later search months written in a
+        forked child (:mod:`boardpack.side_lane`).
 
     Returns
     -------
@@ -117,7 +120,7 @@ def generate_demo_data(out_dir: str | Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     old = None
     try:
-        _write_all(tmp, version)
+        _write_all(tmp, version, start_method)
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             os.rename(out_dir, old / "data")
@@ -145,13 +148,15 @@ def is_current(out_dir: str | Path) -> bool:
         stamp.read_text(encoding="utf-8").strip() == generator_version()
 
 
-def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR) -> Path:
+def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR, start_method: str | None = None) -> Path:
     """Return the demo dataset folder, generating it when missing or out of date.
 
     Parameters
     ----------
     out_dir : str or Path, optional
         The project's ``.cache/demo-data`` by default.
+    start_method : {"fork", "spawn"}, optional
+        As for :func:`generate_demo_data`.
 
     Returns
     -------
@@ -165,5 +170,5 @@ def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR) -> Path:
     """
     out_dir = Path(out_dir).resolve()
     if not is_current(out_dir):
-        generate_demo_data(out_dir)
+        generate_demo_data(out_dir, start_method)
     return out_dir
