@@ -1,8 +1,11 @@
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
+from PIL import Image
 
 from boardpack.report.charts import (
     BOROUGH,
@@ -207,6 +210,33 @@ def test_new_charts_are_deterministic_png():
     c = figure_png(plot_ranked_intervals(INTERVALS, "n", "v", "lo", "hi", "B", "t", "x", verdict="vs"))
     d = figure_png(plot_ranked_intervals(INTERVALS, "n", "v", "lo", "hi", "B", "t", "x", verdict="vs"))
     assert c == d
+
+
+def _savefig_pixels(fig, dpi=130):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return np.asarray(Image.open(buf))
+
+
+def test_png_of_an_opaque_chart_has_savefigs_pixels_without_alpha():
+    df = pd.DataFrame({"n": ["A", "B", "C"], "v": [9.0, 5.0, -2.0]})
+    reference = _savefig_pixels(plot_ranked_bars(df, "n", "v", "B", "t", "x"))
+    assert (reference[..., 3] == 255).all()
+    png = Image.open(io.BytesIO(figure_png(plot_ranked_bars(df, "n", "v", "B", "t", "x"))))
+    assert png.mode == "RGB"
+    assert np.array_equal(np.asarray(png), reference[..., :3])
+    assert png.info["dpi"] == pytest.approx((130, 130), abs=0.01)  # the resolution savefig records
+
+
+def test_png_of_a_chart_with_transparency_keeps_its_alpha():
+    df = pd.DataFrame({"n": ["A", "B"], "v": [3.0, 4.0]})
+    fig = plot_ranked_bars(df, "n", "v", "B", "t", "x")
+    fig.patch.set_alpha(0.0)
+    reference = _savefig_pixels(fig, dpi=72)
+    assert (reference[..., 3] < 255).any()
+    png = Image.open(io.BytesIO(figure_png(fig, dpi=72)))
+    assert png.mode == "RGBA"
+    assert np.array_equal(np.asarray(png), reference)
 
 
 def test_long_title_of_a_ranked_chart_is_not_cut_off():

@@ -45,6 +45,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from PIL import Image  # noqa: E402
 
 BOROUGH = "#D55E00"
 MPS = "#0072B2"
@@ -765,10 +766,24 @@ def _overlap(a, b) -> bool:
 
 
 def figure_png(fig: Figure, dpi: int = 130) -> bytes:
-    """Render a Figure to PNG bytes and close it (charts are never kept open between cells)."""
+    """Render a Figure to PNG bytes and close it (charts are never kept open between cells).
+
+    The pixels are those ``fig.savefig(format="png", dpi=dpi)`` draws, with the same resolution
+    recorded in the file. An opaque figure (every house chart: the theme's figure is white) is
+    written without an alpha channel: WeasyPrint re-encodes each PNG into the PDF and writes an
+    alpha channel as a second image, a soft mask, so an all-opaque one is work for nothing. A figure
+    with any transparent pixel keeps its alpha channel.
+    """
+    try:
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba())
+        opaque = bool((rgba[..., 3] == 255).all())
+        image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else np.array(rgba))
+    finally:
+        plt.close(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
+    image.save(buf, format="png", dpi=(dpi, dpi))
     return buf.getvalue()
 
 
