@@ -90,7 +90,8 @@ def monthly_searches(
         If none of the months is in the data.
     """
     window = _window(stop_search, period, months)
-    rows = stop_search[stop_search["month"].isin(window)]
+    # Only the three columns read below are taken from the table (a quarter of a million rows).
+    rows = stop_search.loc[stop_search["month"].isin(window), ["month", "area_code", "legislation"]]
     if exclude_s60:
         rows = rows[~_is_s60(rows)]
     borough = rows[rows["area_code"] == gss_code].groupby("month").size()
