@@ -772,7 +772,8 @@ def figure_png(fig: Figure, dpi: int = 130) -> bytes:
     recorded in the file. An opaque figure (every house chart: the theme's figure is white) is
     written without an alpha channel: WeasyPrint re-encodes each PNG into the PDF and writes an
     alpha channel as a second image, a soft mask, so an all-opaque one is work for nothing. A figure
-    with any transparent pixel keeps its alpha channel.
+    with any transparent pixel keeps its alpha channel. zlib level 3 rather than Pillow's 6: on the
+    pack's charts it was both faster (0.15 against 0.23 s for a borough's 16) and smaller.
     """
     try:
         fig.set_dpi(dpi)
@@ -783,7 +784,7 @@ def figure_png(fig: Figure, dpi: int = 130) -> bytes:
     finally:
         plt.close(fig)
     buf = io.BytesIO()
-    image.save(buf, format="png", dpi=(dpi, dpi))
+    image.save(buf, format="png", dpi=(dpi, dpi), compress_level=3)
     return buf.getvalue()
 
 
