@@ -162,11 +162,13 @@ def naive_one(slug: str, out: Path, env: dict) -> float:
 STAGES = ("execute", "html", "audit", "pdf")
 
 
-def stage_means(manifest: Path, slug: str | None = None) -> dict[str, float]:
+def stage_means(manifest: Path | None, slug: str | None = None) -> dict[str, float]:
     """Mean seconds of each stage, and of the whole build, over the boroughs a run's manifest says it built.
 
-    With ``slug``, that borough's alone. Empty when the manifest has no such borough.
+    With ``slug``, that borough's alone. Empty when there is no manifest or it has no such borough.
     """
+    if manifest is None or not manifest.is_file():
+        return {}
     boroughs = json.loads(manifest.read_text(encoding="utf-8"))["boroughs"]
     rows = [b["timings"] for b in boroughs if b.get("status") == "built" and slug in (None, b["slug"])]
     if not rows:
@@ -175,7 +177,9 @@ def stage_means(manifest: Path, slug: str | None = None) -> dict[str, float]:
 
 
 def stage_line(means: dict[str, float]) -> str:
-    """``execute 3.31, html 0.10, audit 0.16, pdf 1.79; total 5.36 s``."""
+    """``execute 3.31, html 0.10, audit 0.16, pdf 1.79; total 5.36 s``, or that no borough was built."""
+    if not means:
+        return "none recorded (no borough was built)"
     return ", ".join(f"{stage} {means[stage]:.2f}" for stage in STAGES) + f"; total {means['total']:.2f} s"
 
 
@@ -207,7 +211,7 @@ def main(argv=None) -> int:
 
     cold = timed(suite, env)
     print(f"suite, cold:            {cold:8.1f} s   ({cold / len(boroughs):.2f} s per borough)")
-    manifest = next(out.glob("*/manifest.json"))
+    manifest = next(out.glob("*/manifest.json"), None)
     print(f"  stages, mean per borough: {stage_line(stage_means(manifest))}")
     warm = timed(suite, env)
     print(f"suite, no change:       {warm:8.1f} s")
@@ -223,8 +227,9 @@ def main(argv=None) -> int:
     print(f"one borough ({one}): rebuild {rebuild:.1f} s; its own PDF render {own:.1f} s")
     rebuilt = stage_means(manifest, one)
     # A lone borough's kernel imports what the notebook needs as papermill starts: "execute" includes that wait.
-    print(f"  its stages: {stage_line(rebuilt)}; the rest of the command (Python's start, the store's check, "
-          f"starting the worker, publishing) {rebuild - rebuilt['total']:.2f} s")
+    rest = (f"; the rest of the command (Python's start, the store's check, starting the worker, publishing) "
+            f"{rebuild - rebuilt['total']:.2f} s") if rebuilt else ""
+    print(f"  its stages: {stage_line(rebuilt)}{rest}")
 
     # The cold run again, from an empty cache into another folder, for its memory alone.
     mem_env = {**env, "BOARDPACK_CACHE_DIR": str(work / "cache-memory")}

@@ -39,3 +39,10 @@ def test_stage_means_of_one_borough(bench, tmp_path):
     manifest = _manifest(tmp_path, [_borough("a", "built", 3.0, 2.0), _borough("b", "built", 4.0, 1.0)])
     assert bench.stage_means(manifest, "b")["execute"] == 4.0
     assert bench.stage_means(manifest, "z") == {}
+
+
+def test_no_manifest_or_no_built_borough_is_said_not_raised(bench, tmp_path):
+    assert bench.stage_means(None) == {}
+    assert bench.stage_means(tmp_path / "missing.json") == {}
+    failed = _manifest(tmp_path, [_borough("a", "failed", 3.0, 2.0)])
+    assert bench.stage_line(bench.stage_means(failed)) == "none recorded (no borough was built)"
