@@ -10,6 +10,7 @@ from weasyprint.urls import URLFetcher
 
 from ..clock import fixed_time
 from ..errors import RenderError
+from .pdf_images import png_rows_passed_through
 
 
 class BuildFolderFetcher(URLFetcher):
@@ -63,5 +64,7 @@ def html_to_pdf(html: str, build_dir: str | Path | None = None) -> bytes:
     """
     base = Path(build_dir).resolve().as_uri() + "/" if build_dir else None
     doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=BuildFolderFetcher(build_dir))
-    with fixed_time():  # font subsets carry SOURCE_DATE_EPOCH, not the clock: same bytes on a rebuild
+    # Font subsets carry SOURCE_DATE_EPOCH, not the clock: same bytes on a rebuild. Plain PNG
+    # charts go into the PDF with their own compressed rows (.pdf_images).
+    with fixed_time(), png_rows_passed_through():
         return doc.write_pdf(pdf_variant="pdf/ua-1")
