@@ -59,6 +59,13 @@ SMALL_LABEL = "fewer than 10 searches: small numbers"
 MAX_NAMED = 10  # funnel outliers named on the chart at most; the pack's text lists them all
 MARKERS = {"above": "^", "below": "v", "similar": "o"}  # shape, not colour, says which side of the reference
 
+# The resolution every chart is drawn at (figure_png), and so also the one it is laid out and
+# measured at: tight layout, fitted titles and the placing of point names then measure the text
+# exactly as it is drawn, and matplotlib's text measurements, cached per resolution, serve the
+# drawing too (a borough's 16 charts built and drawn in about 0.25 s less than when laid out at
+# 100 dpi and drawn at 130).
+DPI = 130
+
 HOUSE_RC = {
     "font.family": "DejaVu Sans",
     "font.size": 8.5,
@@ -72,7 +79,7 @@ HOUSE_RC = {
     "axes.grid": True,
     "grid.color": "#E5E5E5",
     "axes.axisbelow": True,
-    "figure.dpi": 100,
+    "figure.dpi": DPI,
     "svg.hashsalt": "boardpack",
 }
 
@@ -765,7 +772,7 @@ def _overlap(a, b) -> bool:
 # ---------------------------------------------------------------- output and record
 
 
-def figure_png(fig: Figure, dpi: int = 130) -> bytes:
+def figure_png(fig: Figure, dpi: int = DPI) -> bytes:
     """Render a Figure to PNG bytes and close it (charts are never kept open between cells).
 
     The pixels are those ``fig.savefig(format="png", dpi=dpi)`` draws, with the same resolution
