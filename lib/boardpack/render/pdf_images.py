@@ -23,7 +23,7 @@ from weasyprint.images import RasterImage
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The modes whose IDAT rows are already the samples a PDF image of that colour space reads.
-_PLAIN_MODES = {"RGB": "RGB", "L": "L"}
+_PLAIN_MODES = {"RGB", "L"}
 
 
 def idat_data(image) -> bytes | None:
@@ -46,7 +46,7 @@ def idat_data(image) -> bytes | None:
     if image.info.get("interlace") or len(image.tile) != 1:
         return None
     codec, _box, _offset, rawmode = image.tile[0][:4]
-    if codec != "zip" or rawmode != _PLAIN_MODES[image.mode]:  # e.g. "RGB;16B" or "L;4": not 8-bit samples
+    if codec != "zip" or rawmode != image.mode:  # e.g. "RGB;16B" or "L;4": not 8-bit samples
         return None
     fp = getattr(image, "fp", None)
     if not isinstance(fp, io.BytesIO):
@@ -80,8 +80,8 @@ def png_rows_passed_through() -> Iterator[None]:
     block only, and puts WeasyPrint's own back after it. A process renders one PDF at a time, so
     nothing else sees the change.
     """
-    own = vars(RasterImage)["_get_png_data"]
-    encode = own.__func__ if isinstance(own, staticmethod) else own
+    own = vars(RasterImage)["_get_png_data"]  # the staticmethod itself, to put back as it was
+    encode = RasterImage._get_png_data
 
     def rows(pillow_image):
         data = idat_data(pillow_image)
