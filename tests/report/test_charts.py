@@ -9,6 +9,7 @@ from PIL import Image
 
 from boardpack.report.charts import (
     BOROUGH,
+    DPI,
     OTHER_POINT,
     chart_data,
     figure_png,
@@ -212,7 +213,7 @@ def test_new_charts_are_deterministic_png():
     assert c == d
 
 
-def _savefig_pixels(fig, dpi=130):
+def _savefig_pixels(fig, dpi=DPI):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return np.asarray(Image.open(buf))
@@ -225,7 +226,7 @@ def test_png_of_an_opaque_chart_has_savefigs_pixels_without_alpha():
     png = Image.open(io.BytesIO(figure_png(plot_ranked_bars(df, "n", "v", "B", "t", "x"))))
     assert png.mode == "RGB"
     assert np.array_equal(np.asarray(png), reference[..., :3])
-    assert png.info["dpi"] == pytest.approx((130, 130), abs=0.01)  # the resolution savefig records
+    assert png.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)  # the resolution savefig records
 
 
 def test_png_of_a_chart_with_transparency_keeps_its_alpha():
