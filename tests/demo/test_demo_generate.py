@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import pytest
@@ -56,13 +55,10 @@ def test_marker_says_synthetic_and_names_the_version(demo_dir):
 
 
 def test_generating_twice_gives_identical_bytes(demo_dir, tmp_path):
-    start = time.perf_counter()
     again = generate_demo_data(tmp_path / "again")
-    elapsed = time.perf_counter() - start
     first, second = _digests(demo_dir), _digests(again)
     assert sorted(first) == sorted(second)
     assert [f for f in first if first[f] != second[f]] == []
-    assert elapsed < 30  # "a few seconds"; generous for a busy shared machine
 
 
 def test_no_temporary_folders_are_left_behind(demo_dir):

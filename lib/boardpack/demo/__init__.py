@@ -9,6 +9,15 @@ same loaders read it as read the real downloads.
 from __future__ import annotations
 
 from .coverage import DEMO_PERIOD
-from .generate import ensure_demo_data, generate_demo_data, generator_version, is_current
+from .current import ensure_demo_data, generator_version, is_current
 
 __all__ = ["DEMO_PERIOD", "ensure_demo_data", "generate_demo_data", "generator_version", "is_current"]
+
+
+def __getattr__(name: str):
+    # The writers load on first use: a build that only checks the dataset is current never needs them.
+    if name == "generate_demo_data":
+        from .generate import generate_demo_data
+
+        return generate_demo_data
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Write the whole synthetic demo dataset, atomically, and regenerate it only when stale."""
+"""Write the whole synthetic demo dataset, atomically (:mod:`.current` decides when it is stale)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BoardPackError
-from ..hashing import file_sha256, text_sha256
-from ..paths import DEMO_DATA_DIR
-from ..registry import params_file
 from ..side_lane import NOT_DONE, side_by_side
 from ..store import DEMO_MARKER
 from .boundaries import write_boundaries
 from .census import write_census
 from .coverage import DEMO_PERIOD
+from .current import VERSION_FILE, generator_version
 from .crime import write_crime
 from .homicide import write_homicide
 from .inputs import write_asb, write_complaints, write_custody_visits, write_moj
@@ -23,25 +21,10 @@ from .population import write_population
 from .stop_search import search_months, write_stop_search
 from .surveys import write_pas, write_uss
 
-VERSION_FILE = "DEMO_VERSION"
 WRITERS = (
     write_crime, write_stop_search, write_pas, write_census, write_population, write_homicide,
     write_boundaries, write_asb, write_uss, write_complaints, write_custody_visits, write_moj,
 )
-_SOURCE_DIR = Path(__file__).resolve().parent
-
-
-def generator_version() -> str:
-    """A stamp that changes whenever the generator's code or the borough registry changes.
-
-    Returns
-    -------
-    str
-        16 hex digits over ``boardpack/demo/*.py`` and ``params/boroughs.yaml``.
-    """
-    parts = [f"{p.name}:{file_sha256(p)}" for p in sorted(_SOURCE_DIR.glob("*.py"))]
-    parts.append(f"boroughs.yaml:{file_sha256(params_file('boroughs.yaml'))}")
-    return text_sha256(*parts)[:16]
 
 
 def _marker_text(version: str) -> str:
@@ -129,46 +112,4 @@ def generate_demo_data(out_dir: str | Path, start_method: str | None = None) -> 
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    return out_dir
-
-
-def is_current(out_dir: str | Path) -> bool:
-    """Whether ``out_dir`` holds a demo dataset made by this version of the generator.
-
-    Parameters
-    ----------
-    out_dir : str or Path
-
-    Returns
-    -------
-    bool
-    """
-    stamp = Path(out_dir) / VERSION_FILE
-    return (Path(out_dir) / DEMO_MARKER).is_file() and stamp.is_file() and \
-        stamp.read_text(encoding="utf-8").strip() == generator_version()
-
-
-def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR, start_method: str | None = None) -> Path:
-    """Return the demo dataset folder, generating it when missing or out of date.
-
-    Parameters
-    ----------
-    out_dir : str or Path, optional
-        The project's ``.cache/demo-data`` by default.
-    start_method : {"fork", "spawn"}, optional
-        As for :func:`generate_demo_data`.
-
-    Returns
-    -------
-    Path
-        The resolved folder.
-
-    Raises
-    ------
-    BoardPackError
-        If ``out_dir`` holds something other than a demo dataset.
-    """
-    out_dir = Path(out_dir).resolve()
-    if not is_current(out_dir):
-        generate_demo_data(out_dir, start_method)
     return out_dir

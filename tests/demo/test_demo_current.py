@@ -1,0 +1,35 @@
+"""Checking that the demo dataset is current does not load the writers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from boardpack.demo import ensure_demo_data, generate_demo_data
+
+
+def test_a_current_dataset_is_checked_without_loading_the_writers(demo_dir):
+    # Every build without --data-dir checks the demo data; only writing it needs the writers and openpyxl.
+    code = (
+        "import sys\n"
+        "from boardpack.demo import ensure_demo_data\n"
+        f"ensure_demo_data({str(demo_dir)!r})\n"
+        "print(sorted(m for m in ('boardpack.demo.generate', 'openpyxl') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_stale_dataset_is_written_again_through_the_writers(demo_dir, tmp_path, monkeypatch):
+    import boardpack.demo.generate as generate
+
+    written = []
+    monkeypatch.setattr(generate, "generate_demo_data", lambda out, method=None: written.append(out))
+    ensure_demo_data(tmp_path / "missing")
+    assert written == [(tmp_path / "missing").resolve()]
+
+
+def test_the_package_still_offers_the_writer():
+    from boardpack.demo.generate import generate_demo_data as writer
+
+    assert generate_demo_data is writer
