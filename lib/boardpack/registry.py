@@ -27,6 +27,7 @@ class Borough:
     variants: tuple[str, ...] = field(default=())
 
 
+@lru_cache(maxsize=4096)  # loaders fold the same few dozen labels on every row
 def normalise_name(text: str) -> str:
     """Fold a borough label to a comparison key.
 

@@ -11,6 +11,7 @@ file-and-line errors.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,6 +267,7 @@ def _check_periods(df: pd.DataFrame, path: Path, fmt: InputFormat) -> None:
                          labels=[f"{what} {v}" for v in df[f.name]])
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a few dozen months over thousands of rows
 def _is_month(value: str) -> bool:
     try:
         parse_month(value)
@@ -341,7 +343,7 @@ def check_rows(df: pd.DataFrame, fmt: InputFormat, registry: Registry) -> None:
     for _, group in df.groupby(list(fmt.series), sort=False):
         # Several rows may share a month (one per allegation type), so the series is its distinct months.
         firsts = group.drop_duplicates(fmt.period)
-        order = firsts[fmt.period].map(lambda m: parse_month(m).ordinal).sort_values(kind="stable")
+        order = firsts[fmt.period].map(_month_ordinal).sort_values(kind="stable")
         steps = order.diff().iloc[1:]
         jumps = steps[steps != fmt.step]
         if len(jumps) == 0:
@@ -357,6 +359,11 @@ def check_rows(df: pd.DataFrame, fmt: InputFormat, registry: Registry) -> None:
             "a borough's first and last must be present",
             row=int(after["_line"]), column=fmt.period,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_ordinal(month: str) -> int:
+    return parse_month(month).ordinal
 
 
 def _show(row: pd.Series, column: str, registry: Registry) -> str:
