@@ -114,9 +114,11 @@ def test_a_worker_that_did_not_warm_up_splits_the_warm_up_between_the_child_and_
 def test_warming_up_imports_the_suite_and_reads_the_store_once(monkeypatch):
     from boardpack import store
 
+    import pandas as pd
+
     monkeypatch.setattr(store, "_TABLES", {})
     read = []
-    monkeypatch.setattr(store.pd, "read_parquet", lambda path: read.append(path) or store.pd.DataFrame({"a": [1]}))
+    monkeypatch.setattr(pd, "read_parquet", lambda path: read.append(path) or pd.DataFrame({"a": [1]}))
 
     class FakeStore:
         def __init__(self, index):
@@ -128,5 +130,5 @@ def test_warming_up_imports_the_suite_and_reads_the_store_once(monkeypatch):
     warm.warm_up("index.json")
     assert all(name in sys.modules for name in warm.WARM_MODULES)
     assert sorted(read) == sorted([__file__, os.__file__])
-    assert store.read_table(__file__).equals(store.pd.DataFrame({"a": [1]}))
+    assert store.read_table(__file__).equals(pd.DataFrame({"a": [1]}))
     assert len(read) == 2  # read again only from the cache

@@ -285,11 +285,10 @@ def test_works_over_a_real_store(tmp_path):
 @pytest.mark.slow
 def test_real_data_supports_the_documented_periods(real_data_dir, tmp_path):
     # The figures in docs/data.md "Which periods each real source supports".
-    from boardpack.loaders import census, crime, pas
-    from boardpack.loaders import stop_search as stop_search_loader
+    from boardpack.loaders import PUBLIC_SOURCES
     from boardpack.store import prepare_store
 
-    sources = [*crime.SOURCES, *pas.SOURCES, *census.SOURCES, *stop_search_loader.SOURCES]
+    sources = [s for s in PUBLIC_SOURCES if s.name in ("crime", "pas", "census", "stop_search")]
     store = Store(prepare_store(real_data_dir, tmp_path / "store", sources=sources))
     periods = data_periods(store)
     assert periods["recorded_crime"] == [("2009-12", "2025-11"), ("2026-06", "2026-06")]
@@ -312,16 +311,55 @@ def test_cached_coverage_is_reused_and_keyed_by_the_index(tmp_path, monkeypatch)
     rows = ["borough,month,calls"] + [f"{name},{m},5" for name in names for m in
                                       [f"2018-{i:02d}" for i in range(1, 13)] + [f"2019-{i:02d}" for i in range(1, 13)]]
     (data / "asb_calls.csv").write_text("\n".join(rows) + "\n")
-    from boardpack.loaders import inputs
+    import boardpack.coverage as rules
+    from boardpack.loaders import DOCUMENTED_INPUTS
     from boardpack.store import prepare_store
 
-    store = Store(prepare_store(tmp_path / "data", tmp_path / "store", [s for s in inputs.SOURCES if s.name == "asb"]))
+    asb = [s for s in DOCUMENTED_INPUTS if s.name == "asb"]
+    store = Store(prepare_store(tmp_path / "data", tmp_path / "store", asb))
     first = coverage_module.cached_section_coverage(store, "2019-12")
     calls = []
-    monkeypatch.setattr(coverage_module, "section_coverage", lambda *a: calls.append(a))
+    worked_out = rules.section_coverage
+    monkeypatch.setattr(rules, "section_coverage", lambda *a: calls.append(a) or worked_out(*a))
     again = coverage_module.cached_section_coverage(store, "2019-12")
     assert again == first and not calls
     assert again["asb"].available and not again["recorded_crime"].available
+    # Changed rules are never served an answer from the old ones: the cache is keyed by their source too.
+    edited = tmp_path / "coverage.py"
+    edited.write_bytes(coverage_module._RULES.read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(coverage_module, "_RULES", edited)
+    assert coverage_module.cached_section_coverage(store, "2019-12") == first and len(calls) == 1
+
+
+def test_a_cached_answer_is_read_without_the_rules(tmp_path):
+    # A run whose coverage is cached (every run after the first on the same data) loads neither the
+    # rules nor pandas to read it.
+    import subprocess
+    import sys
+
+    from boardpack.coverage import section_coverage
+    from boardpack.coverage_cache import cached_section_coverage
+    from boardpack.loaders import DOCUMENTED_INPUTS
+    from boardpack.registry import load_registry
+    from boardpack.store import Store, prepare_store
+
+    data = tmp_path / "data" / "asb"
+    data.mkdir(parents=True)
+    names = [b.name for b in load_registry().boroughs]
+    rows = ["borough,month,calls"] + [f"{name},2019-{i:02d},5" for name in names for i in range(1, 13)]
+    (data / "asb_calls.csv").write_text("\n".join(rows) + "\n")
+    index = prepare_store(tmp_path / "data", tmp_path / "store", [s for s in DOCUMENTED_INPUTS if s.name == "asb"])
+    first = cached_section_coverage(Store(index), "2019-12")
+    assert first == section_coverage(Store(index), "2019-12")
+    code = (
+        "import sys\n"
+        "from boardpack.coverage_cache import cached_section_coverage\n"
+        "from boardpack.store import Store\n"
+        f"answer = cached_section_coverage(Store({str(index)!r}), '2019-12')\n"
+        "print(answer['asb'].available, sorted(m for m in ('boardpack.coverage', 'pandas') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True []"
 
 
 def test_a_borough_missing_from_asb_is_named(full_store):

@@ -1,7 +1,7 @@
 import pytest
 
 from boardpack.errors import BoardPackError
-from boardpack.periods import month_label, month_range, parse_month, rolling_windows
+from boardpack.periods import check_month, month_label, month_range, parse_month, rolling_windows
 
 
 def test_rolling_windows_match_the_reference_pack():
@@ -25,3 +25,28 @@ def test_bad_months_are_refused(bad):
 def test_labels():
     assert month_label("2019-02") == "February 2019"
     assert month_label("2019-02", "short") == "Feb 2019"
+
+
+@pytest.mark.parametrize("month", ["0001-01", "1999-12", "2019-02", " 2026-09 ", "9999-12"])
+def test_labels_name_the_month_as_its_period_does(month):
+    period = parse_month(month)
+    assert month_label(month) == period.strftime("%B %Y") and month_label(month, "short") == period.strftime("%b %Y")
+
+
+@pytest.mark.parametrize("bad", ["2019-13", "2019-2", "19-02", "2019/02", None, 201902])
+def test_checking_a_month_refuses_what_parsing_refuses(bad):
+    with pytest.raises(BoardPackError, match="YYYY-MM"):
+        check_month(bad)
+    with pytest.raises(BoardPackError, match="YYYY-MM"):
+        month_label(bad)
+
+
+def test_checking_and_naming_a_month_load_no_pandas():
+    # A run checks its period and names it (in its log and its index page) without reading a table.
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom boardpack.periods import check_month, month_label\n"
+            "print(check_month(' 2019-02 '), month_label('2019-02'), 'pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2019-02 February 2019 False"

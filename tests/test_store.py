@@ -270,3 +270,43 @@ def test_the_first_bad_source_in_order_is_the_one_reported(two_sources, tmp_path
     both_bad.reverse()
     with pytest.raises(DataValidationError, match="things is bad"):
         prepare_store(two_sources, tmp_path / "b", both_bad)
+
+
+def test_each_table_with_months_has_its_last_month_in_the_index(data, tmp_path):
+    counting = CountingSource()
+    (data / "things" / "a.csv").write_text("n,month\n1,2019-02\n2,2019-04\n3,2019-03\n")
+    store = Store(prepare_store(data, tmp_path / "store", [counting.source()]))
+    assert store.sources["things"]["last_months"] == {"things": "2019-04"}
+    assert store.last_month("things") == "2019-04"
+
+
+def test_a_last_month_not_in_the_index_is_read_from_the_table(data, tmp_path):
+    counting = CountingSource()
+    (data / "things" / "a.csv").write_text("n,month\n1,2019-02\n2,2019-04\n")
+    index = prepare_store(data, tmp_path / "store", [counting.source()])
+    entry = json.loads(index.read_text())
+    del entry["sources"]["things"]["last_months"]
+    index.write_text(json.dumps(entry))
+    assert Store(index).last_month("things") == "2019-04"
+
+
+def test_checking_a_current_store_and_its_period_loads_no_pandas(tmp_path):
+    # A rebuild, or a run with nothing to build, checks the store and finds its period from the index:
+    # pandas, pandera and the parsers load only in the processes that read tables.
+    import subprocess
+    import sys
+
+    from boardpack.demo import ensure_demo_data
+    from boardpack.store import latest_period
+
+    demo = ensure_demo_data()
+    index = prepare_store(demo, tmp_path / "store")
+    assert latest_period(Store(index)) == str(Store(index).table("crime")["month"].max())
+    code = (
+        "import sys\n"
+        "from boardpack.store import Store, latest_period, prepare_store\n"
+        f"index = prepare_store({str(demo)!r}, {str(tmp_path / 'store')!r})\n"
+        "print(latest_period(Store(index)), sorted(m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"{latest_period(Store(index))} []"

@@ -9,11 +9,12 @@ could be built for, so a period outside all of them is refused with a useful mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 
 import pandas as pd
 
+from .coverage_record import Coverage
 from .errors import CoverageError
 from .metrics.confidence import GOOD_JOB
 from .metrics.criminal_justice import ENGLAND_WALES, LONDON
@@ -80,8 +81,6 @@ ABSENT.update({
 })
 # Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
 CENSUS_2021_FROM = 2022
-# Bumped whenever the coverage rules change, so a cached answer from older rules is not reused.
-COVERAGE_VERSION = 4
 # The survey measure each section ranks every borough on against the MPS (the compute cell's
 # borough_ranking): the quarter shown must have the MPS value and all 32 boroughs' values.
 RANKED_MEASURES = {"pas": GOOD_JOB, "victim_satisfaction": "overall"}
@@ -95,40 +94,6 @@ SURVEY_MONTHS = 3
 CUSTODY_MONTHS = 6
 JUSTICE_MONTHS = 12
 
-
-@dataclass(frozen=True)
-class Coverage:
-    """Whether one section of the pack can be built for a period.
-
-    Attributes
-    ----------
-    section : str
-        Section id, one of :data:`SECTIONS`.
-    available : bool
-        True when the section can be built.
-    data_to : str or None
-        The last month (``YYYY-MM``) of data the section shows; None when unavailable.
-    months_needed : list of str
-        The months (or quarter ends) the section reads.
-    months_missing : list of str
-        Those of ``months_needed`` that the data lacks.
-    reason : str
-        Plain English: what the section shows, or what is missing and how to supply it.
-    sources : list of str
-        The canonical tables the section reads that the data folder has.
-    details : dict
-        Choices made for the section that the pack must state (e.g. ``census_year`` and
-        ``census_note`` for stop and search by ethnic group).
-    """
-
-    section: str
-    available: bool
-    data_to: str | None
-    months_needed: list[str]
-    months_missing: list[str]
-    reason: str
-    sources: list[str]
-    details: dict = field(default_factory=dict)
 
 
 def describe_months(months) -> str:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import BoardPackError
 
+if TYPE_CHECKING:  # pandas loads where a month is parsed: checking and naming one do without it
+    import pandas as pd
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_month(text: str) -> str:
+    """``text`` without surrounding white space, once it is checked to be a ``"YYYY-MM"`` month.
+
+    Raises
+    ------
+    BoardPackError
+        If the text is not a valid ``YYYY-MM`` month.
+    """
+    if not isinstance(text, str) or not _MONTH.match(text.strip()):
+        raise BoardPackError(f"period {text!r} is not a month in the form YYYY-MM, e.g. 2019-02")
+    return text.strip()
 
 
 def parse_month(text: str) -> pd.Period:
@@ -19,9 +35,9 @@ def parse_month(text: str) -> pd.Period:
     BoardPackError
         If the text is not a valid ``YYYY-MM`` month.
     """
-    if not isinstance(text, str) or not _MONTH.match(text.strip()):
-        raise BoardPackError(f"period {text!r} is not a month in the form YYYY-MM, e.g. 2019-02")
-    return pd.Period(text.strip(), freq="M")
+    import pandas as pd
+
+    return pd.Period(check_month(text), freq="M")
 
 
 def month_range(end: str, months: int) -> list[str]:
@@ -44,8 +60,8 @@ def rolling_windows(end: str, months: int = 12) -> tuple[list[str], list[str]]:
 
 def month_label(month: str, style: str = "long") -> str:
     """``"2019-02"`` as ``"February 2019"`` (long) or ``"Feb 2019"`` (short)."""
-    p = parse_month(month)
-    return p.strftime("%B %Y" if style == "long" else "%b %Y")
+    year, number = check_month(month).split("-")
+    return dt.date(int(year), int(number), 1).strftime("%B %Y" if style == "long" else "%b %Y")
 
 
 def current_month() -> pd.Period:
@@ -55,4 +71,6 @@ def current_month() -> pd.Period:
     "now" (``monkeypatch.setattr(boardpack.periods, "current_month", ...)``), so callers
     must look it up on the module at call time, not import the name.
     """
+    import pandas as pd
+
     return pd.Period(pd.Timestamp.now(), freq="M")

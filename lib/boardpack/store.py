@@ -14,8 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .atomic import write_text_atomic
 from .errors import BoardPackError, CoverageError, DataValidationError, EmptyInputError
@@ -24,7 +23,13 @@ from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
 from .registry import load_registry
 from .side_lane import NOT_DONE, side_by_side
 
+if TYPE_CHECKING:  # pandas loads where a table is parsed or read: checking the store and planning a run do without it
+    import pandas as pd
+
 DEMO_MARKER = "DEMO_DATA.txt"
+# Beside a source's tables: the last month of each table with a month column, so the run's
+# default period is known from the index without reading a table.
+LAST_MONTHS = "last_months.json"
 
 # The pack cannot be built without recorded crime; every other source is optional, and one
 # that is absent or has no data rows costs only the sections that read it.
@@ -181,6 +186,8 @@ def _describe_tables(found: _Found) -> None:
     entry["status"] = "ok"
     entry["key"] = found.key
     entry["tables"] = {t: str(folder / f"{t}.parquet") for t in json.loads((folder / "tables.json").read_text())}
+    if (folder / LAST_MONTHS).is_file():
+        entry["last_months"] = json.loads((folder / LAST_MONTHS).read_text())
 
 
 def _load_source(source, files: list[Path], registry, data_dir: Path):
@@ -238,6 +245,8 @@ def _write_tables(folder: Path, tables: dict[str, pd.DataFrame], empty_files: li
     try:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
+        last = {name: str(df["month"].max()) for name, df in sorted(tables.items()) if "month" in df and len(df)}
+        (tmp / LAST_MONTHS).write_text(json.dumps(last))
         if empty_files:
             (tmp / "empty_files.json").write_text(json.dumps(list(empty_files)))
         (tmp / "tables.json").write_text(json.dumps(sorted(tables)))
@@ -310,6 +319,13 @@ class Store:
         for path in self._table_paths.values():
             read_table(path)
 
+    def last_month(self, table: str) -> str:
+        """The latest ``month`` in a table: recorded in the index when the table was written, else read from it."""
+        for entry in self.sources.values():
+            if table in entry.get("last_months", {}):
+                return entry["last_months"][table]
+        return str(self.table(table)["month"].max())
+
     def source_of(self, table: str) -> str | None:
         """The source name that produced ``table``."""
         for name, entry in self.sources.items():
@@ -332,6 +348,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
     forks every borough's kernel from itself. The cache is keyed by the file's path, size and
     modification time, so a table written again is read again.
     """
+    import pandas as pd
+
     st = os.stat(path)
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _TABLES:
@@ -345,7 +363,7 @@ def latest_period(store: Store) -> str:
     """The latest month the data covers: the last month of recorded crime, else of stop and search."""
     for table in ("crime", "stop_search", "asb"):
         if store.has(table):
-            return str(store.table(table)["month"].max())
+            return store.last_month(table)
     _raise_missing(store)
 
 

@@ -40,20 +40,6 @@ def _locate(points, boundaries):
     return geography.locate_points(lon, lat, boundaries).tolist()
 
 
-def test_find_boundary_files_lists_the_four_parts(test_data):
-    found = geography.find_boundary_files(test_data)
-    assert [p.name for p in found] == [
-        "London_Borough_Excluding_MHW.dbf",
-        "London_Borough_Excluding_MHW.prj",
-        "London_Borough_Excluding_MHW.shp",
-        "London_Borough_Excluding_MHW.shx",
-    ]
-
-
-def test_find_boundary_files_without_folder(tmp_path):
-    assert geography.find_boundary_files(tmp_path) == []
-
-
 def test_read_boundaries(shp):
     b = geography.read_boundaries(shp)
     assert b.gss_codes.tolist() == ["E09000033", "E09000022", "E09000001"]

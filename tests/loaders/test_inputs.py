@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from boardpack.errors import DataValidationError
-from boardpack.loaders import inputs
+from boardpack.loaders import DOCUMENTED_INPUTS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-SOURCES = {s.name: s for s in inputs.SOURCES}
+SOURCES = {s.name: s for s in DOCUMENTED_INPUTS}
 
 ASB_HEADER = "borough,month,calls\n"
 ICV_HEADER = ("borough,quarter_end,custody_suites,visits_scheduled,visits_conducted,detainees_held,"
@@ -47,7 +47,7 @@ def test_every_docs_example_loads(source, registry):
 
 
 def test_every_docs_example_file_is_discovered():
-    found = {p for s in inputs.SOURCES for p in s.discover(EXAMPLES)}
+    found = {p for s in DOCUMENTED_INPUTS for p in s.discover(EXAMPLES)}
     assert found == set(EXAMPLES.rglob("*.csv"))
 
 
@@ -93,7 +93,7 @@ def test_files_of_one_format_are_combined(tmp_path, registry):
 
 
 def test_absent_folder_is_not_an_error(tmp_path):
-    assert all(s.discover(tmp_path) == [] for s in inputs.SOURCES)
+    assert all(s.discover(tmp_path) == [] for s in DOCUMENTED_INPUTS)
 
 
 def test_blank_line_keeps_line_numbers(tmp_path, registry):

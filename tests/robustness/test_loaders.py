@@ -21,7 +21,8 @@ import pytest
 
 from boardpack import periods
 from boardpack.errors import DataValidationError, EmptyInputError
-from boardpack.loaders import ALL_SOURCES, crime, geography, population
+from boardpack.loaders import ALL_SOURCES, crime, population
+from boardpack.loaders.discovery import BOUNDARY_STEM, find_boundary_files
 from boardpack.loaders import stop_search as ss
 
 from .conftest import assert_refused
@@ -37,7 +38,7 @@ PAS_BOROUGHS = Path("pas_confidence") / "PAS_buroughs.csv"
 CENSUS_2011 = Path("census_ethnicity") / "la-ethnic-groups.csv"
 CENSUS_2021 = Path("census_ethnicity") / "Census_2021_ethnicity.csv"
 POPULATION = Path("population") / "demo-mid-year-estimates-mye4.xlsx"
-SHAPEFILE = Path("boundaries") / "demo" / (geography.BOUNDARY_STEM + ".shp")
+SHAPEFILE = Path("boundaries") / "demo" / (BOUNDARY_STEM + ".shp")
 
 # Documented inputs: (source name, file, the column whose period is checked, a key column).
 INPUTS = {
@@ -240,7 +241,7 @@ def test_pas_quarter_in_the_future(demo_copy, registry):
 
 def ss_paths(data_dir: Path, *files: Path) -> list[Path]:
     """One or more month files with the boundary parts, as discover lists them."""
-    return sorted([data_dir / f for f in files] + geography.find_boundary_files(data_dir))
+    return sorted([data_dir / f for f in files] + find_boundary_files(data_dir))
 
 
 def test_stop_search_latitude_and_longitude_swapped(demo_copy, registry):

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import RunInterrupted, RunStoppedError
 from ..log import get_logger
 from ..paths import NOTEBOOK, OUTPUTS_DIR
-from ..periods import month_label, parse_month
+from ..periods import check_month, month_label
 from ..publish import RunFolder, recover
 from ..registry import project_file
 from ..start_method import start_method as resolve_start_method
@@ -91,7 +91,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     selected = select_boroughs(boroughs)
     store = prepare_data(data_path, start_method)
     period = period or latest_period(store)
-    parse_month(period)
+    check_month(period)
     coverage = run_coverage(store, period)  # refuses a period no section covers; every notebook reuses it
     output_root = Path(output_dir or OUTPUTS_DIR).resolve()
     output_root.mkdir(parents=True, exist_ok=True)

@@ -354,30 +354,3 @@ def read_json(path: Path):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataValidationError(path, f"file is not valid JSON: {exc.msg}", row=exc.lineno) from None
-
-
-def find_files(data_dir: Path, folder: str, suffixes: tuple[str, ...] = (".csv", ".csv.gz"),
-               recursive: bool = False) -> list[Path]:
-    """The files of one source under ``data_dir/folder`` whose names end with ``suffixes``.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-    folder : str
-        The source's sub-folder, e.g. ``"pas_confidence"``.
-    suffixes : tuple of str
-        Name endings to keep.
-    recursive : bool
-        Look in sub-folders too.
-
-    Returns
-    -------
-    list of Path
-        Sorted; empty when the folder is absent (the source was not supplied).
-    """
-    root = Path(data_dir) / folder
-    if not root.is_dir():
-        return []
-    found = root.rglob("*") if recursive else root.iterdir()
-    return sorted(p for p in found if p.is_file() and p.name.endswith(suffixes))

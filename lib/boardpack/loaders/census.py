@@ -24,10 +24,11 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import validate
-from ._io import Layout, find_files, match_layout, read_csv
-from .source import Source
+from ._io import Layout, match_layout, read_csv
+from .discovery import discover_census
 
-FOLDER = "census_ethnicity"
+discover = discover_census  # the source's files (found without parsing: see .discovery)
+
 COLUMNS = ["census_year", "area_code", "category_code", "category", "broad_group", "population"]
 BROAD_GROUPS = ("White", "Mixed", "Asian", "Black", "Other")
 
@@ -125,25 +126,6 @@ def _counts(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     cols = list(frame.columns)
     frame = validate(frame, pa.DataFrameSchema({c: _WHOLE for c in cols}), path)
     return validate(frame, pa.DataFrameSchema({c: _NOT_NEGATIVE for c in cols}), path)
-
-
-def discover(data_dir: Path) -> list[Path]:
-    """The Census CSV files under ``data_dir/census_ethnicity``, sorted.
-
-    The GLA Annual Population Survey workbook (``*.xls``) that may sit in the same folder
-    is not read: it is a survey estimate rounded to thousands, not a Census count.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
-    """
-    return find_files(data_dir, FOLDER)
 
 
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
@@ -325,13 +307,3 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         {"census_year": "int64", "area_code": "str", "category_code": "str", "category": "str",
          "broad_group": "str", "population": "int64"}
     )
-
-
-SOURCES = [
-    Source(
-        name="census",
-        description="ONS Census 2011 (QS201EW) and Census 2021 usual residents by ethnic group, London boroughs",
-        discover=discover,
-        load=load,
-    )
-]

@@ -21,10 +21,12 @@ from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import check_not_future, validate
 from . import mappings
-from ._io import Layout, find_files, match_layout, read_csv
-from .source import Source
+from ._io import Layout, match_layout, read_csv
+from .discovery import CRIME_FOLDER as FOLDER
+from .discovery import discover_crime
 
-FOLDER = "mps_borough_crime"
+discover = discover_crime  # the source's files (found without parsing: see .discovery)
+
 
 # vintage -> (major, minor, area) column names, in the order the MPS publishes them.
 LAYOUTS: dict[str, tuple[str, str, str]] = {
@@ -49,22 +51,6 @@ _REFUSED_AREAS = {
 }
 
 _MONTH_COLUMN = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
-
-
-def discover(data_dir: Path) -> list[Path]:
-    """Find the crime files under ``data_dir/mps_borough_crime`` (any depth).
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Every ``*.csv`` and ``*.csv.gz`` file, sorted; empty when the folder is absent.
-    """
-    return find_files(data_dir, FOLDER, recursive=True)
 
 
 def detect_vintage(path: Path, columns, majors=()) -> str:
@@ -309,14 +295,3 @@ def _relative_name(path: Path) -> str:
     if FOLDER in parts:
         return "/".join(parts[len(parts) - parts[::-1].index(FOLDER):])
     return path.name
-
-
-SOURCES = [
-    Source(
-        name="crime",
-        description="MPS Borough Level Crime (Historical and most recent 24 months), "
-                    "monthly counts by borough and category",
-        discover=discover,
-        load=load,
-    )
-]

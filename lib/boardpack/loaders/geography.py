@@ -21,8 +21,6 @@ import shapely
 from ..errors import DataValidationError, EmptyInputError
 from ._io import require_bytes
 
-BOUNDARY_STEM = "London_Borough_Excluding_MHW"
-BOUNDARY_SUFFIXES = (".shp", ".shx", ".dbf", ".prj")
 BRITISH_NATIONAL_GRID = 27700
 WGS84 = 4326
 # The GLA .prj is ESRI WKT with a truncated scale factor, so pyproj only matches it to
@@ -48,26 +46,6 @@ class BoundaryPolygons:
     gss_codes: np.ndarray
     names: np.ndarray
     geometries: np.ndarray
-
-
-def find_boundary_files(data_dir: Path) -> list[Path]:
-    """Return the borough shapefile parts found anywhere under ``data_dir/"boundaries"``.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        ``London_Borough_Excluding_MHW.shp/.shx/.dbf/.prj`` files, sorted; empty when absent.
-    """
-    folder = Path(data_dir) / "boundaries"
-    if not folder.is_dir():
-        return []
-    names = {BOUNDARY_STEM + s for s in BOUNDARY_SUFFIXES}
-    return sorted(p for p in folder.rglob(f"{BOUNDARY_STEM}.*") if p.name in names and p.is_file())
 
 
 def read_boundaries(shp_path: Path) -> BoundaryPolygons:

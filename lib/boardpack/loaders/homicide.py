@@ -16,10 +16,11 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import check_not_future, validate
-from ._io import find_files, read_csv
-from .source import Source
+from ._io import read_csv
+from .discovery import discover_homicide
 
-FOLDER = "mps_homicide"
+discover = discover_homicide  # the source's files (found without parsing: see .discovery)
+
 COLUMNS = ["month", "area_code", "victims", "method", "domestic_abuse", "offence_type"]
 REQUIRED = (
     "Count of Victims",
@@ -43,22 +44,6 @@ _SCHEMA = pa.DataFrameSchema(
         "Homicide Offence Type": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
     }
 )
-
-
-def discover(data_dir: Path) -> list[Path]:
-    """The homicide files under ``data_dir/mps_homicide`` (``*.csv``, ``*.csv.gz``), sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
-    """
-    return find_files(data_dir, FOLDER)
 
 
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
@@ -147,13 +132,3 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         {"month": "str", "area_code": "str", "victims": "int64", "method": "str", "domestic_abuse": "bool",
          "offence_type": "str"}
     )
-
-
-SOURCES = [
-    Source(
-        name="homicide",
-        description="MPS homicide dashboard: victims by month, borough, method and offence type",
-        discover=discover,
-        load=load,
-    )
-]

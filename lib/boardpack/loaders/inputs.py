@@ -23,7 +23,6 @@ from ..periods import parse_month
 from ..registry import Registry
 from ..validation import check_not_future, validate
 from ._io import Layout, match_layout, read_csv, require_rows
-from .source import Source
 
 HEADER_LINES = 1
 MONTH_RULE = "is not a month in the form YYYY-MM, e.g. 2019-02"
@@ -150,30 +149,6 @@ CRIMINAL_JUSTICE = InputFormat(
 COMPLAINT_FORMATS = {"allegation_type": ALLEGATIONS, "outcome": OUTCOMES_FORMAT, "workforce": WORKFORCE}
 COMPLAINT_LAYOUTS = [Layout(f.table, f"{f.name} format", tuple(f.columns)) for f in COMPLAINT_FORMATS.values()]
 _COMPLAINT_TABLES = {f.table: f for f in COMPLAINT_FORMATS.values()}
-
-
-def discover_folder(data_dir: Path, folder: str) -> list[Path]:
-    """The CSV files (``*.csv``, ``*.csv.gz``) directly inside ``data_dir/folder``.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-    folder : str
-        The documented sub-folder, e.g. ``"asb"``.
-
-    Returns
-    -------
-    list of Path
-        Sorted; empty when the folder is absent (the input was not supplied).
-    """
-    root = Path(data_dir) / folder
-    if not root.is_dir():
-        return []
-    return sorted(
-        p for p in root.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith((".csv", ".csv.gz"))
-    )
 
 
 def read_input(path: Path, fmt: InputFormat, registry: Registry) -> pd.DataFrame:
@@ -422,6 +397,12 @@ def _load_single(fmt: InputFormat):
     return load
 
 
+load_asb = _load_single(ASB)
+load_victim_satisfaction = _load_single(USS)
+load_custody_visits = _load_single(ICV)
+load_criminal_justice = _load_single(CRIMINAL_JUSTICE)
+
+
 def load_complaints(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     """Load the complaints folder: allegations, outcomes and workforce files, told apart by header.
 
@@ -449,17 +430,3 @@ def load_complaints(paths: list[Path], registry: Registry) -> dict[str, pd.DataF
         frames.setdefault(fmt.table, []).append(_validate_frame(df, path, fmt, registry))
     formats = {f.table: f for f in COMPLAINT_FORMATS.values()}
     return {table: to_table(fs, formats[table], registry) for table, fs in frames.items()}
-
-
-SOURCES = [
-    Source("asb", "ASB calls by borough and month (documented input, asb/)",
-           lambda d: discover_folder(d, "asb"), _load_single(ASB)),
-    Source("victim_satisfaction", "User Satisfaction Survey results by borough and quarter (documented input, "
-           "victim_satisfaction/)", lambda d: discover_folder(d, "victim_satisfaction"), _load_single(USS)),
-    Source("complaints", "Complaint allegations, outcomes and workforce by borough and month (documented input, "
-           "complaints/)", lambda d: discover_folder(d, "complaints"), load_complaints),
-    Source("custody_visits", "Independent custody visiting by borough and quarter (documented input, "
-           "custody_visits/)", lambda d: discover_folder(d, "custody_visits"), _load_single(ICV)),
-    Source("criminal_justice", "Court timeliness and proven reoffending for London (documented input, moj/)",
-           lambda d: discover_folder(d, "moj"), _load_single(CRIMINAL_JUSTICE)),
-]

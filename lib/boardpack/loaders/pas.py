@@ -16,10 +16,11 @@ import pandera.pandas as pa
 from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import check_not_future, validate
-from ._io import find_files, read_csv
-from .source import Source
+from ._io import read_csv
+from .discovery import discover_pas
 
-FOLDER = "pas_confidence"
+discover = discover_pas  # the source's files (found without parsing: see .discovery)
+
 REQUIRED = ("Date", "Survey", "Borough", "Measure", "Proportion")
 COLUMNS = ["quarter_end", "area_code", "measure", "proportion"]
 
@@ -34,22 +35,6 @@ _SCHEMA = pa.DataFrameSchema(
         "Measure": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
     }
 )
-
-
-def discover(data_dir: Path) -> list[Path]:
-    """The PAS files under ``data_dir/pas_confidence`` (``*.csv``, ``*.csv.gz``), sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
-    """
-    return find_files(data_dir, FOLDER)
 
 
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
@@ -190,13 +175,3 @@ def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.drop_duplicates(key, keep="first")[COLUMNS]
     out = out.sort_values(["quarter_end", "measure", "area_code"], kind="stable").reset_index(drop=True)
     return out.astype(_DTYPES)
-
-
-SOURCES = [
-    Source(
-        name="pas",
-        description="MOPAC Public Attitude Survey: borough and MPS confidence measures by quarter",
-        discover=discover,
-        load=load,
-    )
-]

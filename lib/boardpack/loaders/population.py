@@ -24,9 +24,10 @@ from ..errors import DataValidationError
 from ..registry import Registry
 from ..validation import check_not_future, validate
 from ._io import check_header, require_bytes, require_rows
-from .source import Source
+from .discovery import discover_population
 
-FOLDER = "population"
+discover = discover_population  # the source's files (found without parsing: see .discovery)
+
 SHEET = "MYE4"
 COLUMNS = ["area_code", "year", "population", "source"]
 _YEAR = re.compile(r"^\s*mid-(\d{4})\s*$", re.IGNORECASE)
@@ -34,27 +35,6 @@ _YEAR = re.compile(r"^\s*mid-(\d{4})\s*$", re.IGNORECASE)
 _HEADER_SEARCH_ROWS = 30
 
 _COUNTS = pa.Column("int64", pa.Check.ge(0), nullable=False, coerce=True)
-
-
-def discover(data_dir: Path) -> list[Path]:
-    """The workbooks (``*.xlsx``, ``*.xls``) under ``data_dir/population``, sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent. Excel lock files (``~$...``) are skipped.
-    """
-    folder = Path(data_dir) / FOLDER
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xls") and not p.name.startswith("~$")
-    )
 
 
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
@@ -211,13 +191,3 @@ def _newest_release(rows: pd.DataFrame) -> pd.DataFrame:
     out = top.drop_duplicates(["area_code", "year"])[COLUMNS]
     out = out.sort_values(["area_code", "year"], kind="stable").reset_index(drop=True)
     return out.astype({"area_code": "str", "year": "int64", "population": "int64", "source": "str"})
-
-
-SOURCES = [
-    Source(
-        name="population",
-        description="ONS mid-year population estimates (MYE4) for the London boroughs",
-        discover=discover,
-        load=load,
-    )
-]

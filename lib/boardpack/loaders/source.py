@@ -1,14 +1,16 @@
-"""The contract every loader module meets, so the store can treat all sources alike."""
+"""The contract every source meets, so the store can treat all sources alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from ..registry import Registry
+    from ..registry import Registry
 
 
 @dataclass(frozen=True)

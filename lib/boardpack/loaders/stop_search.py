@@ -20,10 +20,12 @@ from ..registry import Registry
 from ..validation import check_not_future, validate
 from . import geography
 from ._io import read_csv, read_json, require_rows
-from .source import Source
+from .discovery import BOUNDARY_STEM
+from .discovery import discover_stop_search
+from .discovery import search_file_format as _format_of
 
-CSV_SUFFIXES = (".csv", ".csv.gz")
-JSON_SUFFIXES = (".json", ".json.gz")
+discover = discover_stop_search  # the source's files (found without parsing: see .discovery)
+
 # police.uk stamps searches in UTC, but files are cut by London local time: a search at
 # 2018-04-30T23:05+00:00 (00:05 BST) is in the May file. Months are therefore London months.
 LOCAL_TZ = "Europe/London"
@@ -78,44 +80,6 @@ _NAME_MONTH = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])(?!\d)")
 MAX_OUTSIDE_SHARE = 0.5
 
 
-def discover(data_dir: Path) -> list[Path]:
-    """Stop and search files under ``data_dir/"stop_search"`` plus the borough boundary parts.
-
-    The boundary shapefile is listed too, so that replacing the boundaries changes the
-    store key and the borough assignment is redone.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Sorted; empty when there are no stop and search files.
-
-    Raises
-    ------
-    DataValidationError
-        If there are stop and search files but no borough boundary shapefile.
-    """
-    folder = Path(data_dir) / "stop_search"
-    if not folder.is_dir():
-        return []
-    records = [p for p in folder.rglob("*") if p.is_file() and _format_of(p)]
-    if not records:
-        return []
-    bounds = geography.find_boundary_files(data_dir)
-    if not any(p.suffix == ".shp" for p in bounds):
-        raise DataValidationError(
-            Path(data_dir) / "boundaries",
-            f"stop and search files were found, but the borough boundaries are needed to assign "
-            f"each search to a borough: put the GLA shapefile {geography.BOUNDARY_STEM}.shp "
-            f"(with its .shx, .dbf and .prj) under boundaries/",
-        )
-    return sorted(records + bounds)
-
-
 def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     """Read, validate and borough-assign every stop and search file.
 
@@ -139,14 +103,14 @@ def load(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
     """
     paths = [Path(p) for p in paths]
     records = [p for p in paths if _format_of(p)]
-    shps = [p for p in paths if p.name == geography.BOUNDARY_STEM + ".shp"]
+    shps = [p for p in paths if p.name == BOUNDARY_STEM + ".shp"]
     if not records:
         return {"stop_search": _empty_table()}
     if len(shps) != 1:
         where = shps[1] if shps else records[0]
         rule = "more than one borough boundary shapefile was given; keep one copy" if shps else (
             "the borough boundaries are needed to assign each search to a borough, but no "
-            f"{geography.BOUNDARY_STEM}.shp was given"
+            f"{BOUNDARY_STEM}.shp was given"
         )
         raise DataValidationError(where, rule)
     frames = [read_file(p) for p in sorted(records)]
@@ -327,15 +291,6 @@ def _polygon_area_codes(boundaries: geography.BoundaryPolygons, shp_path: Path, 
     return np.array(codes, dtype=object)
 
 
-def _format_of(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.endswith(CSV_SUFFIXES):
-        return "csv"
-    if name.endswith(JSON_SUFFIXES):
-        return "api_json"
-    return None
-
-
 def _json_frame(path: Path) -> pd.DataFrame:
     data = read_json(path)
     if not isinstance(data, list):
@@ -468,13 +423,3 @@ def _empty_table() -> pd.DataFrame:
     dtypes = {c: "str" for c in COLUMNS}
     dtypes.update(latitude="float64", longitude="float64", is_arrest="bool", datetime="datetime64[ns, UTC]")
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})[COLUMNS]
-
-
-SOURCES = [
-    Source(
-        name="stop_search",
-        description="police.uk stop and search records (CSV or API JSON), assigned to boroughs by location",
-        discover=discover,
-        load=load,
-    )
-]
