@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,23 @@ def real_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def registry():
     return load_registry()
+
+
+@pytest.fixture
+def loaded_by():
+    """``loaded_by(code, modules) -> (printed, loaded)``: run ``code`` in a fresh Python process.
+
+    ``printed`` is what the code printed; ``loaded`` lists which of ``modules`` the process had
+    imported by its end (nothing this test session imported counts).
+    """
+
+    def run(code: str, modules) -> tuple[str, list[str]]:
+        probe = f"\nimport sys as _sys\nprint(sorted(m for m in {tuple(modules)!r} if m in _sys.modules))\n"
+        done = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, check=True)
+        *printed, last = done.stdout.strip().splitlines()
+        return "\n".join(printed), ast.literal_eval(last)
+
+    return run
 
 
 @pytest.fixture

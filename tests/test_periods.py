@@ -41,12 +41,8 @@ def test_checking_a_month_refuses_what_parsing_refuses(bad):
         month_label(bad)
 
 
-def test_checking_and_naming_a_month_load_no_pandas():
+def test_checking_and_naming_a_month_load_no_pandas(loaded_by):
     # A run checks its period and names it (in its log and its index page) without reading a table.
-    import subprocess
-    import sys
-
-    code = ("import sys\nfrom boardpack.periods import check_month, month_label\n"
-            "print(check_month(' 2019-02 '), month_label('2019-02'), 'pandas' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "2019-02 February 2019 False"
+    code = ("from boardpack.periods import check_month, month_label\n"
+            "print(check_month(' 2019-02 '), month_label('2019-02'))")
+    assert loaded_by(code, ["pandas"]) == ("2019-02 February 2019", [])

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from boardpack.demo import ensure_demo_data, generate_demo_data
 
 
-def test_a_current_dataset_is_checked_without_loading_the_writers(demo_dir):
+def test_a_current_dataset_is_checked_without_loading_the_writers(demo_dir, loaded_by):
     # Every build without --data-dir checks the demo data; only writing it needs the writers and openpyxl.
-    code = (
-        "import sys\n"
-        "from boardpack.demo import ensure_demo_data\n"
-        f"ensure_demo_data({str(demo_dir)!r})\n"
-        "print(sorted(m for m in ('boardpack.demo.generate', 'openpyxl') if m in sys.modules))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    code = f"from boardpack.demo import ensure_demo_data\nensure_demo_data({str(demo_dir)!r})"
+    assert loaded_by(code, ["boardpack.demo.generate", "openpyxl"]) == ("", [])
 
 
 def test_a_stale_dataset_is_written_again_through_the_writers(demo_dir, tmp_path, monkeypatch):

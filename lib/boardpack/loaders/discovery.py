@@ -11,6 +11,9 @@ from pathlib import Path
 
 from ..errors import DataValidationError
 
+# Every function here returns an empty list when the source's folder is absent: the source was not
+# supplied, which is not an error.
+
 CRIME_FOLDER = "mps_borough_crime"
 PAS_FOLDER = "pas_confidence"
 CENSUS_FOLDER = "census_ethnicity"
@@ -52,69 +55,26 @@ def find_files(data_dir: Path, folder: str, suffixes: tuple[str, ...] = (".csv",
 
 
 def discover_crime(data_dir: Path) -> list[Path]:
-    """Find the crime files under ``data_dir/mps_borough_crime`` (any depth).
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Every ``*.csv`` and ``*.csv.gz`` file, sorted; empty when the folder is absent.
-    """
+    """Every ``*.csv`` and ``*.csv.gz`` file under ``data_dir/mps_borough_crime``, at any depth, sorted."""
     return find_files(data_dir, CRIME_FOLDER, recursive=True)
 
 
 def discover_pas(data_dir: Path) -> list[Path]:
-    """The PAS files under ``data_dir/pas_confidence`` (``*.csv``, ``*.csv.gz``), sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
-    """
+    """The ``*.csv`` and ``*.csv.gz`` files in ``data_dir/pas_confidence``, sorted."""
     return find_files(data_dir, PAS_FOLDER)
 
 
 def discover_census(data_dir: Path) -> list[Path]:
-    """The Census CSV files under ``data_dir/census_ethnicity``, sorted.
+    """The ``*.csv`` and ``*.csv.gz`` files in ``data_dir/census_ethnicity``, sorted.
 
     The GLA Annual Population Survey workbook (``*.xls``) that may sit in the same folder
     is not read: it is a survey estimate rounded to thousands, not a Census count.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
     """
     return find_files(data_dir, CENSUS_FOLDER)
 
 
 def discover_population(data_dir: Path) -> list[Path]:
-    """The workbooks (``*.xlsx``, ``*.xls``) under ``data_dir/population``, sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent. Excel lock files (``~$...``) are skipped.
-    """
+    """The workbooks (``*.xlsx``, ``*.xls``) in ``data_dir/population``, sorted, without lock files (``~$...``)."""
     folder = Path(data_dir) / POPULATION_FOLDER
     if not folder.is_dir():
         return []
@@ -124,18 +84,7 @@ def discover_population(data_dir: Path) -> list[Path]:
 
 
 def discover_homicide(data_dir: Path) -> list[Path]:
-    """The homicide files under ``data_dir/mps_homicide`` (``*.csv``, ``*.csv.gz``), sorted.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Empty when the folder is absent.
-    """
+    """The ``*.csv`` and ``*.csv.gz`` files in ``data_dir/mps_homicide``, sorted."""
     return find_files(data_dir, HOMICIDE_FOLDER)
 
 
@@ -150,18 +99,8 @@ def search_file_format(path: Path) -> str | None:
 
 
 def find_boundary_files(data_dir: Path) -> list[Path]:
-    """Return the borough shapefile parts found anywhere under ``data_dir/"boundaries"``.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        ``London_Borough_Excluding_MHW.shp/.shx/.dbf/.prj`` files, sorted; empty when absent.
-    """
+    """The borough shapefile's parts (``London_Borough_Excluding_MHW.shp/.shx/.dbf/.prj``) anywhere under
+    ``data_dir/boundaries``, sorted."""
     folder = Path(data_dir) / BOUNDARY_FOLDER
     if not folder.is_dir():
         return []
@@ -173,17 +112,7 @@ def discover_stop_search(data_dir: Path) -> list[Path]:
     """Stop and search files under ``data_dir/"stop_search"`` plus the borough boundary parts.
 
     The boundary shapefile is listed too, so that replacing the boundaries changes the
-    store key and the borough assignment is redone.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-
-    Returns
-    -------
-    list of Path
-        Sorted; empty when there are no stop and search files.
+    store key and the borough assignment is redone. Empty when there are no stop and search files.
 
     Raises
     ------
@@ -208,20 +137,7 @@ def discover_stop_search(data_dir: Path) -> list[Path]:
 
 
 def discover_folder(data_dir: Path, folder: str) -> list[Path]:
-    """The CSV files (``*.csv``, ``*.csv.gz``) directly inside ``data_dir/folder``.
-
-    Parameters
-    ----------
-    data_dir : Path
-        The data folder.
-    folder : str
-        The documented sub-folder, e.g. ``"asb"``.
-
-    Returns
-    -------
-    list of Path
-        Sorted; empty when the folder is absent (the input was not supplied).
-    """
+    """The ``*.csv`` and ``*.csv.gz`` files directly inside ``data_dir/folder`` (a documented input), sorted."""
     root = Path(data_dir) / folder
     if not root.is_dir():
         return []
