@@ -380,7 +380,7 @@ def demo_command(argv: list[str] | None = None, prog: str = f"{PROG} demo") -> i
     int
         0 on success, 1 when the folder may not be written (it holds something and no ``--force``).
     """
-    from .demo import generate_demo_data
+    from .demo.generate import generate_demo_data
     from .paths import DEMO_DATA_DIR
 
     parser = argparse.ArgumentParser(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boardpack.demo import generate_demo_data
+from boardpack.demo.generate import generate_demo_data
 
 
 @pytest.fixture(scope="session")

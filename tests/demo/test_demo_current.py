@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from boardpack.demo import ensure_demo_data, generate_demo_data
+from boardpack.demo import ensure_demo_data
 
 
 def test_a_current_dataset_is_checked_without_loading_the_writers(demo_dir, loaded_by):
@@ -18,9 +18,3 @@ def test_a_stale_dataset_is_written_again_through_the_writers(demo_dir, tmp_path
     monkeypatch.setattr(generate, "generate_demo_data", lambda out, method=None: written.append(out))
     ensure_demo_data(tmp_path / "missing")
     assert written == [(tmp_path / "missing").resolve()]
-
-
-def test_the_package_still_offers_the_writer():
-    from boardpack.demo.generate import generate_demo_data as writer
-
-    assert generate_demo_data is writer

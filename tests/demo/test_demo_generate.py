@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from boardpack.demo import DEMO_PERIOD, ensure_demo_data, generate_demo_data, generator_version, is_current
+from boardpack.demo import DEMO_PERIOD, ensure_demo_data, generator_version, is_current
+from boardpack.demo.generate import generate_demo_data
 from boardpack.demo.__main__ import main
 from boardpack.errors import BoardPackError
 from boardpack.periods import month_range

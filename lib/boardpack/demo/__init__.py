@@ -11,13 +11,6 @@ from __future__ import annotations
 from .coverage import DEMO_PERIOD
 from .current import ensure_demo_data, generator_version, is_current
 
-__all__ = ["DEMO_PERIOD", "ensure_demo_data", "generate_demo_data", "generator_version", "is_current"]
-
-
-def __getattr__(name: str):
-    # The writers load on first use: a build that only checks the dataset is current never needs them.
-    if name == "generate_demo_data":
-        from .generate import generate_demo_data
-
-        return generate_demo_data
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The writers (boardpack.demo.generate.generate_demo_data) are not imported here: a build that only
+# checks that the dataset is current never needs them.
+__all__ = ["DEMO_PERIOD", "ensure_demo_data", "generator_version", "is_current"]
