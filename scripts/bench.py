@@ -169,9 +169,9 @@ def own_work(notebook: Path, out: Path) -> dict[str, float]:
 
     The process imports what a build needs and reads the store's tables (as a batch worker does
     before it forks), all before the clock. Then the executed notebook's code cells run again, in
-    order, in one IPython shell in that process, in ``out`` (a copy of the notebook's folder for
-    what the cells write), and the HTML twin, the audit edition and the PDF are made from the
-    notebook as the suite makes them. (``bench.py --own-work NOTEBOOK`` runs this alone.)
+    order, in one IPython shell in that process, inside ``out`` (a new folder holding a copy of the
+    notebook, where the cells write), and the HTML twin, the audit edition and the PDF are made
+    from the notebook as the suite makes them. (``bench.py --own-work NOTEBOOK`` runs this alone.)
     """
     cmd = [sys.executable, str(Path(__file__).resolve()), "--own-work", str(notebook), "--own-work-dir", str(out)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
