@@ -33,7 +33,7 @@ def test_labels_name_the_month_as_its_period_does(month):
     assert month_label(month) == period.strftime("%B %Y") and month_label(month, "short") == period.strftime("%b %Y")
 
 
-@pytest.mark.parametrize("bad", ["2019-13", "2019-2", "19-02", "2019/02", None, 201902])
+@pytest.mark.parametrize("bad", ["2019-13", "2019-2", "19-02", "2019/02", "0000-01", None, 201902])
 def test_checking_a_month_refuses_what_parsing_refuses(bad):
     with pytest.raises(BoardPackError, match="YYYY-MM"):
         check_month(bad)

@@ -11,7 +11,7 @@ from .errors import BoardPackError
 if TYPE_CHECKING:  # pandas loads where a month is parsed: checking and naming one do without it
     import pandas as pd
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^(?!0000)(\d{4})-(0[1-9]|1[0-2])$")  # years 1 to 9999, as pandas and datetime take
 
 
 def check_month(text: str) -> str:

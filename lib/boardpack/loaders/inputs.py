@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError
-from ..periods import parse_month
+from ..errors import BoardPackError, DataValidationError
+from ..periods import check_month, parse_month
 from ..registry import Registry
 from ..validation import check_not_future, validate
 from ._io import Layout, match_layout, read_csv, require_rows
@@ -245,8 +245,8 @@ def _check_periods(df: pd.DataFrame, path: Path, fmt: InputFormat) -> None:
 @functools.lru_cache(maxsize=4096)  # a file repeats a few dozen months over thousands of rows
 def _is_month(value: str) -> bool:
     try:
-        parse_month(value)
-    except Exception:  # parse_month raises BoardPackError for anything that is not YYYY-MM
+        check_month(value)
+    except BoardPackError:
         return False
     return len(value) == 7
 
@@ -336,9 +336,10 @@ def check_rows(df: pd.DataFrame, fmt: InputFormat, registry: Registry) -> None:
         )
 
 
-@functools.lru_cache(maxsize=4096)
 def _month_ordinal(month: str) -> int:
-    return parse_month(month).ordinal
+    """Months since the year 0 (only differences between them are used)."""
+    year, number = check_month(month).split("-")
+    return int(year) * 12 + int(number) - 1
 
 
 def _show(row: pd.Series, column: str, registry: Registry) -> str:
