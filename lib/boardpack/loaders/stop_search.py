@@ -20,8 +20,7 @@ from ..registry import Registry
 from ..validation import check_not_future, validate
 from . import geography
 from ._io import read_csv, read_json, require_rows
-from .discovery import BOUNDARY_STEM
-from .discovery import discover_stop_search
+from .discovery import BOUNDARY_STEM, discover_stop_search
 from .discovery import search_file_format as _format_of
 
 discover = discover_stop_search  # the source's files (found without parsing: see .discovery)
