@@ -34,6 +34,16 @@ def real_data_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_progress_monitor_thread():
+    """Keep tqdm from starting its monitor thread in this process: tests fork it (as a worker forks),
+    and the suite refuses to fork while another thread runs (boardpack.processes.fork)."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    yield
+
+
 @pytest.fixture(scope="session")
 def registry():
     return load_registry()

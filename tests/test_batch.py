@@ -233,6 +233,12 @@ def test_workers_report_each_borough_in_job_order_and_leave_no_process(tmp_path,
     left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     _, alive = psutil.wait_procs(left, timeout=5)
     assert not alive
+    # Every worker and borough process was recorded in the run's folder, and none is running.
+    from boardpack.processes import recorded
+
+    entries = recorded(runtime)
+    assert {e.role for e in entries} >= {"worker"} and len([e for e in entries if e.role == "worker"]) == 2
+    assert not any(e.is_running() for e in entries)
 
 
 @pytest.mark.parametrize("boroughs, jobs, lone", [(("camden",), 2, [True]), (("camden", "brent"), 1, [False])])
@@ -241,9 +247,9 @@ def test_a_worker_is_told_when_it_has_one_borough_to_build(tmp_path, registry, m
     started = []
 
     class Recorded(workers._Worker):
-        def __init__(self, runtime_dir, start_method=None, lone=False):
+        def __init__(self, runtime_dir, lone=False):
             started.append(lone)
-            super().__init__(runtime_dir, start_method, lone)
+            super().__init__(runtime_dir, lone)
 
     monkeypatch.setattr(workers, "_Worker", Recorded)
     todo = [BuildJob(registry.get(slug), "2019-02", {"borough": slug}, tmp_path / slug, "k",

@@ -1,5 +1,6 @@
 """Atomic publication: a run killed midway never leaves a half-written pack."""
 
+import json
 import os
 
 import pytest
@@ -77,28 +78,41 @@ def test_run_folder_is_private_locked_and_removed(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == []
 
 
-def test_a_killed_runs_folder_and_kernel_are_removed_by_the_next_run(tmp_path):
+def test_a_killed_runs_folder_and_recorded_kernel_are_removed_by_the_next_run_and_nothing_else(tmp_path):
+    import dataclasses
     import subprocess
     import sys
 
     import psutil
 
+    from boardpack.processes import record
+
     out = tmp_path / "out"
     stale = out / ".runtime" / "dead0001"
     stale.mkdir(parents=True)
     (stale / "k-1234.json").write_text('{"key": "secret"}')
-    # A leftover kernel still naming the dead run's folder on its command line.
-    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "-f", str(stale / "k-1234.json")],
-                              start_new_session=True)
+    sleep = [sys.executable, "-c", "import time; time.sleep(120)"]
+    # The dead run's kernel, which it recorded; a process naming its folder, and one whose pid the dead run
+    # recorded for a process that ended (the same pid, another start time), which it did not start.
+    kernel = subprocess.Popen(sleep + ["-f", str(stale / "k-1234.json")], start_new_session=True)
+    bystanders = [subprocess.Popen(sleep + ["-f", str(stale / "k-1234.json")], start_new_session=True),
+                  subprocess.Popen(sleep, start_new_session=True)]
+    record(stale, kernel.pid, "kernel", "camden")
+    reused = record(stale, bystanders[1].pid, "kernel", "camden")
+    (stale / "processes" / "kernel-reused.json").write_text(json.dumps(dataclasses.asdict(reused) | {"started": "1"}))
+    (stale / "processes" / f"kernel-{bystanders[1].pid}-{reused.started}.json").unlink()
     try:
         with publish.RunFolder(out) as run:
             assert run.stale == [stale] and not stale.exists()
             kernel.wait(timeout=10)
             assert kernel.returncode == -9
+            assert all(b.poll() is None for b in bystanders)
             assert [p.name for p in (out / ".runtime").iterdir()] == [run.path.name]
     finally:
-        if kernel.poll() is None:
-            kernel.kill()
+        for proc in (kernel, *bystanders):
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
     assert not psutil.pid_exists(kernel.pid)
 
 
@@ -165,23 +179,3 @@ def test_a_failed_atomic_write_keeps_the_previous_file_and_leaves_no_temporary_o
         fh.write("no folder")
     assert target.read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
-
-
-def test_processes_working_in_a_build_folder_are_stopped(tmp_path):
-    import subprocess
-    import sys
-
-    from boardpack.kernel import kill_processes_in
-
-    build = tmp_path / ".build-camden-1234abcd"
-    (build / "inner").mkdir(parents=True)
-    inside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], cwd=build / "inner")
-    outside = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], cwd=tmp_path)
-    try:
-        assert kill_processes_in(build) == [inside.pid]
-        assert inside.wait(timeout=10) != 0
-        assert outside.poll() is None
-    finally:
-        for proc in (inside, outside):
-            proc.kill()
-            proc.wait()

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from boardpack import side_lane
-from boardpack.side_lane import NOT_DONE, side_by_side
+from boardpack import processes, side_lane
+from boardpack.side_lane import NOT_DONE, side_by_side, two_lanes
 from boardpack.start_method import START_ENV
 
 
@@ -25,6 +25,7 @@ def forking(monkeypatch):
     monkeypatch.setenv(START_ENV, "fork")
     monkeypatch.setattr(side_lane.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(side_lane, "threading", _OneThread)
+    monkeypatch.setattr(processes, "threading", _OneThread)
 
 
 def _no_children_left():
@@ -103,3 +104,44 @@ def test_no_child_is_forked_under_spawn_on_one_core_or_beside_another_thread(mon
             other.join()
     assert side is NOT_DONE and here == os.getpid()
     assert called == []  # the caller runs the side part itself, in order
+
+
+def test_two_lanes_runs_the_slow_task_in_a_child_and_the_rest_here_in_order():
+    me, order = os.getpid(), []
+    tasks = {"a": lambda: order.append("a") or os.getpid(), "slow": lambda: os.getpid(),
+             "b": lambda: order.append("b") or os.getpid()}
+    done = two_lanes("slow")(tasks)
+    assert done["a"] == done["b"] == me and done["slow"] != me
+    assert order == ["a", "b"]
+    _no_children_left()
+
+
+def test_two_lanes_returns_a_failure_here_and_runs_nothing_after_it():
+    def bad():
+        raise ValueError("a is bad")
+
+    done = two_lanes("slow")({"a": bad, "b": lambda: "never", "slow": lambda: "side"})
+    assert isinstance(done["a"], ValueError) and "b" not in done and done["slow"] == "side"
+
+
+def test_two_lanes_leaves_out_a_slow_task_its_child_did_not_finish():
+    done = two_lanes("slow")({"a": lambda: 1, "slow": lambda: os._exit(3)})
+    assert done == {"a": 1}  # the caller runs "slow" itself, and raises its error there
+
+
+@pytest.mark.parametrize("tasks", [{"a": lambda: 1}, {"slow": lambda: 1}, {}])
+def test_two_lanes_with_nothing_beside_runs_nothing(tasks):
+    assert two_lanes("slow")(tasks) == {}
+
+
+def test_forking_is_refused_while_another_thread_runs(monkeypatch):
+    monkeypatch.undo()  # the real threading module
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, name="lingering", daemon=True)
+    other.start()
+    try:
+        with pytest.raises(RuntimeError, match=r"refusing to fork while other threads run \(.*lingering"):
+            processes.fork()
+    finally:
+        release.set()
+        other.join()

@@ -59,8 +59,22 @@ def test_a_run_with_an_unknown_method_stops_before_any_work(monkeypatch, capsys,
     assert not list((tmp_path / "out").rglob("*.json"))  # no store, no manifest
 
 
+def test_a_chosen_method_holds_within_its_block_and_an_unchosen_one_keeps_the_outer(monkeypatch):
+    monkeypatch.setenv(sm.START_ENV, "fork")
+    assert sm.current_start_method() == "fork"
+    with sm.chosen("spawn") as method:
+        assert method == sm.current_start_method() == "spawn"
+        with sm.chosen(None) as inner:  # run_all(start_method=None) inside the command line's choice
+            assert inner == sm.current_start_method() == "spawn"
+        assert sm.current_start_method() == "spawn"
+    assert sm.current_start_method() == "fork"
+    with pytest.raises(ConfigurationError, match="the start method is 'thread'"), sm.chosen("thread"):
+        pass
+    assert sm.current_start_method() == "fork"
+
+
 @pytest.mark.parametrize("before", [None, "fork"])
-def test_the_method_asked_for_reaches_the_data_preparation_and_leaves_the_environment_alone(
+def test_the_method_asked_for_holds_for_the_demo_data_and_the_run_and_leaves_the_environment_alone(
         monkeypatch, tmp_path, before):
     from boardpack import batch, cli
 
@@ -70,12 +84,12 @@ def test_the_method_asked_for_reaches_the_data_preparation_and_leaves_the_enviro
         monkeypatch.setenv(sm.START_ENV, before)
     seen = []
 
-    def demo_data_folder(start_method=None):
-        seen.append(("demo data", start_method))
+    def demo_data_folder():
+        seen.append(("demo data", sm.current_start_method()))
         return tmp_path / "data"
 
     def run_all(*args, **kwargs):
-        seen.append(("run", kwargs["start_method"]))  # run_all hands it to the store's preparation
+        seen.append(("run", sm.current_start_method()))
         raise ConfigurationError("stop here")
 
     monkeypatch.setattr(batch, "run_all", run_all)
@@ -83,10 +97,21 @@ def test_the_method_asked_for_reaches_the_data_preparation_and_leaves_the_enviro
     assert cli.main(["--boroughs", "camden", "--start-method", "spawn", "--no-progress"]) == 2
     assert seen == [("demo data", "spawn"), ("run", "spawn")]
     assert os.environ.get(sm.START_ENV) == before
+    assert sm.current_start_method() == (before or sm.default_start_method())
+
+
+def test_a_worker_is_given_the_runs_method(monkeypatch, tmp_path):
+    from boardpack.batch.workers import ONE_THREAD, worker_env
+
+    monkeypatch.setenv(sm.START_ENV, "fork")
+    with sm.chosen("spawn"):
+        env = worker_env(tmp_path)
+    assert env[sm.START_ENV] == "spawn"
+    assert all(env[name] == "1" for name in ONE_THREAD)  # native thread pools at one thread
 
 
 def test_the_runs_start_method_decides_whether_preparing_the_data_forks_a_helper(monkeypatch, tmp_path):
-    from boardpack import side_lane, store
+    from boardpack import side_lane
     from boardpack.batch import run
     from boardpack.demo import generate
 
@@ -94,16 +119,18 @@ def test_the_runs_start_method_decides_whether_preparing_the_data_forks_a_helper
     monkeypatch.setattr(side_lane.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(side_lane.threading, "active_count", lambda: 1)
     asked = []
+    real = side_lane.side_by_side
 
-    def recording(side, here, method=None):
-        asked.append((method, side_lane.can_fork_here(method)))
-        return side_lane.side_by_side(side, here, method)
+    def recording(side, here):
+        asked.append(side_lane.can_fork_here())
+        return real(side, here)
 
-    monkeypatch.setattr(store, "side_by_side", recording)
+    monkeypatch.setattr(side_lane, "side_by_side", recording)
     monkeypatch.setattr(generate, "side_by_side", recording)
-    data = generate.generate_demo_data(tmp_path / "data", start_method="spawn")
-    real = store.prepare_store
-    monkeypatch.setattr(run, "prepare_store",
-                        lambda path, **kw: real(path, tmp_path / "store", **kw))  # a store of its own
-    run.prepare_data(data, "spawn")
-    assert asked == [("spawn", False), ("spawn", False)]  # the demo's search months, then the store
+    store_dir = tmp_path / "store"
+    real_prepare = run.prepare_store
+    monkeypatch.setattr(run, "prepare_store", lambda path, **kw: real_prepare(path, store_dir, **kw))
+    with sm.chosen("spawn"):
+        data = generate.generate_demo_data(tmp_path / "data")
+        run.prepare_data(data)
+    assert asked == [False, False]  # the demo's search months, then the store: both in this process

@@ -8,6 +8,8 @@ import pytest
 
 from boardpack.errors import BoardPackError, DataValidationError
 from boardpack.loaders.source import Source
+from boardpack.side_lane import two_lanes
+from boardpack.start_method import chosen
 from boardpack.store import DEMO_MARKER, Store, prepare_store
 
 
@@ -226,6 +228,16 @@ class PidSource:
         return Source(self.name, f"{self.name} source", self.discover, self.load)
 
 
+# The search source in a forked child, the others here, as a run prepares its store.
+BESIDE = two_lanes("stop_search")
+
+
+def test_without_a_way_to_load_every_source_is_loaded_here_in_order(two_sources, tmp_path):
+    sources = [PidSource("things").source(), PidSource("stop_search").source()]
+    Store(prepare_store(two_sources, tmp_path / "store", sources))
+    assert int((two_sources / "stop_search.pid").read_text()) == os.getpid()
+
+
 @pytest.fixture
 def two_sources(tmp_path, monkeypatch):
     from boardpack import side_lane
@@ -240,15 +252,13 @@ def two_sources(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
-def test_the_stop_search_source_is_loaded_beside_the_others_into_the_same_store(two_sources, tmp_path, monkeypatch):
-    from boardpack.start_method import START_ENV
-
+def test_the_stop_search_source_is_loaded_beside_the_others_into_the_same_store(two_sources, tmp_path):
     sources = [PidSource("things").source(), PidSource("stop_search").source()]
-    forked = Store(prepare_store(two_sources, tmp_path / "forked", sources))
+    forked = Store(prepare_store(two_sources, tmp_path / "forked", sources, load=BESIDE))
     assert int((two_sources / "stop_search.pid").read_text()) != os.getpid()
     assert int((two_sources / "things.pid").read_text()) == os.getpid()
-    monkeypatch.setenv(START_ENV, "spawn")
-    alone = Store(prepare_store(two_sources, tmp_path / "alone", sources))
+    with chosen("spawn"):
+        alone = Store(prepare_store(two_sources, tmp_path / "alone", sources, load=BESIDE))
     assert int((two_sources / "stop_search.pid").read_text()) == os.getpid()
     assert json.dumps(forked.sources).replace("forked", "X") == json.dumps(alone.sources).replace("alone", "X")
     for name in ("things", "stop_search"):
@@ -258,7 +268,7 @@ def test_the_stop_search_source_is_loaded_beside_the_others_into_the_same_store(
 def test_a_bad_file_of_the_source_loaded_beside_is_reported_as_without_it(two_sources, tmp_path):
     sources = [PidSource("things").source(), PidSource("stop_search", fail=True).source()]
     with pytest.raises(DataValidationError, match="stop_search is bad") as caught:
-        prepare_store(two_sources, tmp_path / "store", sources)
+        prepare_store(two_sources, tmp_path / "store", sources, load=BESIDE)
     assert caught.value.file == str(two_sources / "stop_search" / "a.csv")
     assert not list((tmp_path / "store").glob("stop_search-*"))  # nothing kept of it, no temporary folder
 
@@ -266,10 +276,10 @@ def test_a_bad_file_of_the_source_loaded_beside_is_reported_as_without_it(two_so
 def test_the_first_bad_source_in_order_is_the_one_reported(two_sources, tmp_path):
     both_bad = [PidSource("stop_search", fail=True).source(), PidSource("things", fail=True).source()]
     with pytest.raises(DataValidationError, match="stop_search is bad"):
-        prepare_store(two_sources, tmp_path / "a", both_bad)
+        prepare_store(two_sources, tmp_path / "a", both_bad, load=BESIDE)
     both_bad.reverse()
     with pytest.raises(DataValidationError, match="things is bad"):
-        prepare_store(two_sources, tmp_path / "b", both_bad)
+        prepare_store(two_sources, tmp_path / "b", both_bad, load=BESIDE)
 
 
 def test_each_table_with_months_has_its_last_month_in_the_index(data, tmp_path):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import BoardPackError, ConfigurationError, FetchError, OptionError, RunInterrupted
 from .log import LOGGER_NAME
-from .start_method import START_METHODS
+from .start_method import START_METHODS, chosen
 
 PROG = "run_all.py"
 EPILOG = """examples:
@@ -227,10 +227,10 @@ def _build(args: argparse.Namespace) -> int:
     _install(stop)
     overrides = {"census_fold": args.census_fold} if args.census_fold else None
     try:
-        data_dir = args.data_dir or demo_data_folder(args.start_method)
-        report = batch.run_all(args.boroughs, args.period, data_dir, args.output_dir,
-                               args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop,
-                               start_method=args.start_method)
+        with chosen(args.start_method):  # the demo data's generation and the run
+            data_dir = args.data_dir or demo_data_folder()
+            report = batch.run_all(args.boroughs, args.period, data_dir, args.output_dir,
+                                   args.jobs, args.force, not args.no_progress, overrides, args.template, stop=stop)
     except RunInterrupted:
         raise
     except BoardPackError as exc:
@@ -257,14 +257,11 @@ def _build(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def demo_data_folder(start_method: str | None = None) -> Path:
-    """The generated demo dataset, made or refreshed first if needed: the data without ``--data-dir``.
-
-    ``start_method`` is the run's (``--start-method``): it decides whether generating forks a helper.
-    """
+def demo_data_folder() -> Path:
+    """The generated demo dataset, made or refreshed first if needed: the data without ``--data-dir``."""
     from .demo import ensure_demo_data
 
-    folder = Path(ensure_demo_data(start_method=start_method))
+    folder = Path(ensure_demo_data())
     logging.getLogger(LOGGER_NAME).info("no --data-dir: using the generated demo data in %s", folder)
     return folder
 

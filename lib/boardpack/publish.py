@@ -104,7 +104,8 @@ class RunFolder:
     Opening it takes an exclusive lock on the output folder, so a second run building into
     the same folder is refused instead of deleting the first one's build folders. The lock
     dies with the process, so any run folder found while holding it belongs to a run that is
-    over (killed outright): its leftover kernels are stopped and the folder removed.
+    over (killed outright): the processes it recorded that still run (its workers and kernels,
+    recognised by their start times) are stopped, and the folder removed.
 
     Parameters
     ----------
@@ -131,13 +132,14 @@ class RunFolder:
         os.chmod(self.path, 0o700)  # whatever the umask: the connection files hold HMAC keys
 
     def _remove_stale(self) -> list[Path]:
-        from .kernel import kill_processes_using
+        from .processes import stop_recorded
 
         root = self.output_root / RUNTIME_DIR
         removed = []
         if root.is_dir():
             for old in sorted(root.iterdir()):
-                kill_processes_using(old)
+                if old.is_dir():
+                    stop_recorded(old)
                 if old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
                 else:

@@ -11,8 +11,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,6 @@ from .errors import BoardPackError, CoverageError, DataValidationError, EmptyInp
 from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR, PARAMS_DIR, STORE_DIR
 from .registry import load_registry
-from .side_lane import NOT_DONE, side_by_side
 
 if TYPE_CHECKING:  # pandas loads where a table is parsed or read: checking the store and planning a run do without it
     import pandas as pd
@@ -40,7 +40,7 @@ SEPARABLE_SOURCES = frozenset({"census", "stop_search"})
 
 
 def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sources=None,
-                  start_method: str | None = None) -> Path:
+                  load: Callable[[dict], dict] | None = None) -> Path:
     """Parse and validate every source found under ``data_dir`` into Parquet, once.
 
     Parameters
@@ -51,9 +51,12 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
         Where the tables are kept; ``.cache/store`` in the project by default.
     sources : list of Source, optional
         The sources to prepare; all known sources by default.
-    start_method : {"fork", "spawn"}, optional
-        The run's start method: only under ``fork`` is :data:`SIDE_SOURCE` loaded in a forked
-        child beside the others (:mod:`boardpack.side_lane`).
+    load : callable, optional
+        How the sources not yet in the store are loaded, when several are: called with
+        ``{name: task}`` (each task loads one source), it runs some or all of them, in any
+        order or at once, and returns ``{name: outcome}`` for those it ran, an outcome being
+        the task's result or the exception it raised. A source it did not run is loaded here,
+        so its error is raised here. By default every source is loaded here, in order.
 
     Returns
     -------
@@ -81,14 +84,16 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     index = {"data_dir": str(data_dir), "demo": (data_dir / DEMO_MARKER).is_file(), "sources": {}}
     found = [_find_source(source, data_dir, store_dir, code_key)
              for source in (ALL_SOURCES if sources is None else sources)]
-    loaded = _load_missing([f for f in found if f.to_load], registry, data_dir, start_method)
+    missing = {f.source.name: partial(_load_into, f, registry, data_dir) for f in found if f.to_load}
+    loaded = load(missing) if load is not None and len(missing) > 1 else {}
     for f in found:
         if f.to_load:
-            outcome = loaded.get(f.source.name, NOT_DONE)
-            if isinstance(outcome, BaseException):
-                raise outcome
-            if outcome is NOT_DONE:  # not loaded beside this process: load it here (an error is raised here)
+            if f.source.name not in loaded:  # not loaded by ``load``: load it here (an error is raised here)
                 outcome = _load_into(f, registry, data_dir)
+            elif isinstance(loaded[f.source.name], BaseException):
+                raise loaded[f.source.name]
+            else:
+                outcome = loaded[f.source.name]
             if outcome is not None:  # the source has no data rows
                 f.entry.update(status="empty", empty_files=outcome, problem=_empty_problem(outcome))
         if f.folder is not None and f.entry.get("status") != "empty":
@@ -98,11 +103,6 @@ def prepare_store(data_dir: str | Path, store_dir: str | Path | None = None, sou
     index_path = store_dir / f"index-{text_sha256(str(data_dir))[:16]}.json"
     write_text_atomic(index_path, json.dumps(index, indent=2))
     return index_path
-
-
-# The source loaded beside the others, on a second core (see :mod:`boardpack.side_lane`): it reads
-# one file per month and places every record in a borough polygon, the longest by far to load.
-SIDE_SOURCE = "stop_search"
 
 
 @dataclass
@@ -139,32 +139,6 @@ def _find_source(source, data_dir: Path, store_dir: Path, code_key: str) -> _Fou
     key = text_sha256(source.name, code_key, *(f"{i['path']}:{i['sha256']}" for i in inputs))
     folder = store_dir / f"{source.name}-{key[:16]}"
     return _Found(source, entry, files, folder, key, to_load=not (folder / "tables.json").is_file())
-
-
-def _load_missing(found: list[_Found], registry, data_dir: Path, start_method: str | None = None) -> dict:
-    """Load the sources not yet in the store: :data:`SIDE_SOURCE` beside the others when both are to do.
-
-    Returns ``name -> outcome`` of :func:`_load_into`, or the exception that stopped the loading
-    here (the sources after it are not loaded); a source missing from the answer is loaded by the
-    caller, which then raises its error itself.
-    """
-    side = next((f for f in found if f.source.name == SIDE_SOURCE), None)
-    rest = [f for f in found if f is not side]
-
-    def load_rest() -> dict:
-        done = {}
-        for f in rest:
-            try:
-                done[f.source.name] = _load_into(f, registry, data_dir)
-            except Exception as exc:
-                done[f.source.name] = exc
-                break
-        return done
-
-    if side is None or not rest:
-        return {}
-    side_outcome, done = side_by_side(lambda: _load_into(side, registry, data_dir), load_rest, start_method)
-    return {**done, side.source.name: side_outcome}
 
 
 def _load_into(found: _Found, registry, data_dir: Path) -> list[str] | None:

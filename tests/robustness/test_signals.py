@@ -20,6 +20,7 @@ import psutil
 import pytest
 from jupyter_core.paths import jupyter_runtime_dir
 
+from boardpack.processes import recorded
 from tests.robustness.conftest import RUN_ALL, CliRun, assert_refused
 
 pytestmark = pytest.mark.slow
@@ -120,10 +121,13 @@ class Run:
             raise
         return CliRun(self.proc.returncode, out, err)
 
-    def assert_clean(self) -> dict:
-        """Nothing left behind, and the manifest in step with the packs on disk; returns the manifest."""
-        wait_for(lambda: gone(self.family), "the workers and kernels to exit", timeout=30)
-        assert not using(self.out / ".runtime"), "a kernel of the run is still alive"
+    def assert_clean(self, spare=()) -> dict:
+        """Nothing left behind, and the manifest in step with the packs on disk; returns the manifest.
+
+        ``spare``: pids of processes the run did not start (bystanders), which must not count.
+        """
+        wait_for(lambda: gone(self.family - set(spare)), "the workers and kernels to exit", timeout=30)
+        assert not set(using(self.out / ".runtime")) - set(spare), "a kernel of the run is still alive"
         assert not (self.out / ".runtime").exists(), sorted((self.out / ".runtime").rglob("*"))
         assert not [p.name for p in self.period_dir.iterdir() if p.name.startswith((".build-", ".old-"))]
         assert not any(self.work.iterdir()), sorted(self.work.iterdir())  # nothing in the working directory
@@ -141,6 +145,27 @@ class Run:
             else:
                 assert not (self.period_dir / slug).exists(), f"{slug}: half-made pack published"
         return doc
+
+
+class Bystanders:
+    """Processes the run did not start, which it must leave alone: one working inside a folder of the
+    run (as a user's shell that went in to look), one whose command line names a folder of the run (as
+    a user's ``tail -f`` of a file there)."""
+
+    def __init__(self, cwd: Path, named: Path):
+        sleep = [sys.executable, "-c", "import time; time.sleep(300)"]
+        self.procs = [subprocess.Popen(sleep, cwd=cwd, start_new_session=True),
+                      subprocess.Popen([*sleep, str(named / "k-0000.json")], start_new_session=True)]
+        self.pids = [p.pid for p in self.procs]
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.procs)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
 
 
 def _interrupt(camden_built, tmp_path, send, boroughs, how, status):
@@ -165,6 +190,24 @@ def _interrupt(camden_built, tmp_path, send, boroughs, how, status):
 def test_ctrl_c_mid_build_stops_cleanly(camden_built, tmp_path):
     _interrupt(camden_built, tmp_path, lambda pid: os.kill(pid, signal.SIGINT), ["camden", "brent", "barnet"],
                "Ctrl-C", 130)
+
+
+def test_ctrl_c_leaves_processes_it_did_not_start_alone(camden_built, tmp_path):
+    run = Run(camden_built, tmp_path, "--boroughs", "camden", "--jobs", "1", "--force")
+    wait_for(run.building, "a borough to be mid-build")
+    build = next(run.period_dir.glob(".build-*"))
+    (runtime,) = (run.out / ".runtime").iterdir()
+    kernels = wait_for(lambda: [e.pid for e in recorded(runtime, roles={"kernel"}) if e.is_running()],
+                       "the run to record its kernel")
+    bystanders = Bystanders(cwd=build, named=runtime)
+    try:
+        os.kill(run.proc.pid, signal.SIGINT)
+        assert run.finish().returncode == 130
+        run.assert_clean(spare=bystanders.pids)
+        assert kernels and gone(kernels)  # the run's kernels were stopped
+        assert bystanders.alive()
+    finally:
+        bystanders.close()
 
 
 def test_sigterm_mid_build_stops_cleanly(camden_built, tmp_path):
@@ -204,15 +247,21 @@ def test_sigkill_mid_publish_then_the_next_run_cleans_up(camden_built, tmp_path)
     wait_for(lambda: gone(run.family), "the orphaned worker to exit", timeout=30)
     assert not (run.period_dir / "camden").exists()  # aside, mid-swap: what a kill leaves
     assert list(run.period_dir.glob(".old-camden-*")) and list(run.period_dir.glob(".build-camden-*"))
-    assert list((run.out / ".runtime").iterdir())  # the killed run's private folder
+    (stale,) = (run.out / ".runtime").iterdir()  # the killed run's private folder
+    # A user looks into what the killed run left: a shell in its build folder, a viewer of its run folder.
+    bystanders = Bystanders(cwd=next(run.period_dir.glob(".build-camden-*")), named=stale)
 
     work = tmp_path / "cwd"
-    proc = subprocess.run([sys.executable, str(RUN_ALL), "--boroughs", "camden", "--output-dir", str(run.out),
-                           "--no-progress"], cwd=work, capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0 and TRACEBACK not in proc.stderr, proc.stderr
-    assert "1 skipped (unchanged)" in proc.stdout  # the earlier pack is back, complete and current
-    doc = run.assert_clean()
+    try:
+        proc = subprocess.run([sys.executable, str(RUN_ALL), "--boroughs", "camden", "--output-dir", str(run.out),
+                               "--no-progress"], cwd=work, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        assert proc.returncode == 0 and TRACEBACK not in proc.stderr, proc.stderr
+        assert "1 skipped (unchanged)" in proc.stdout  # the earlier pack is back, complete and current
+        assert bystanders.alive()  # the recovery stopped only what the killed run had recorded
+        doc = run.assert_clean(spare=bystanders.pids)
+    finally:
+        bystanders.close()
     assert sha256s(run.period_dir / "camden") == run.camden
     assert next(b for b in doc["boroughs"] if b["slug"] == "camden")["status"] == "skipped"
 
@@ -271,3 +320,19 @@ def _cwd_is(proc, folder: Path) -> bool:
     except psutil.Error:
         return False
 
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads a process's threads from /proc")
+def test_a_forking_worker_runs_one_thread_while_its_borough_builds(camden_built, tmp_path):
+    # A fork copies only the thread that forks: a worker forks each borough, so no other thread of its
+    # own may run then (a Python thread watching its parent used to), nor a pool of native threads.
+    run = Run(camden_built, tmp_path, "--boroughs", "camden", "--jobs", "1", "--force", "--start-method", "fork")
+    wait_for(run.building, "a borough to be mid-build")
+    (runtime,) = (run.out / ".runtime").iterdir()
+    (worker,) = [e.pid for e in recorded(runtime, roles={"worker"})]
+    threads = [(Path(task) / "comm").read_text().strip() for task in Path(f"/proc/{worker}/task").iterdir()]
+    environ = dict(v.split("=", 1) for v in Path(f"/proc/{worker}/environ").read_text().split("\0") if "=" in v)
+    assert run.finish().returncode == 0
+    # pyarrow's allocator (jemalloc) keeps a thread of its own; jemalloc readies itself for a fork (its own handlers).
+    assert [name for name in threads if name != "jemalloc_bg_thd"] == ["python"]
+    assert environ["OPENBLAS_NUM_THREADS"] == environ["OMP_NUM_THREADS"] == "1"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..hashing import file_sha256
 from ..log import get_logger
-from ..publish import BUILD_PREFIX, keep_file, make_build_dir, publish_dir, recover
+from ..processes import stop_recorded
+from ..publish import keep_file, make_build_dir, publish_dir, recover
 from .jobs import AUDIT_NAME, NOTEBOOK_NAME, OUTPUT_FILES, STAMP, BuildJob, BuildResult
 from .os_advice import FATAL_ERRNOS, describe_os_error
 from .plan import is_up_to_date, settled_on_disk, skipped_result
@@ -42,12 +43,13 @@ def timed(timings: dict, step: str) -> Iterator[None]:
 def execute_template(job: BuildJob, build_dir: Path, kernel=None) -> Path:
     """Run the template notebook with papermill in a fresh kernel, inside ``build_dir``.
 
-    ``kernel``, a :class:`boardpack.kernel.WaitingKernel`, becomes the kernel; without one
-    papermill starts a new kernel process.
+    ``kernel``, a :class:`boardpack.batch.kernel.WaitingKernel`, becomes the kernel; without one
+    papermill starts a new kernel process. Either way the kernel starts through the suite's
+    provisioner, which records it in the run's folder (:mod:`boardpack.batch.provisioner`).
     """
     import papermill as pm
 
-    from ..kernel import LocalKernelManager, forked_kernel_manager
+    from .kernel import kernel_manager
 
     out = build_dir / NOTEBOOK_NAME
     # The kernel runs in the build folder, so "." is where figures.json goes, and the notebook
@@ -56,7 +58,7 @@ def execute_template(job: BuildJob, build_dir: Path, kernel=None) -> Path:
     pm.execute_notebook(
         str(job.template), str(out), parameters=params, kernel_name="python3", cwd=str(build_dir),
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        kernel_manager_class=LocalKernelManager if kernel is None else forked_kernel_manager(kernel),
+        kernel_manager_class=kernel_manager(job.borough.slug, kernel),
         # nbclient interrupts the kernel as it shuts it down, which ipykernel logs as an error on
         # our stderr; real failures reach the notebook and the manifest as cell errors instead.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -115,7 +117,7 @@ def write_stamp(job: BuildJob, build_dir: Path, run_facts: dict | None = None) -
 def run_borough(job: BuildJob, kernel=None) -> BuildResult:
     """Build one borough: skip if unchanged, else execute, render, stamp and publish.
 
-    ``kernel`` is a :class:`boardpack.kernel.WaitingKernel` to run the notebook in (see
+    ``kernel`` is a :class:`boardpack.batch.kernel.WaitingKernel` to run the notebook in (see
     :func:`execute_template`); whoever forked it lets it go if the borough did not need it.
     """
     if is_up_to_date(job):
@@ -171,11 +173,13 @@ def record_failure(result: BuildResult, exc: Exception, build_dir: Path, final_d
             pass
 
 
-def abandoned_build(job: BuildJob, since: dt.datetime, exit_code: int | None, who: str) -> BuildResult:
+def abandoned_build(job: BuildJob, since: dt.datetime, exit_code: int | None, who: str,
+                    runtime: str | Path | None = None) -> BuildResult:
     """The result of a borough whose building process died before it reported.
 
-    Its kernel outlives it, working in the build folder: it is stopped before the folder goes,
-    or it would fail there and print to the run's terminal. A pack it published just before it
+    Its kernel outlives it, working in the build folder: it is stopped (with whatever else the
+    run recorded for this borough) before the folder goes, or it would fail there and print to
+    the run's terminal. A pack it published just before it
     died (its stamp carries this job's key and a build time after ``since``) counts as built;
     otherwise the borough fails and keeps its previous pack.
 
@@ -188,11 +192,10 @@ def abandoned_build(job: BuildJob, since: dt.datetime, exit_code: int | None, wh
         The dead process's exit code (negative: the signal that killed it), None if unknown.
     who : str
         What died, for the message (``"worker process"``, ``"process"``).
+    runtime : str or Path, optional
+        The run's private folder, where the processes it started are recorded.
     """
-    from ..kernel import kill_processes_in
-
-    for build in job.output_dir.parent.glob(f"{BUILD_PREFIX}{job.output_dir.name}-*"):
-        kill_processes_in(build)
+    stop_recorded(runtime, borough=job.borough.slug)
     recover(job.output_dir.parent, only=job.output_dir.name)  # its half-made build folder goes
     published = settled_on_disk(job, since=since)
     if published is not None:

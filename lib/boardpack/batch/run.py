@@ -20,7 +20,8 @@ from ..paths import NOTEBOOK, OUTPUTS_DIR
 from ..periods import check_month, month_label
 from ..publish import RunFolder, recover
 from ..registry import project_file
-from ..start_method import start_method as resolve_start_method
+from ..side_lane import two_lanes
+from ..start_method import chosen
 from ..store import Store, latest_period, prepare_store
 from .jobs import BuildJob, BuildResult
 from .plan import plan_jobs, select_boroughs, settled_on_disk
@@ -62,8 +63,9 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     stop : StopRequest, optional
         The signal handler the caller installed; the run stops cleanly when it fires.
     start_method : {"fork", "spawn"}, optional
-        How each borough's kernel starts (:mod:`boardpack.batch.warm`); by default
-        ``$BOARDPACK_START_METHOD``, else ``fork`` on Linux and ``spawn`` elsewhere.
+        How each borough's kernel starts (:mod:`boardpack.batch.warm`), settled for the run
+        (:func:`boardpack.start_method.chosen`); by default the one already chosen in this
+        process, else ``$BOARDPACK_START_METHOD``, else ``fork`` on Linux and ``spawn`` elsewhere.
 
     Returns
     -------
@@ -85,11 +87,15 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
     ConfigurationError
         For a start method other than ``fork`` or ``spawn`` (or ``fork`` where the system cannot fork).
     """
+    with chosen(start_method):
+        return _run(boroughs, period, data_dir, output_dir, jobs, force, progress, overrides, template, stop)
+
+
+def _run(boroughs, period, data_dir, output_dir, jobs, force, progress, overrides, template, stop) -> RunReport:
     started = time.perf_counter()
-    start_method = resolve_start_method(start_method)
     data_path = _data_folder(data_dir)
     selected = select_boroughs(boroughs)
-    store = prepare_data(data_path, start_method)
+    store = prepare_data(data_path)
     period = period or latest_period(store)
     check_month(period)
     coverage = run_coverage(store, period)  # refuses a period no section covers; every notebook reuses it
@@ -111,7 +117,7 @@ def run_all(boroughs: list[str] | None = None, period: str = "", data_dir: str |
         done: dict[str, BuildResult] = {}
         began = dt.datetime.now(dt.UTC)
         try:
-            results = execute_jobs(plan, workers, progress, runtime.path, stop, done, start_method)
+            results = execute_jobs(plan, workers, progress, runtime.path, stop, done)
         except (KeyboardInterrupt, RunStoppedError) as exc:
             # The workers and their kernels are dead: no borough can change any more.
             stop_kernels(runtime.path)
@@ -135,11 +141,16 @@ def _data_folder(data_dir: str | Path | None) -> Path:
     return Path(data_dir).resolve()
 
 
-def prepare_data(data_path: Path, start_method: str | None = None) -> Store:
-    """Parse and validate the data folder into the store, once for the run (under the run's start method)."""
+# The source whose files take longest to load (one per month, every record placed in a borough
+# polygon): under the ``fork`` start method it is loaded in a forked child beside the others.
+SLOW_SOURCE = "stop_search"
+
+
+def prepare_data(data_path: Path) -> Store:
+    """Parse and validate the data folder into the store, once for the run (:data:`SLOW_SOURCE` beside the rest)."""
     log.info("preparing the data store from %s", data_path)
     start = time.perf_counter()
-    store = Store(prepare_store(data_path, start_method=start_method))
+    store = Store(prepare_store(data_path, load=two_lanes(SLOW_SOURCE)))
     status = {}
     for name, source in sorted(store.sources.items()):
         status.setdefault(source.get("status", "ok"), []).append(name)

@@ -5,6 +5,11 @@ processes, not threads. The workers run in process groups of their own and ignor
 so a Ctrl-C reaches only the parent, which decides. Given a :class:`StopRequest` (the command
 line installs one for SIGINT and SIGTERM), the parent starts no more boroughs and kills the
 workers and the kernels they started.
+
+Each worker is recorded in the run's folder as it starts, as are the borough processes and
+kernels it starts (:mod:`boardpack.processes`); stopping signals those, and nothing else.
+Native thread pools (BLAS, OpenMP) are kept at one thread in the workers and what they start: a
+worker forks, and the boroughs run side by side on the cores already.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from pathlib import Path
 from ..errors import RunInterrupted, RunStoppedError
 from ..log import get_logger, seconds
 from ..paths import PACKAGE_DIR, project_env
+from ..processes import record, stop_recorded
+from ..start_method import START_ENV, current_start_method
 from .build import abandoned_build, run_borough
 from .jobs import BuildJob, BuildResult
 from .plan import is_up_to_date, skipped_result
@@ -71,8 +78,7 @@ class StopRequest:
 
 
 def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runtime_dir: Path | None = None,
-                 stop: StopRequest | None = None, done: dict | None = None,
-                 start_method: str | None = None) -> list[BuildResult]:
+                 stop: StopRequest | None = None, done: dict | None = None) -> list[BuildResult]:
     """Run jobs in worker processes with a progress bar; results in job order.
 
     Unchanged boroughs are settled here, so a run with nothing to build starts no worker. One
@@ -87,15 +93,17 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     progress : bool
         Show the progress bar.
     runtime_dir : Path, optional
-        The run's private folder: the kernels' connection files and sockets go there.
+        The run's private folder: the kernels' connection files and sockets go there, and the
+        records of every process the run starts.
     stop : StopRequest, optional
         Checked while waiting; once it holds a signal, no more boroughs start and the workers
         and their kernels are killed.
     done : dict, optional
         Filled with ``slug -> BuildResult`` as boroughs finish, so a caller still has them when
         the run is stopped.
-    start_method : {"fork", "spawn"}, optional
-        Given to the workers as ``$BOARDPACK_START_METHOD`` (:func:`boardpack.kernel.start_method`).
+
+    The workers start each borough's kernel by this process's start method
+    (:func:`boardpack.start_method.current_start_method`), which they are given as ``$BOARDPACK_START_METHOD``.
 
     Raises
     ------
@@ -120,7 +128,7 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     if stale:
         size = min(max(workers, 1), len(stale))
         # With a borough per worker, no worker has imports to share between boroughs (see warm.py).
-        pool = _WorkerPool(size, runtime_dir, start_method, lone=len(stale) <= size)
+        pool = _WorkerPool(size, runtime_dir, lone=len(stale) <= size)
         try:
             pool.run(stale, results, stop, bar)
         finally:
@@ -129,32 +137,62 @@ def execute_jobs(jobs: list[BuildJob], workers: int, progress: bool = True, runt
     return [results[j.borough.slug] for j in jobs]
 
 
+# Native thread pools a worker and its kernels keep at one thread (see the module's docstring).
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+              "NUMEXPR_NUM_THREADS")
+
+
+def interpreter_options() -> list[str]:
+    """The options this Python was started with that change how a worker runs, from :data:`sys.flags`.
+
+    Isolation, environment, user site, bytecode, optimisation, development and UTF-8 modes, and
+    warning filters (``-W``); environment variables reach the worker anyway.
+    """
+    flags = sys.flags
+    options = []
+    if flags.isolated:
+        options.append("-I")
+    else:
+        options += ["-E"] if flags.ignore_environment else []
+        options += ["-s"] if flags.no_user_site else []
+        options += ["-P"] if flags.safe_path else []
+    options += ["-B"] if flags.dont_write_bytecode else []
+    options += ["-" + "O" * flags.optimize] if flags.optimize else []
+    options += ["-X", "dev"] if flags.dev_mode else []
+    options += ["-X", "utf8"] if flags.utf8_mode == 1 else []
+    options += [f"-W{option}" for option in sys.warnoptions]
+    return options
+
+
+def worker_env(runtime_dir: Path | None) -> dict[str, str]:
+    """A worker's environment: this one, where to find the project and the run's folder, one-thread pools."""
+    env = {**project_env(), **os.environ}  # kernels find the same params/ whatever their working directory
+    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_DIR.parent), *filter(None, [env.get("PYTHONPATH")])])
+    if runtime_dir is not None:
+        from .kernel import RUNTIME_ENV
+
+        env[RUNTIME_ENV] = env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
+    env[START_ENV] = current_start_method()
+    env.update(dict.fromkeys(ONE_THREAD, "1"))
+    return env
+
+
 class _Worker:
     """One worker process: its own process group, a socket for jobs and results, and a lifeline.
 
-    The lifeline is a pipe the worker reads from a thread: it closes when the parent dies,
-    however it dies, and the worker then kills its kernels and exits.
+    The lifeline is a pipe whose end of file tells the worker the parent died, however it died:
+    the worker then kills the borough it is building, with its kernels, and exits.
     """
 
-    def __init__(self, runtime_dir: Path | None, start_method: str | None = None, lone: bool = False):
+    def __init__(self, runtime_dir: Path | None, lone: bool = False):
         ours, theirs = socket.socketpair()
         life_read, self._life = os.pipe()
-        env = {**project_env(), **os.environ}  # kernels find the same params/ whatever their working directory
-        env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_DIR.parent), *filter(None, [env.get("PYTHONPATH")])])
-        if runtime_dir is not None:
-            from ..kernel import RUNTIME_ENV
-
-            env[RUNTIME_ENV] = env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
-        if start_method is not None:
-            from ..start_method import START_ENV
-
-            env[START_ENV] = start_method
         code = "import sys; from boardpack.batch.workers import worker_main; sys.exit(worker_main(sys.argv[1:]))"
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, *subprocess._args_from_interpreter_flags(), "-c", code,
+                [sys.executable, *interpreter_options(), "-c", code,
                  str(theirs.fileno()), str(life_read), *(["--lone"] if lone else [])],
-                pass_fds=(theirs.fileno(), life_read), stdin=subprocess.DEVNULL, env=env,
+                pass_fds=(theirs.fileno(), life_read), stdin=subprocess.DEVNULL, env=worker_env(runtime_dir),
                 cwd=str(runtime_dir) if runtime_dir is not None else None,
                 process_group=0,  # a terminal's Ctrl-C goes to the parent alone
             )
@@ -165,6 +203,7 @@ class _Worker:
         finally:
             theirs.close()
             os.close(life_read)
+        record(runtime_dir, self.proc.pid, "worker")
         from multiprocessing.connection import Connection
 
         self.conn = Connection(ours.detach())
@@ -187,11 +226,12 @@ class _Worker:
         self._close()
 
     def kill(self) -> None:
-        """Kill the worker, its kernels and anything they started."""
-        from ..kernel import kill_process_tree
-
+        """Kill the worker and its process group (the borough process it forked); the run stops the kernels."""
         if self.proc.poll() is None:  # not yet reaped, so its pid cannot belong to another process
-            kill_process_tree(self.proc.pid)
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # it leads a group of its own (process_group=0)
+            except ProcessLookupError:
+                pass
         self.proc.wait()
         self._close()
 
@@ -203,10 +243,9 @@ class _Worker:
 
 
 class _WorkerPool:
-    def __init__(self, size: int, runtime_dir: Path | None, start_method: str | None = None, lone: bool = False):
+    def __init__(self, size: int, runtime_dir: Path | None, lone: bool = False):
         self.size, self.lone = size, lone
         self.runtime_dir = runtime_dir
-        self.start_method = start_method
         self.workers: list[_Worker] = []
         self.clean = False
         self.started = dt.datetime.now(dt.UTC)
@@ -225,7 +264,7 @@ class _WorkerPool:
                 while queue and (len(self.workers) < self.size or any(w.job is None for w in self.workers)):
                     idle = next((w for w in self.workers if w.job is None), None)
                     if idle is None:
-                        idle = _Worker(self.runtime_dir, self.start_method, self.lone)
+                        idle = _Worker(self.runtime_dir, self.lone)
                         self.workers.append(idle)
                     job = queue.popleft()
                     log.info("%s: started", job.borough.name)
@@ -239,7 +278,7 @@ class _WorkerPool:
                     try:
                         result = worker.conn.recv()
                     except (EOFError, OSError):
-                        result = _worker_died(job, worker, self.started)
+                        result = _worker_died(job, worker, self.started, self.runtime_dir)
                         self.workers.remove(worker)
                     worker.job = None
                     results[job.borough.slug] = result
@@ -270,13 +309,13 @@ def _log_result(result: BuildResult) -> None:
         log.info("%s: %s in %s", result.borough, result.status, seconds(result.timings))
 
 
-def _worker_died(job: BuildJob, worker: _Worker, started: dt.datetime) -> BuildResult:
+def _worker_died(job: BuildJob, worker: _Worker, started: dt.datetime, runtime_dir: Path | None) -> BuildResult:
     try:
         code = worker.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         code = None
     worker.kill()
-    return abandoned_build(job, started, code, "worker process")
+    return abandoned_build(job, started, code, "worker process", runtime_dir)
 
 
 def worker_main(argv: list[str]) -> int:
@@ -287,18 +326,23 @@ def worker_main(argv: list[str]) -> int:
     ``spawn`` it builds each borough itself and papermill starts a new kernel process for it.
     A worker started with ``--lone`` builds one borough: it forks without warming up first
     (:func:`boardpack.batch.warm.build_in_child`).
-    """
-    from multiprocessing.connection import Connection
 
-    from ..start_method import start_method
+    The end of the lifeline (the parent died) is watched in the one thread there is: with the
+    next job, and while a forked child builds. A ``spawn`` worker builds in this thread and
+    never forks, so it watches from a second thread instead.
+    """
+    from multiprocessing.connection import Connection, wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the run stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     conn, lifeline, lone = Connection(int(argv[0])), int(argv[1]), "--lone" in argv[2:]
-    forking = start_method() == "fork"
+    forking = current_start_method() == "fork"
     warmed = None
-    threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
+    if not forking:
+        threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     while True:
+        if forking and lifeline in wait([conn, lifeline]):
+            _exit_with_parent(lifeline)
         try:
             job = conn.recv()
         except (EOFError, OSError):
@@ -312,34 +356,33 @@ def worker_main(argv: list[str]) -> int:
             if warmed != store_index and not lone:
                 warm_up(store_index)
                 warmed = store_index
-            result = build_in_child(job, close_fds=(conn.fileno(), lifeline), exiting=_EXITING, warmed=not lone)
+            result = build_in_child(job, close_fds=(conn.fileno(), lifeline), lifeline=lifeline, warmed=not lone)
         else:
+            _BUILDING[0] = job.borough.slug
             result = run_borough(job)
+            _BUILDING[0] = None
         try:
             conn.send(result)
         except OSError:
             return 0
 
 
-# Held by a worker that is exiting because its parent is gone: a borough whose process it kills
-# on the way out is not cleaned up or reported (that would change the outputs after the run ended).
-_EXITING = threading.Lock()
+# The borough a ``spawn`` worker is building, for the thread that watches its lifeline.
+_BUILDING: list[str | None] = [None]
 
 
 def _exit_with_parent(lifeline: int) -> None:
+    """Wait for the lifeline's end (the parent is gone), stop the borough being built, and exit."""
     while os.read(lifeline, 1):
         pass
-    # The parent is gone (or let this worker go): stop the kernels this worker started, then exit.
-    from ..kernel import kill_process_tree
+    from .kernel import runtime_dir
 
-    _EXITING.acquire()
-    kill_process_tree(os.getpid(), include_self=False)
+    borough = _BUILDING[0]
+    if borough is not None:
+        stop_recorded(runtime_dir(), borough=borough)
     os._exit(0)
 
 
-
 def stop_kernels(runtime_dir: Path) -> None:
-    """Kill any kernel started from the run's folder, whoever started it (belt and braces)."""
-    from ..kernel import kill_processes_using
-
-    kill_processes_using(runtime_dir)
+    """Kill whatever the run recorded in its folder and is still running (belt and braces)."""
+    stop_recorded(runtime_dir)

@@ -47,15 +47,13 @@ def is_current(out_dir: str | Path) -> bool:
         stamp.read_text(encoding="utf-8").strip() == generator_version()
 
 
-def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR, start_method: str | None = None) -> Path:
+def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR) -> Path:
     """Return the demo dataset folder, generating it when missing or out of date.
 
     Parameters
     ----------
     out_dir : str or Path, optional
         The project's ``.cache/demo-data`` by default.
-    start_method : {"fork", "spawn"}, optional
-        As for :func:`.generate.generate_demo_data`.
 
     Returns
     -------
@@ -71,5 +69,5 @@ def ensure_demo_data(out_dir: str | Path = DEMO_DATA_DIR, start_method: str | No
     if not is_current(out_dir):
         from .generate import generate_demo_data
 
-        generate_demo_data(out_dir, start_method)
+        generate_demo_data(out_dir)
     return out_dir

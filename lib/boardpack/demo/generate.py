@@ -43,7 +43,7 @@ def _marker_text(version: str) -> str:
     )
 
 
-def _write_all(folder: Path, version: str, start_method: str | None = None) -> None:
+def _write_all(folder: Path, version: str) -> None:
     # The stop and search months take most of the time: the later half is written beside the
     # rest, on a second core where there is one (each month has its own random stream).
     searches = search_months()
@@ -56,7 +56,7 @@ def _write_all(folder: Path, version: str, start_method: str | None = None) -> N
             else:
                 writer(folder)
 
-    written, _ = side_by_side(lambda: write_stop_search(folder, only=later), the_rest, start_method)
+    written, _ = side_by_side(lambda: write_stop_search(folder, only=later), the_rest)
     if written is NOT_DONE:
         write_stop_search(folder, only=later)
     (folder / DEMO_MARKER).write_text(_marker_text(version), encoding="utf-8")
@@ -67,7 +67,7 @@ def _is_replaceable(folder: Path) -> bool:
     return not folder.exists() or (folder / DEMO_MARKER).is_file() or (folder.is_dir() and not any(folder.iterdir()))
 
 
-def generate_demo_data(out_dir: str | Path, start_method: str | None = None) -> Path:
+def generate_demo_data(out_dir: str | Path) -> Path:
     """Write the synthetic demo dataset to ``out_dir``, replacing an older demo dataset there.
 
     Everything is written to a temporary sibling folder first and renamed into place,
@@ -77,9 +77,9 @@ def generate_demo_data(out_dir: str | Path, start_method: str | None = None) -> 
     ----------
     out_dir : str or Path
         The folder to create (its parent is created if needed).
-    start_method : {"fork", "spawn"}, optional
-        The run's start method: only under ``fork`` are the later search months written in a
-        forked child (:mod:`boardpack.side_lane`).
+
+    Under the ``fork`` start method (:func:`boardpack.start_method.current_start_method`), the
+    later search months are written in a forked child (:mod:`boardpack.side_lane`).
 
     Returns
     -------
@@ -103,7 +103,7 @@ def generate_demo_data(out_dir: str | Path, start_method: str | None = None) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     old = None
     try:
-        _write_all(tmp, version, start_method)
+        _write_all(tmp, version)
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             os.rename(out_dir, old / "data")

@@ -1,19 +1,22 @@
-"""The kernel manager the batch runs notebooks with, and how the batch stops processes.
+"""The kernels a batch run executes its notebooks in: where they listen, how they start, when they are ready.
 
 Kernels talk to papermill over Unix domain sockets (``ipc``) rather than TCP, so no port is
 opened on the machine and ipykernel has no reason to warn about unencrypted TCP traffic.
 
 A batch worker sets :data:`RUNTIME_ENV` to the run's private folder inside the output folder
-(mode 0o700). The kernels' connection files (which hold their HMAC keys) and their socket files
-then live there, never in the user's Jupyter runtime folder, ``/tmp`` or the working directory,
-and the run removes the folder when it ends. A run killed outright leaves the folder behind
-for the next run to remove.
+(mode 0o700). The kernels' connection files (which hold their HMAC keys), their socket files and
+the records of the processes the run started (:mod:`boardpack.processes`) then live there, never
+in the user's Jupyter runtime folder, ``/tmp`` or the working directory, and the run removes the
+folder when it ends. A run killed outright leaves the folder behind for the next run to clear.
 
-How a kernel starts (:mod:`boardpack.start_method`): ``spawn`` starts a new Python for it, which imports
-ipykernel, pandas, matplotlib and the suite again; ``fork`` (the default on Linux) forks it
-from the batch worker, which has imported all of them once (:class:`WaitingKernel`,
-:class:`ForkedKernelManager`). Either way the kernel is a process of its own that papermill
-talks to over the same sockets, and it is killed the same way.
+Everything here uses jupyter_client's public extension points: a kernel manager subclass with
+its own trait defaults (the class papermill is given), a kernel client whose public
+``wait_for_ready`` is overridden, and the kernel provisioner
+:class:`boardpack.batch.provisioner.BoardPackProvisioner`, registered under the
+``jupyter_client.kernel_provisioners`` entry point and named in the kernel spec this manager
+hands out. The provisioner records every kernel the run starts and, under the ``fork`` start
+method, turns a :class:`WaitingKernel` (forked from the warm worker, which has imported the
+suite once) into the kernel instead of starting a new Python.
 """
 
 from __future__ import annotations
@@ -26,15 +29,25 @@ import time
 import uuid
 from queue import Empty
 
+import jupyter_client
 from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.localinterfaces import localhost
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type, default
 
+from ..processes import close_quietly, fork
+
 RUNTIME_ENV = "BOARDPACK_RUNTIME_DIR"
+# The provisioner's name under the ``jupyter_client.kernel_provisioners`` entry point (pyproject.toml).
+PROVISIONER = "boardpack-provisioner"
 # A Unix socket path holds at most 107 bytes on Linux (103 on macOS); ZeroMQ adds "-<port>".
 _SOCKET_PATH_MAX = 96
-# How often a kernel asked to shut down is checked for having gone, in seconds.
-SHUTDOWN_POLL = 0.005
+
+
+def runtime_dir() -> str | None:
+    """The run's private folder, as a batch worker was given it; None outside a run."""
+    return os.environ.get(RUNTIME_ENV) or None
 
 
 class PromptKernelClient(AsyncKernelClient):
@@ -60,15 +73,15 @@ class PromptKernelClient(AsyncKernelClient):
             except Empty:
                 reply = None
             if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                if await self._idle_after(asked):
-                    self._handle_kernel_info_reply(reply)
+                if await self.idle_after(asked):
+                    self.adapt_to(reply)
                     return
-            if not await self._async_is_alive():
+            if not await self.is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if deadline is not None and time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-    async def _idle_after(self, asked: set) -> bool:
+    async def idle_after(self, asked: set) -> bool:
         """Read IOPub up to the kernel's idle status after one of the ``asked`` requests.
 
         False after 0.2 s of silence. On ``iopub_welcome`` (subscribed only now) one more request
@@ -85,9 +98,30 @@ class PromptKernelClient(AsyncKernelClient):
                     and msg["parent_header"].get("msg_id") in asked):
                 return True
 
+    def adapt_to(self, reply: dict) -> None:
+        """Speak the kernel's major protocol version, if it is not this client's, as jupyter_client's client does."""
+        version = int(reply["content"]["protocol_version"].split(".")[0])
+        if version != jupyter_client.protocol_version_info[0]:
+            self.session.adapt_version = version
 
-class LocalKernelManager(AsyncKernelManager):
-    """An :class:`AsyncKernelManager` whose kernels listen on IPC sockets only.
+
+class ProvisionedSpecs(KernelSpecManager):
+    """Kernel specs that name :data:`PROVISIONER` where they name no provisioner of their own.
+
+    A spec that asks for another provisioner keeps it: its kernels are then started, and
+    recorded, as that provisioner does.
+    """
+
+    def get_kernel_spec(self, kernel_name):
+        spec = super().get_kernel_spec(kernel_name)
+        named = (spec.metadata.get("kernel_provisioner") or {}).get("provisioner_name")
+        if named in (None, "local-provisioner"):
+            spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": PROVISIONER, "config": {}}}
+        return spec
+
+
+class BoardPackKernelManager(AsyncKernelManager):
+    """An :class:`AsyncKernelManager` whose kernels listen on IPC sockets and start through the suite's provisioner.
 
     With :data:`RUNTIME_ENV` set, the connection file is ``<runtime>/k-<id>.json`` and the
     sockets ``<runtime>/k-<id>-ipc-<port>``. When that path is too long for a Unix socket
@@ -95,48 +129,63 @@ class LocalKernelManager(AsyncKernelManager):
     directory, which papermill sets to the borough's build folder for both ends.
 
     Its clients are :class:`PromptKernelClient`, ready without waiting out a silent IOPub.
-
-    At the end of a notebook the kernel is still asked to shut down and given the same time to
-    do so, but whether it has gone is checked every :data:`SHUTDOWN_POLL` seconds rather than
-    jupyter_client's 0.1 s, which every borough otherwise waited out in full.
+    :func:`kernel_manager` makes the class for one borough: :attr:`borough` names it in the
+    records of its kernels, and :attr:`waiting` is the forked process its first kernel becomes.
     """
 
-    client_class = DottedObjectName("boardpack.kernel.PromptKernelClient")
+    borough: str | None = None
+    waiting: WaitingKernel | None = None
+
+    client_class = DottedObjectName("boardpack.batch.kernel.PromptKernelClient")
     client_factory = Type(klass=PromptKernelClient)
 
-    async def _async_finish_shutdown(self, waittime=None, pollinterval=0.1, restart=False):
-        return await super()._async_finish_shutdown(waittime, min(pollinterval, SHUTDOWN_POLL), restart)
+    @default("kernel_spec_manager")
+    def _default_kernel_spec_manager(self):
+        return ProvisionedSpecs(data_dir=self.data_dir)
 
     @default("transport")
     def _default_transport(self):
         return "ipc"
 
-
     @default("connection_file")
     def _default_connection_file(self):
-        folder = os.environ.get(RUNTIME_ENV)
+        folder = runtime_dir()
         if not folder:
             return ""  # jupyter_client's own default
         return os.path.join(folder, f"k-{uuid.uuid4().hex[:8]}.json")
 
     @default("ip")
     def _default_ip(self):
-        if self.transport != "ipc" or not self.connection_file:
-            return super()._ip_default()
+        if self.transport != "ipc":
+            return localhost()
+        if not self.connection_file:
+            return "kernel-ipc"  # jupyter_client's own name for it
         base = os.path.splitext(self.connection_file)[0] + "-ipc"
         if len(os.fsencode(base)) <= _SOCKET_PATH_MAX:
             return base
         relative = os.path.relpath(base)
         return relative if len(os.fsencode(relative)) < len(os.fsencode(base)) else base
 
+    @classmethod
+    def take_waiting(cls) -> WaitingKernel | None:
+        """The waiting process for this class's first kernel, once; None after (a restart starts anew)."""
+        waiting, cls.waiting = cls.waiting, None
+        return waiting
+
+
+def kernel_manager(borough: str | None = None, waiting: WaitingKernel | None = None) -> type[BoardPackKernelManager]:
+    """The kernel manager class for one borough's notebook (papermill takes a class, not an instance)."""
+    return type("BoardPackKernelManager", (BoardPackKernelManager,), {"borough": borough, "waiting": waiting})
+
 
 class WaitingKernel:
     """A process forked from this one that waits to become a kernel.
 
     Fork it before anything starts threads or event loops (a fork copies only the calling
-    thread): it then holds every module this process imported, and :meth:`start` turns it into
-    an ipykernel with the command line, folder and environment papermill gives a new kernel.
-    Its process handle has the parts of :class:`subprocess.Popen` that jupyter_client uses.
+    thread; :func:`boardpack.processes.fork` refuses otherwise): it then holds every module this
+    process imported, and :meth:`start` turns it into an ipykernel with the command line, folder
+    and environment papermill gives a new kernel. Its process handle has the parts of
+    :class:`subprocess.Popen` that jupyter_client's local provisioner uses.
 
     Parameters
     ----------
@@ -154,7 +203,7 @@ class WaitingKernel:
     def __init__(self, close_fds=(), prepare=None):
         read, write = os.pipe()
         owner = os.getpid()  # read here: the forked process may first run after this one has died
-        pid = os.fork()
+        pid = fork()
         if pid == 0:  # pragma: no cover - the forked process ends in os._exit
             close_quietly([write, *close_fds])
             _become_kernel(read, owner, prepare)
@@ -174,10 +223,14 @@ class WaitingKernel:
 
     def discard(self) -> None:
         """Let a kernel that was never started exit (it reads end of file), and reap it."""
+        self.let_go()
+        self.wait()
+
+    def let_go(self) -> None:
+        """Close this end of the line: a kernel never started then exits (it reads end of file)."""
         if self._go is not None:
             os.close(self._go)
             self._go = None
-        self.wait()
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -200,7 +253,7 @@ class WaitingKernel:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
+        if self.poll() is None:  # not yet reaped, so the pid is still this process's
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
@@ -209,14 +262,19 @@ class WaitingKernel:
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
 
-
-def close_quietly(fds) -> None:
-    """Close file descriptors a forked process must not keep; one already closed is no error."""
-    for fd in fds:
+    def stop(self) -> None:
+        """Kill it, with the process group it leads once it is a kernel, if it still runs; then reap it."""
+        self.let_go()
+        if self.poll() is not None:
+            return
         try:
-            os.close(fd)
-        except OSError:
+            if os.getpgid(self.pid) == self.pid:
+                os.killpg(self.pid, signal.SIGKILL)  # its own session: the kernel and what it started
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
             pass
+        self.wait()
 
 
 def _become_kernel(go: int, owner: int, prepare=None):  # pragma: no cover - runs in the forked process
@@ -295,165 +353,3 @@ def ipykernel_argv(kernel_cmd: list[str]) -> list[str] | None:
     if rest[:2] != ["-m", "ipykernel_launcher"]:
         return None
     return rest[2:]
-
-
-class ForkedKernelManager(LocalKernelManager):
-    """A :class:`LocalKernelManager` that starts its kernel from a :class:`WaitingKernel`.
-
-    :func:`forked_kernel_manager` binds the waiting process. A kernel spec that runs another
-    Python, a second start (a restart), or no waiting process, launch as :class:`LocalKernelManager` does.
-    """
-
-    waiting: WaitingKernel | None = None
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        from jupyter_client.provisioning import LocalProvisioner
-
-        cls = type(self)
-        waiting, cls.waiting = cls.waiting, None
-        argv = ipykernel_argv(kernel_cmd)
-        if waiting is None or argv is None or type(self.provisioner) is not LocalProvisioner:
-            if waiting is not None:
-                waiting.discard()
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-        cwd = str(kw.get("cwd") or os.getcwd())
-        env = dict(kw.get("env") or os.environ)
-        if not kw.get("independent"):
-            # As jupyter_client's launcher does: the kernel polls this process and exits when it dies.
-            env["JPY_PARENT_PID"] = str(os.getpid())
-        waiting.start(argv, cwd, env)
-        provisioner = self.provisioner
-        provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = waiting, waiting.pid, waiting.pid, cwd
-        self._reconcile_connection_info(provisioner.connection_info)
-
-
-def forked_kernel_manager(waiting: WaitingKernel) -> type[ForkedKernelManager]:
-    """A :class:`ForkedKernelManager` class whose first kernel is ``waiting`` (papermill takes a class)."""
-    return type("ForkedKernelManager", (ForkedKernelManager,), {"waiting": waiting})
-
-
-def kill_process_tree(pid: int, include_self: bool = True) -> None:
-    """Kill a process and every process it started, with SIGKILL.
-
-    The process is frozen first so it cannot start another while its family is listed.
-    Kernels run in sessions of their own, so a process that leads its own group (a kernel,
-    a batch worker) is killed with its whole group; the caller's own group is never touched.
-
-    Parameters
-    ----------
-    pid : int
-        The process at the top of the tree.
-    include_self : bool
-        False to kill only its descendants (a worker cleaning up before it exits).
-    """
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        if include_self:
-            root.suspend()
-        family = root.children(recursive=True)
-    except psutil.Error:
-        return
-    for proc in family:
-        try:
-            proc.suspend()
-        except psutil.Error:
-            pass
-    targets = ([root] if include_self else []) + family
-    for proc in targets:
-        _kill(proc)
-    _wait_gone(targets)
-
-
-def kill_processes_in(folder) -> list[int]:
-    """Kill every process whose working directory is ``folder`` or inside it.
-
-    papermill starts a borough's kernel in its build folder, so this finds the kernel of a
-    worker that was killed (the kernel outlives it) before that folder is removed.
-
-    Returns
-    -------
-    list of int
-        The process ids killed.
-    """
-    import psutil
-
-    root = os.path.realpath(folder)
-    found = []
-    for proc in psutil.process_iter(["pid"]):
-        if proc.pid == os.getpid():
-            continue
-        try:
-            cwd = os.path.realpath(proc.cwd())
-        except (psutil.Error, OSError):
-            continue
-        if cwd == root or cwd.startswith(root + os.sep):
-            found.append(proc)
-    for proc in found:
-        _kill(proc)
-    return [p.pid for p in found]
-
-
-def kill_processes_using(folder) -> list[int]:
-    """Kill every process whose command line names ``folder`` (kernels started from a run folder).
-
-    The kernels of a run are started with ``-f <run folder>/k-<id>.json``, so this finds them
-    even when the worker that started them is gone.
-
-    Returns
-    -------
-    list of int
-        The process ids killed.
-    """
-    import psutil
-
-    needle = str(folder)
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        if proc.pid == os.getpid():
-            continue
-        try:
-            cmdline = proc.info["cmdline"] or []
-        except psutil.Error:
-            continue
-        if any(needle in part for part in cmdline):
-            found.append(proc)
-    for proc in found:
-        _kill(proc)
-    _wait_gone(found)
-    return [p.pid for p in found]
-
-
-def _wait_gone(procs, timeout: float = 5.0) -> None:
-    """Wait until the processes are dead: gone, or zombies waiting for their parent to reap them."""
-    import time
-
-    import psutil
-
-    deadline = time.monotonic() + timeout
-    alive = list(procs)
-    while alive and time.monotonic() < deadline:
-        still = []
-        for proc in alive:
-            try:
-                if proc.status() != psutil.STATUS_ZOMBIE:
-                    still.append(proc)
-            except psutil.Error:
-                pass
-        alive = still
-        if alive:
-            time.sleep(0.05)
-
-
-def _kill(proc) -> None:
-    import psutil
-
-    try:
-        group = os.getpgid(proc.pid)
-        if group == proc.pid and group != os.getpgid(0):
-            os.killpg(group, signal.SIGKILL)  # a kernel or worker, with anything it started in its group
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError, psutil.Error):
-        pass

@@ -1,4 +1,4 @@
-"""Kernels forked from a warm process: the waiting process, the kernel command, and a real run."""
+"""The batch's kernels: forked from a warm process or started anew, on IPC sockets, recorded, ready promptly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import types
 import nbformat
 import pytest
 
-from boardpack.kernel import RUNTIME_ENV, WaitingKernel, forked_kernel_manager, ipykernel_argv
+from boardpack.batch.kernel import RUNTIME_ENV, WaitingKernel, ipykernel_argv, kernel_manager
+from boardpack.processes import recorded
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs a system that can fork")
 
@@ -92,8 +93,7 @@ def test_a_kernel_whose_owner_died_while_it_prepared_does_not_start(tmp_path, ca
 def test_a_waiting_kernel_whose_owner_goes_away_exits_too():
     # The pipe's write end closes when the process that forked it dies: here, when it closes it.
     waiting = WaitingKernel()
-    os.close(waiting._go)
-    waiting._go = None
+    waiting.let_go()
     assert waiting.wait() == 0
 
 
@@ -116,7 +116,7 @@ def test_a_forked_kernel_runs_a_notebook_with_what_its_parent_had_imported(tmp_p
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os, sys\nprint('boardpack_warm_marker' in sys.modules, os.getcwd(), os.getpid(), "
         "os.environ['JPY_PARENT_PID'])")])
-    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting),
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=kernel_manager("camden", waiting),
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     marker, cwd, pid, parent = nb.cells[0].outputs[0]["text"].split()
@@ -130,7 +130,7 @@ def test_a_second_kernel_from_the_same_manager_class_is_started_as_a_new_process
     from nbclient import NotebookClient
 
     waiting = WaitingKernel()
-    manager = forked_kernel_manager(waiting)
+    manager = kernel_manager("camden", waiting)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.getpid())")])
     NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
     first = int(nb.cells[0].outputs[0]["text"])
@@ -139,35 +139,59 @@ def test_a_second_kernel_from_the_same_manager_class_is_started_as_a_new_process
     assert first == waiting.pid and second != waiting.pid
 
 
-def test_a_kernel_asked_to_shut_down_is_checked_for_having_gone_often_and_exits_of_itself(runtime, monkeypatch):
-    from jupyter_client.manager import AsyncKernelManager
+@pytest.mark.parametrize("started", ["forked", "new process"])
+def test_every_kernel_is_recorded_in_the_run_folder_with_its_borough(runtime, started):
     from nbclient import NotebookClient
 
-    from boardpack.kernel import SHUTDOWN_POLL
+    waiting = WaitingKernel() if started == "forked" else None
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os; print(os.getpid(), os.getpgid(0))")])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=kernel_manager("camden", waiting)).execute()
+    pid, group = map(int, nb.cells[0].outputs[0]["text"].split())
+    (entry,) = recorded(runtime)
+    assert (entry.pid, entry.role, entry.borough) == (pid, "kernel", "camden")
+    assert group == pid  # a session of its own, as jupyter_client starts kernels: stopped with its group
+    assert not entry.is_running()  # nbclient shut it down
 
-    seen = []
-    finish = AsyncKernelManager._async_finish_shutdown
 
-    async def recording(self, waittime=None, pollinterval=0.1, restart=False):
-        seen.append((waittime, pollinterval))
-        return await finish(self, waittime, pollinterval, restart)
+def test_the_kernel_spec_names_the_suites_provisioner_unless_it_names_another(tmp_path, monkeypatch):
+    from jupyter_client.provisioning import KernelProvisionerFactory
 
-    monkeypatch.setattr(AsyncKernelManager, "_async_finish_shutdown", recording)
-    waiting = WaitingKernel()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-    NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(waiting)).execute()
-    assert seen == [(None, SHUTDOWN_POLL)]  # jupyter_client's own wait for a graceful exit, checked more often
-    assert SHUTDOWN_POLL < 0.1
-    assert waiting.poll() is not None  # gone and reaped
+    from boardpack.batch.kernel import PROVISIONER, BoardPackKernelManager
+
+    # As if the package of the other provisioner were installed.
+    monkeypatch.setattr(KernelProvisionerFactory, "is_provisioner_available", lambda self, spec: True)
+    manager = BoardPackKernelManager(kernel_name="python3")
+    assert manager.kernel_spec.metadata["kernel_provisioner"] == {"provisioner_name": PROVISIONER, "config": {}}
+    own = tmp_path / "kernels" / "remote"
+    own.mkdir(parents=True)
+    (own / "kernel.json").write_text('{"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], '
+                                     '"display_name": "remote", "language": "python", '
+                                     '"metadata": {"kernel_provisioner": {"provisioner_name": "remote-one"}}}')
+    specs = manager.kernel_spec_manager
+    specs.kernel_dirs = [str(tmp_path / "kernels")]
+    assert specs.get_kernel_spec("remote").metadata["kernel_provisioner"]["provisioner_name"] == "remote-one"
+
+
+def test_the_client_speaks_the_kernels_major_protocol_version():
+    import jupyter_client
+
+    from boardpack.batch.kernel import PromptKernelClient
+
+    client = PromptKernelClient()
+    major = jupyter_client.protocol_version_info[0]
+    client.adapt_to({"content": {"protocol_version": f"{major}.1"}})
+    assert client.session.adapt_version == jupyter_client.session.Session().adapt_version  # unchanged
+    client.adapt_to({"content": {"protocol_version": f"{major - 1}.0"}})
+    assert client.session.adapt_version == major - 1
 
 
 @pytest.fixture
 def readiness(monkeypatch):
     """What each wait for a kernel's readiness saw: a list of IOPub reads, True when the idle status came."""
-    from boardpack.kernel import PromptKernelClient
+    from boardpack.batch.kernel import PromptKernelClient
 
     seen: list[list[bool]] = []
-    idle_after = PromptKernelClient._idle_after
+    idle_after = PromptKernelClient.idle_after
     ready = PromptKernelClient.wait_for_ready
 
     async def waiting(self, timeout=None):
@@ -180,7 +204,7 @@ def readiness(monkeypatch):
         return answer
 
     monkeypatch.setattr(PromptKernelClient, "wait_for_ready", waiting)
-    monkeypatch.setattr(PromptKernelClient, "_idle_after", recording)
+    monkeypatch.setattr(PromptKernelClient, "idle_after", recording)
     return seen
 
 
@@ -188,9 +212,7 @@ def readiness(monkeypatch):
 def test_a_kernel_is_ready_once_it_says_it_is_idle_without_waiting_out_a_silent_iopub(runtime, readiness, started):
     from nbclient import NotebookClient
 
-    from boardpack.kernel import LocalKernelManager
-
-    manager = forked_kernel_manager(WaitingKernel()) if started == "forked" else LocalKernelManager
+    manager = kernel_manager("camden", WaitingKernel() if started == "forked" else None)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first')")])
     NotebookClient(nb, kernel_name="python3", kernel_manager_class=manager).execute()
     assert readiness == [[True]]  # the idle status after kernel_info came: no 0.2 s of silence was waited for
@@ -201,11 +223,11 @@ def test_a_kernel_is_ready_once_it_says_it_is_idle_without_waiting_out_a_silent_
 def test_a_kernel_whose_iopub_missed_the_first_answer_is_asked_again(runtime, readiness, monkeypatch):
     from nbclient import NotebookClient
 
-    from boardpack.kernel import PromptKernelClient
+    from boardpack.batch.kernel import PromptKernelClient
 
     asked = []
     kernel_info = PromptKernelClient.kernel_info
-    idle_after = PromptKernelClient._idle_after
+    idle_after = PromptKernelClient.idle_after
 
     def counting(self, *args, **kwargs):
         asked.append(1)
@@ -216,8 +238,8 @@ def test_a_kernel_whose_iopub_missed_the_first_answer_is_asked_again(runtime, re
         return answer and len(asked) > 2  # as if IOPub had been silent after the first reply
 
     monkeypatch.setattr(PromptKernelClient, "kernel_info", counting)
-    monkeypatch.setattr(PromptKernelClient, "_idle_after", missing_the_first)
+    monkeypatch.setattr(PromptKernelClient, "idle_after", missing_the_first)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first')")])
-    NotebookClient(nb, kernel_name="python3", kernel_manager_class=forked_kernel_manager(WaitingKernel())).execute()
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=kernel_manager("camden", WaitingKernel())).execute()
     assert len(asked) >= 3  # the first request (and one more on IOPub's welcome), then asked again
     assert [(o["output_type"], o.get("text")) for o in nb.cells[0].outputs] == [("stream", "first\n")]
