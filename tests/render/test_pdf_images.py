@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from weasyprint.images import RasterImage
 
 from boardpack.render.pdf import html_to_pdf
-from boardpack.render.pdf_images import _idat_chunks, idat_data, png_rows_passed_through
+from boardpack.render import pdf_images
+from boardpack.render.pdf_images import ENCODER, _idat_chunks, idat_data, png_rows_passed_through
 
 PAGE = '<html lang="en-GB"><head><title>T</title></head><body><h1>Chart</h1>{body}</body></html>'
 
@@ -81,9 +82,39 @@ def test_damaged_png_is_left_to_weasyprint():
 
 
 def test_weasyprints_own_encoder_is_back_after_the_block_even_on_error():
-    own = vars(RasterImage)["_get_png_data"]
+    own = vars(RasterImage)[ENCODER]
     with pytest.raises(RuntimeError):
         with png_rows_passed_through():
-            assert vars(RasterImage)["_get_png_data"] is not own
+            assert vars(RasterImage)[ENCODER] is not own
             raise RuntimeError
-    assert vars(RasterImage)["_get_png_data"] is own
+    assert vars(RasterImage)[ENCODER] is own
+
+
+@pytest.fixture
+def encoder_moved(monkeypatch, caplog):
+    """As with a WeasyPrint release whose encoder has another name: the suite's stand-in must not be used."""
+    pdf_images._say_encoder_moved.cache_clear()
+    monkeypatch.setattr(pdf_images, "ENCODER", "_encoder_of_a_later_release")
+    yield caplog
+    pdf_images._say_encoder_moved.cache_clear()
+
+
+def test_where_the_encoder_has_moved_the_pdf_takes_weasyprints_path_and_draws_the_same(encoder_moved):
+    png = _png("RGB")
+    before = dict(vars(RasterImage))
+    pdf = _pdf_with(png)
+    _pdf_with(png)
+    assert dict(vars(RasterImage)) == before  # nothing replaced
+    assert _idat_chunks(png) not in pdf  # WeasyPrint encoded the rows itself
+    assert _drawn(pdf).tobytes() == Image.open(io.BytesIO(png)).tobytes()
+    said = [r.getMessage() for r in encoder_moved.records if r.name == pdf_images.__name__]
+    assert len(said) == 1 and "WeasyPrint's own encoder" in said[0]  # one line, however many PDFs
+
+
+def test_an_encoder_of_another_shape_is_not_stood_in_for(monkeypatch):
+    monkeypatch.setattr(RasterImage, ENCODER, staticmethod(lambda image, quality: b""))
+    assert pdf_images.weasyprint_encoder() is None
+    monkeypatch.setattr(RasterImage, ENCODER, lambda self, image: b"")  # no longer a static method
+    assert pdf_images.weasyprint_encoder() is None
+    monkeypatch.delattr(RasterImage, ENCODER)
+    assert pdf_images.weasyprint_encoder() is None

@@ -1,12 +1,15 @@
 """nbconvert's HTML export without its second pass over the page.
 
-``HTMLExporter.from_notebook_node`` renders the template, then parses the whole page again to
-give each ``<img>`` without ``alt`` a default text and to make the cells of nbconvert's own
-templates focusable, and writes the parse back out. The board-pack templates draw none of those
-cells, so on a page of 1–2 MB that pass changed nothing but the spelling of the markup, and took
-most of the render time. :class:`TemplatePageExporter` does the rest of what nbconvert does and
-returns the page as the template wrote it; :func:`with_alt_text` keeps the alt-text guarantee
-with a scan of the ``<img>`` tags.
+``HTMLExporter.from_notebook_node`` adds two filters for nbconvert's own templates (code
+highlighting and the widget-output choice), renders the template, then parses the whole page
+again to give each ``<img>`` without ``alt`` a default text and to make the cells of nbconvert's
+own templates focusable, and writes the parse back out. The board-pack templates use neither
+filter and draw none of those cells, so on a page of 1–2 MB that pass changed nothing but the
+spelling of the markup, and took most of the render time. :class:`TemplatePageExporter` is an
+``HTMLExporter`` (its template paths, resources and ``markdown2html`` filter) that renders
+through ``TemplateExporter.from_notebook_node``, the public method of the class it is built on,
+and returns the page as the template wrote it; :func:`with_alt_text` keeps the alt-text
+guarantee with a scan of the ``<img>`` tags.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ import logging
 import re
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 # nbconvert's text for an image that has none, so a page reads as it did before.
 DEFAULT_ALT = "No description has been provided for this image"
@@ -69,21 +70,13 @@ def with_alt_text(html: str, log: logging.Logger | None = None) -> str:
 class TemplatePageExporter(HTMLExporter):
     """An HTML exporter that returns the page as its template renders it.
 
-    Sets up the code highlighter and the widget-data filter as nbconvert's HTML export does, then
-    renders the template; the only change made to the result is alt text for an image without
-    it (:func:`with_alt_text`).
+    Its templates may use what an ``HTMLExporter`` gives a template (resources, ``markdown2html``
+    and nbconvert's other default filters) but not the two filters ``HTMLExporter`` adds only
+    while it renders (``highlight_code``, ``filter_data_type``); the only change made to the
+    result is alt text for an image without it (:func:`with_alt_text`).
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Render the notebook through the template; the page is not parsed and written again."""
-        langinfo = nb.metadata.get("language_info", {})
-        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-        resources = self._init_resources(resources)
-        filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                 resources=resources)
-        self.register_filter("highlight_code", highlight_code)
-        self.register_filter("filter_data_type", filter_data_type)
-        # TemplateExporter's, not HTMLExporter's: that one re-parses the whole page with BeautifulSoup.
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return with_alt_text(html, self.log), resources

@@ -10,16 +10,28 @@ hands WeasyPrint that PNG's own IDAT data instead. The image drawn is the same, 
 the PDF differs (it is the chart's own, level 3: see :func:`boardpack.report.charts.figure_png`).
 Anything else (a palette, an alpha channel, 16 bits, interlacing, a resized copy that WeasyPrint
 made itself) takes WeasyPrint's own path unchanged.
+
+WeasyPrint offers no public way to hand it an image's encoded rows, so this stands in for one
+private method, :data:`ENCODER` of ``weasyprint.images.RasterImage``, and only behind a guard:
+where a WeasyPrint release has moved or changed it, every image takes WeasyPrint's own path, with
+one log line saying so, and the PDF shows the same pixels, a little more slowly.
+pyproject.toml keeps WeasyPrint below its next major release.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import io
+import logging
 import struct
 from collections.abc import Iterator
 
 from weasyprint.images import RasterImage
+
+# WeasyPrint's static method that encodes a Pillow image's rows for a PDF image stream (70.x).
+ENCODER = "_get_png_data"
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The modes whose IDAT rows are already the samples a PDF image of that colour space reads.
@@ -72,23 +84,49 @@ def _idat_chunks(png: bytes) -> bytes | None:
     return None
 
 
+def weasyprint_encoder() -> staticmethod | None:
+    """WeasyPrint's own encoder as its class holds it, if it is there and takes one image; else None."""
+    own = vars(RasterImage).get(ENCODER)
+    if not isinstance(own, staticmethod):
+        return None
+    try:
+        takes = list(inspect.signature(own.__func__).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    return own if len(takes) == 1 and takes[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else None
+
+
+@functools.cache
+def _say_encoder_moved() -> None:
+    import weasyprint
+
+    logging.getLogger(__name__).warning(
+        "WeasyPrint %s has no %s.%s taking one image: charts go into the PDF through WeasyPrint's own "
+        "encoder (the same pixels, a slower render)", weasyprint.__version__, RasterImage.__name__, ENCODER)
+
+
 @contextlib.contextmanager
 def png_rows_passed_through() -> Iterator[None]:
     """Within the block, WeasyPrint takes a plain PNG's rows from the file itself (see the module).
 
-    It replaces ``RasterImage._get_png_data``, where WeasyPrint re-encodes an image, for the
-    block only, and puts WeasyPrint's own back after it. A process renders one PDF at a time, so
-    nothing else sees the change.
+    It stands in for WeasyPrint's :data:`ENCODER` for the block only, and puts WeasyPrint's own
+    back after it; a process renders one PDF at a time, so nothing else sees the change. Where
+    that method is not what the suite expects (:func:`weasyprint_encoder`), the block changes
+    nothing and one line is logged, once per process.
     """
-    own = vars(RasterImage)["_get_png_data"]  # the staticmethod itself, to put back as it was
-    encode = RasterImage._get_png_data
+    own = weasyprint_encoder()
+    if own is None:
+        _say_encoder_moved()
+        yield
+        return
+    encode = own.__func__
 
     def rows(pillow_image):
         data = idat_data(pillow_image)
         return data if data is not None else encode(pillow_image)
 
-    RasterImage._get_png_data = staticmethod(rows)
+    setattr(RasterImage, ENCODER, staticmethod(rows))
     try:
         yield
     finally:
-        RasterImage._get_png_data = own
+        setattr(RasterImage, ENCODER, own)
