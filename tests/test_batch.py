@@ -257,3 +257,23 @@ def test_a_worker_is_told_when_it_has_one_borough_to_build(tmp_path, registry, m
     results = batch.execute_jobs(todo, workers=jobs, progress=False, runtime_dir=tmp_path)
     assert all(r.status == "failed" and "missing.ipynb" in r.error for r in results)
     assert started == lone
+
+
+def test_a_worker_is_started_with_the_interpreter_options_of_the_run():
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    code = "from boardpack.batch.workers import interpreter_options; print(interpreter_options())"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # options only, no PYTHON* settings
+
+    def options(*flags):
+        done = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, check=True,
+                              env=env)
+        return ast.literal_eval(done.stdout.strip())
+
+    assert options("-B", "-OO", "-X", "dev", "-W", "error::UserWarning") == [
+        "-B", "-OO", "-X", "dev", "-Wdefault", "-Werror::UserWarning"]  # development mode adds -Wdefault
+    assert options("-I") == ["-I"]
+    assert options() == []
