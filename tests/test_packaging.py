@@ -1,4 +1,4 @@
-"""Packaging: pip, conda and the lock file agree; the wheel works installed normally, not only editable."""
+"""Packaging: pip, conda and the lock files agree; the wheel works installed normally, not only editable."""
 
 import hashlib
 import os
@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
 LOCK = PROJECT_DIR / "requirements.lock"
+INSTALLER_LOCK = PROJECT_DIR / "installer.lock"
+LOCK_TOOL_LOCK = PROJECT_DIR / "lock-tool.lock"
 
 
 def _name(spec: str) -> str:
@@ -31,10 +36,54 @@ def _declared() -> set[str]:
     return names
 
 
-def test_pip_and_conda_dependencies_agree():
+def _declared_ranges() -> dict[str, SpecifierSet]:
+    """[project].dependencies and every extra as {name: range}."""
+    project = PYPROJECT["project"]
+    specs = [*project["dependencies"], *(d for extra in project["optional-dependencies"].values() for d in extra)]
+    return {_name(s): Requirement(s).specifier for s in specs}
+
+
+def _conda_ranges() -> dict[str, SpecifierSet]:
     env = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text(encoding="utf-8"))
-    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    assert _declared() == conda
+    ranges = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str) and _name(dep) not in {"python", "pip"}:
+            ranges[_name(dep)] = SpecifierSet(dep[len(_name(dep)):].strip())
+    return ranges
+
+
+def test_pip_and_conda_dependencies_agree():
+    conda = _conda_ranges()
+    assert _declared() == set(conda)
+    assert {n: str(r) for n, r in _declared_ranges().items()} == {n: str(r) for n, r in conda.items()}
+
+
+def test_conda_names_the_python_the_lock_is_resolved_for():
+    env = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text(encoding="utf-8"))
+    assert "python=3.11" in env["dependencies"]
+
+
+def _next_major(version: Version) -> Version:
+    """The release after which an API may break: the next major, or for 0.x the next minor."""
+    major, minor = (version.release + (0,))[:2]
+    return Version(f"{major + 1}") if major else Version(f"0.{minor + 1}")
+
+
+def test_every_dependency_has_a_range_that_holds_the_locked_version_and_stops_before_its_next_major():
+    pins = _locked_versions()
+    for name, spec in _declared_ranges().items():
+        lower = [s for s in spec if s.operator == ">="]
+        upper = [Version(s.version) for s in spec if s.operator == "<"]
+        assert lower and upper, f"{name}: {spec or 'no range'} (a lower and an upper bound are needed)"
+        assert spec.contains(pins[name]), f"{name}: locked {pins[name]} is outside {spec}"
+        assert max(upper) <= _next_major(Version(pins[name])), f"{name}: {spec} admits a release past its next major"
+
+
+def test_the_next_major_of_a_release():
+    assert _next_major(Version("70.0")) == Version("71")
+    assert _next_major(Version("3.10.9")) == Version("4")
+    assert _next_major(Version("0.35.0")) == Version("0.36")
+    assert _next_major(Version("2026.6")) == Version("2027")
 
 
 def test_test_tools_are_an_extra_not_a_dependency():
@@ -45,11 +94,11 @@ def test_test_tools_are_an_extra_not_a_dependency():
     assert "seaborn" in main
 
 
-def _locked() -> dict[str, list[str]]:
-    """requirements.lock as {name: [sha256 hashes]}."""
+def _locked(lock: Path = LOCK) -> dict[str, list[str]]:
+    """A lock file as {name: [sha256 hashes]}."""
     pins: dict[str, list[str]] = {}
     current = None
-    for line in LOCK.read_text(encoding="utf-8").splitlines():
+    for line in lock.read_text(encoding="utf-8").splitlines():
         pin = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line)
         if pin:
             current = pin.group(1).lower().replace("_", "-")
@@ -59,11 +108,46 @@ def _locked() -> dict[str, list[str]]:
     return pins
 
 
+def _locked_versions(lock: Path = LOCK) -> dict[str, str]:
+    text = lock.read_text(encoding="utf-8")
+    return {m.group(1).lower().replace("_", "-"): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, flags=re.MULTILINE)}
+
+
 def test_the_lock_pins_every_dependency_with_hashes():
     pins = _locked()
     assert _declared() <= set(pins), sorted(_declared() - set(pins))
     assert all(pins.values()), [n for n, h in pins.items() if not h]
     assert "boardpack" not in pins  # the project itself installs with --no-deps -e .
+
+
+def test_the_lock_holds_the_build_backend_the_editable_install_uses():
+    """`make install` builds the suite without build isolation, with the setuptools of the lock."""
+    backend = [Requirement(r) for r in PYPROJECT["build-system"]["requires"]]
+    group = [Requirement(r) for r in PYPROJECT["dependency-groups"]["build"]]
+    pins = _locked_versions()
+    assert {_name(r.name) for r in backend} == {_name(r.name) for r in group}
+    for req in backend + group:
+        assert req.specifier.contains(pins[_name(req.name)]), f"{req}: locked {pins.get(_name(req.name))}"
+
+
+@pytest.mark.parametrize(("lock", "tool"), [(INSTALLER_LOCK, "pip"), (LOCK_TOOL_LOCK, "uv")])
+def test_the_installer_and_the_lock_tool_are_pinned_with_hashes(lock, tool):
+    pins = _locked(lock)
+    assert list(pins) == [tool]
+    assert pins[tool], f"{lock.name}: {tool} has no hash"
+
+
+def test_the_installer_is_a_pip_that_keeps_an_extra_to_the_pins():
+    """pip before 23.3 took the newest release of a package asked for through an extra (tests/test_install.py)."""
+    assert Version(_locked_versions(INSTALLER_LOCK)["pip"]) >= Version("23.3")
+
+
+def test_the_pre_commit_hooks_use_the_locked_ruff():
+    hooks = yaml.safe_load((PROJECT_DIR / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    pinned = [dep for repo in hooks["repos"] for hook in repo["hooks"] if hook["id"] == "ruff"
+              for dep in hook.get("additional_dependencies", [])]
+    assert pinned == [f"ruff=={_locked_versions()['ruff']}"]
 
 
 def test_the_manifest_records_the_lock_file():
