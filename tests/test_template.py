@@ -12,7 +12,7 @@ from boardpack.paths import NOTEBOOK
 from boardpack.template import assigned_names, check_template, template_parameters
 
 PARAMETERS = ["borough", "period", "data_dir", "store_index", "output_dir", "census_fold", "crime_vintage", "alpha",
-              "pas_respondents", "uss_respondents"]
+              "change_test", "pas_respondents", "pas_design_effect", "uss_respondents"]
 
 
 def edited_copy(tmp_path, change=None, name="mine.ipynb"):

@@ -111,9 +111,26 @@ def test_twelve_month_change_tested_by_hand(registry):
 
     want = min(1.0, 2 * sum(math.comb(756, i) for i in range(373)) / 2**756)
     assert c.mps_p_value == pytest.approx(want) and c.mps_significant is False and c.mps_small_numbers is False
-    assert c.alpha == 0.05
-    assert c.tests() == {"p_value": c.p_value, "significant": True, "small_numbers": True,
-                         "mps_p_value": c.mps_p_value, "mps_significant": False, "mps_small_numbers": False}
+    assert c.alpha == 0.05 and c.change_test == "quasi-poisson"
+    # Neither can take the quasi-Poisson test: the borough's later total is 0, and the MPS's months vary not
+    # at all (the model fits them exactly: no variation to measure): both take the exact test, each tested
+    # alone (q = p).
+    assert c.tests() == {"p_value": c.p_value, "q_value": c.p_value, "significant": True, "small_numbers": True,
+                         "dispersion": None, "test": "exact-poisson",
+                         "mps_p_value": c.mps_p_value, "mps_q_value": c.mps_p_value, "mps_significant": False,
+                         "mps_small_numbers": False, "mps_dispersion": None, "mps_test": "exact-poisson"}
+
+
+def test_twelve_month_change_allows_for_the_calls_month_to_month_variation(registry):
+    swings = [40, 90, 35, 85, 50, 95, 30, 80, 45, 100, 40, 90]
+    s = asb.monthly_calls(table(registry), WF, PERIOD, registry.codes)
+    # A rise of 17%, in calls that swing from month to month differently each year (no seasonal pattern to
+    # take out: the second year's swings run the other way).
+    s["borough"] = swings + [v + 12 for v in reversed(swings)]
+    c = asb.twelve_month_change(s, PERIOD, alpha=0.05)
+    assert c.test == "quasi-poisson" and c.dispersion > 5 and not c.significant
+    exact = asb.twelve_month_change(s, PERIOD, alpha=0.05, change_test="exact-poisson")
+    assert exact.test == "exact-poisson" and exact.significant and exact.change_test == "exact-poisson"
 
 
 def test_twelve_month_change_untested_without_alpha_or_previous_year(registry):
@@ -124,14 +141,15 @@ def test_twelve_month_change_untested_without_alpha_or_previous_year(registry):
     assert c.previous_12m is None and c.p_value is None and c.significant is None and c.alpha is None
 
 
-def made_change(pct, significant, small, mps_pct=-2.4, mps_significant=False, previous=120):
+def made_change(pct, significant, small, mps_pct=-2.4, mps_significant=False, previous=120, test="quasi-poisson"):
     return asb.AsbChange(108, previous, pct, 480, 492, mps_pct, p_value=0.5, significant=significant,
-                         small_numbers=small, mps_p_value=0.5, mps_significant=mps_significant,
-                         mps_small_numbers=False, alpha=0.05)
+                         small_numbers=small, test=test, mps_p_value=0.5, mps_significant=mps_significant,
+                         mps_small_numbers=False, mps_test="quasi-poisson", alpha=0.05)
 
 
 LEAD = "Waltham Forest recorded 108 ASB calls in the 12 months to October 2015, "
-CHANCE = ", within the range expected from year-to-year variation"
+CHANCE = ", not statistically significant once the usual month-to-month variation is allowed for"
+EXACT = ", not statistically significant: chance variation alone could give it"
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -144,8 +162,8 @@ CHANCE = ", within the range expected from year-to-year variation"
     (made_change(-10.0, False, False, -2.4, True),
      LEAD + f"a decrease of 10% in ASB calls on the previous 12 months{CHANCE}. "
             "Across the MPS there was a statistically significant fall of 2.4% in ASB calls."),
-    (made_change(33.3, False, True),
-     LEAD + f"an increase of 33.3% in ASB calls on the previous 12 months (small numbers){CHANCE}. "
+    (made_change(33.3, False, True, test="exact-poisson"),
+     LEAD + f"an increase of 33.3% in ASB calls on the previous 12 months (small numbers){EXACT}. "
             f"Across the MPS there was a decrease of 2.4% in ASB calls{CHANCE}."),
     (made_change(0.0, False, False, 0.0, False),
      LEAD + "no change in ASB calls on the previous 12 months. Across the MPS there was no change in ASB calls."),

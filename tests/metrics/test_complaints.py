@@ -128,15 +128,19 @@ def test_by_type(allegations):
     assert t["allegations"].sum() == 100 and len(t) == 7
 
 
+EXACT = "not statistically significant: chance variation alone could give it"
+
+
 def test_type_sentence(allegations):
-    # Issue 10: by_type now tests each change and the sentence says what the test says
-    # (68 -> 43 is significant, 27 -> 26 is not); without the tests it reads as before.
+    # by_type tests each change and the sentence says what the test says. 68 -> 43 alone has p = 0.022, but
+    # tested with the other six types its q-value is 7 x 0.022 = 0.15: not significant. Each type has its
+    # allegations in two months only, so the exact test is used. Without the tests it reads as before.
     text = words.type_sentence(c.by_type(allegations, WF, PERIOD))
     assert text == (
         "Failures in Duty allegations account for the highest proportion (43.0%) of all public complaint "
-        "allegations. Failures in Duty allegations decreased by 36.8% (statistically significant) on the previous "
+        f"allegations. Failures in Duty allegations decreased by 36.8% ({EXACT}) on the previous "
         "12 months. Oppressive Behaviour allegations account for 26.0% of all public complaint allegations. "
-        "Oppressive Behaviour allegations decreased by 3.7% (within the range expected from year-to-year variation) "
+        f"Oppressive Behaviour allegations decreased by 3.7% ({EXACT}) "
         "on the previous 12 months."
     )
     untested = c.by_type(allegations, WF, PERIOD).drop(columns=["p_value", "significant", "small_numbers"])
@@ -160,11 +164,9 @@ def _types(now: dict, before: dict, tested: bool = False) -> pd.DataFrame:
     ({"Incivility": 80}, {"Incivility": 40},  # significant rise
      "Incivility allegations increased by 100% (statistically significant) on the previous 12 months."),
     ({"Incivility": 42}, {"Incivility": 40},  # within chance
-     "Incivility allegations increased by 5% (within the range expected from year-to-year variation) on the "
-     "previous 12 months."),
+     f"Incivility allegations increased by 5% ({EXACT}) on the previous 12 months."),
     ({"Incivility": 3}, {"Incivility": 4},  # small numbers
-     "Incivility allegations decreased by 25% (small numbers; within the range expected from year-to-year "
-     "variation) on the previous 12 months."),
+     f"Incivility allegations decreased by 25% (small numbers; {EXACT}) on the previous 12 months."),
     ({"Incivility": 2}, {"Incivility": 14},  # significant on small numbers: p = 2 * 137 / 2**16
      "Incivility allegations decreased by 85.7% (small numbers; statistically significant) on the previous 12 "
      "months."),
@@ -255,7 +257,10 @@ def exact_p(previous: int, current: int) -> float:
 
 def test_pct_change_by_borough_is_tested(allegations, registry):
     ch = c.pct_change_by_borough(allegations, PERIOD, boroughs(registry), alpha=0.05).set_index("area_code")
-    assert ch.attrs["alpha"] == 0.05 and ch.attrs["test"].startswith("exact conditional")
+    assert ch.attrs["alpha"] == 0.05 and ch.attrs["change_test"] == "quasi-poisson"
+    # Every borough's months are constant within each period (or zero in both): no more variation than the
+    # month and the change explain, so each takes the exact test of its totals.
+    assert (ch["test"] == "exact-poisson").all()
     wf = ch.loc[WF]  # 121 -> 100
     assert wf["p_value"] == pytest.approx(exact_p(121, 100)) and 0.15 < wf["p_value"] < 0.2
     assert not wf["significant"] and not wf["small_numbers"]
@@ -264,25 +269,32 @@ def test_pct_change_by_borough_is_tested(allegations, registry):
     doubled = ch.loc["E09000006"]  # 24 -> 48
     assert doubled["p_value"] == pytest.approx(exact_p(24, 48)) and doubled["significant"]
     assert ch.loc["E09000004", "p_value"] == 1.0  # 24 -> 24
+    from statsmodels.stats.multitest import multipletests
+
+    q = multipletests(ch["p_value"].to_numpy(), method="fdr_bh")[1]  # the 32 boroughs are one family
+    assert ch["q_value"].to_numpy() == pytest.approx(q)
     for _, r in ch.iterrows():
         assert r["p_value"] == pytest.approx(exact_p(r["previous_12m"], r["current_12m"]))
-        assert r["significant"] == (r["p_value"] < 0.05)
+        assert r["significant"] == (r["q_value"] <= 0.05)
         assert r["small_numbers"] == (min(r["previous_12m"], r["current_12m"]) < 10)
 
 
 def test_mps_change_test(allegations, registry):
-    ch = c.pct_change_by_borough(allegations, PERIOD, boroughs(registry))
-    t = c.mps_change_test(ch, alpha=0.05)
+    t = c.mps_change_test(allegations, PERIOD, boroughs(registry), alpha=0.05)
     assert (t.previous, t.current) == (865, 784)
     assert t.p_value == pytest.approx(exact_p(865, 784)) and 0.04 < t.p_value < 0.06
-    assert t.significant == (t.p_value < 0.05) and not t.small_numbers
-    assert c.mps_change_test(ch, alpha=0.01).significant is False
+    assert t.q_value == t.p_value  # tested alone
+    assert t.significant == (t.p_value <= 0.05) and not t.small_numbers
+    assert c.mps_change_test(allegations, PERIOD, boroughs(registry), alpha=0.01).significant is False
+    with pytest.raises(CoverageError):
+        c.mps_change_test(allegations[allegations["month"] != PERIOD], PERIOD, boroughs(registry))
 
 
 def test_by_type_is_tested(allegations):
     t = c.by_type(allegations, WF, PERIOD, alpha=0.05).set_index("allegation_type")
-    duty = t.loc["Failures in Duty"]  # 68 -> 43
-    assert duty["p_value"] == pytest.approx(exact_p(68, 43)) and duty["significant"]
+    duty = t.loc["Failures in Duty"]  # 68 -> 43: p = 0.022 alone, q = 7 x p among the seven types
+    assert duty["p_value"] == pytest.approx(exact_p(68, 43)) and duty["p_value"] < 0.05
+    assert duty["q_value"] == pytest.approx(7 * duty["p_value"]) and not duty["significant"]
     malpractice = t.loc["Malpractice"]  # 0 -> 3: 2 / 8
     assert malpractice["p_value"] == pytest.approx(0.25) and not malpractice["significant"]
     assert malpractice["small_numbers"]
@@ -297,29 +309,31 @@ def test_by_type_is_tested(allegations):
     (12.5, True, False, "Waltham Forest recorded a statistically significant rise of 12.5% in the number of "
                         "recorded complaint allegations."),
     (-17.4, False, False, "Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint "
-                          "allegations, within the range expected from year-to-year variation."),
+                          "allegations, not statistically significant once the usual month-to-month variation is "
+                          "allowed for."),
     (50.0, False, True, "Waltham Forest recorded an increase of 50% in the number of recorded complaint "
-                        "allegations (small numbers), within the range expected from year-to-year variation."),
+                        "allegations (small numbers), not statistically significant once the usual month-to-month "
+                        "variation is allowed for."),
     (0.0, False, False, "Waltham Forest recorded no change in the number of recorded complaint allegations."),
     (None, False, True, "Waltham Forest recorded no complaint allegations in the previous 12 months, so no "
                         "percentage change can be given."),
 ])
 def test_change_sentence_with_its_test(pct, significant, small, expected):
     assert words.change_sentence("Waltham Forest", 0 if pct is None else 10, pct, significant=significant,
-                                 small=small) == expected
+                                 small=small, test="quasi-poisson") == expected
 
 
 @pytest.mark.parametrize("pct, significant, small, expected", [
     (-9.4, True, False, "Across the MPS there was a statistically significant fall of 9.4% in complaint allegations."),
     (3.1, True, False, "Across the MPS there was a statistically significant rise of 3.1% in complaint allegations."),
-    (-2.0, False, False, "Across the MPS there was a decrease of 2% in complaint allegations, within the range "
-                         "expected from year-to-year variation."),
+    (-2.0, False, False, "Across the MPS there was a decrease of 2% in complaint allegations, not statistically "
+                         "significant once the usual month-to-month variation is allowed for."),
     (40.0, False, True, "Across the MPS there was an increase of 40% in complaint allegations (small numbers), "
-                        "within the range expected from year-to-year variation."),
+                        "not statistically significant once the usual month-to-month variation is allowed for."),
     (0.0, False, False, "Across the MPS there was no change in complaint allegations."),
     (None, None, False, "Across the MPS no allegations were recorded in the previous 12 months, so no change can "
                         "be given."),
     (-9.4, None, False, "Across the MPS there was a decrease of 9.4% in complaint allegations."),
 ])
 def test_mps_change_sentence(pct, significant, small, expected):
-    assert words.mps_change_sentence(pct, significant, small) == expected
+    assert words.mps_change_sentence(pct, significant, small, "quasi-poisson") == expected

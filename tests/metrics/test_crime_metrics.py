@@ -270,25 +270,43 @@ def test_change_tests_on_the_reference_counts():
     youth = out.loc["Youth Violence"]
     assert pd.isna(youth["p_value"]) and pd.isna(youth["significant"]) and pd.isna(youth["small_numbers"])
     assert out.attrs["vintage"] == "ho_2008" and out.attrs["alpha"] == 0.05
-    assert out.attrs["test"].startswith("exact conditional test")
+    assert out.attrs["change_test"] == "quasi-poisson" and "Benjamini" in out.attrs["family"]
+    # Without the monthly counts every row takes the exact test of its totals ...
+    assert set(out["test"].dropna()) == {"exact-poisson"} and out["dispersion"].isna().all()
+    # ... and each column's four tested rows are one family: 1 -> 9 has p = 0.0215 alone, q = 0.0215 x 4 / 2.
+    assert out.loc["Total Notifiable Offences", "mps_q_value"] == pytest.approx(22 / 1024 * 4 / 2)
+    assert out.loc["Burglary (Total)", "q_value"] == pytest.approx(burglary["p_value"] * 4)
     assert "p_value" not in table  # the input is not changed
 
 
 def test_change_tests_follow_alpha():
     strict = m.change_tests(REFERENCE_TESTED, alpha=0.01).set_index("row")
-    # 1 -> 9 has p = 0.0215: significant at 5% but not at 1%.
+    # 1 -> 9 has q = 0.043: significant at 5% but not at 1%.
     assert not bool(strict.loc["Total Notifiable Offences", "mps_significant"])
     assert strict.attrs["alpha"] == 0.01
 
 
 def test_change_tests_on_the_real_table(fixture_crime):
-    table = m.change_tests(m.recorded_crime_table(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10"), alpha=0.05)
+    crime = m.recorded_crime_table(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10")
+    months = m.row_months(fixture_crime, MAPPINGS, SOUTHWARK, "2014-10")
+    table = m.change_tests(crime, months, alpha=0.05)
     available = table[table["available"]]
-    assert available["p_value"].between(0, 1).all()
-    assert (available["significant"] == (available["p_value"] < 0.05)).all()
+    assert available["p_value"].between(0, 1).all() and (available["q_value"] >= available["p_value"]).all()
+    assert (available["significant"] == (available["q_value"] <= 0.05)).all()
     small = (available[["previous_12m", "current_12m"]].min(axis=1) < 10)
     assert (available["small_numbers"] == small).all()
     assert table.loc[~table["available"], "p_value"].isna().all()
+    # The 24 monthly counts of each row add up to its two 12-month figures, borough and MPS.
+    for _, row in available.iterrows():
+        mine = months[months["row"] == row["row"]]
+        assert len(mine) == 24 and mine["month"].is_monotonic_increasing
+        assert (mine["borough"].iloc[:12].sum(), mine["borough"].iloc[12:].sum()) == (row["previous_12m"],
+                                                                                       row["current_12m"])
+        assert (mine["mps"].iloc[:12].sum(), mine["mps"].iloc[12:].sum()) == (row["mps_previous_12m"],
+                                                                               row["mps_current_12m"])
+    assert months.attrs["vintage"] == crime.attrs["vintage"]
+    exact = m.change_tests(crime, months, alpha=0.05, method="exact-poisson")
+    assert set(exact["test"].dropna()) == {"exact-poisson"}
 
 
 def test_homicide_change_tests():
@@ -299,3 +317,4 @@ def test_homicide_change_tests():
     assert out["significant"] is True and out["small_numbers"] is True
     assert out["mps_significant"] is False and out["mps_small_numbers"] is False
     assert {k: out[k] for k in h} == h and out["alpha"] == 0.05
+    assert out["test"] == out["mps_test"] == "exact-poisson" and out["q_value"] == out["p_value"]

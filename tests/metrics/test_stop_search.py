@@ -435,7 +435,9 @@ def test_year_on_year_hand_worked():
     assert b["p_value"] == pytest.approx(p, rel=1e-9) and round(p, 4) == 0.0135
     assert b["significant"] is True and b["small_numbers"] is False and b["reason"] is None
     assert out.loc["MPS", "pct_change"] == 10.0 and out.loc["MPS", "significant"] is True
-    assert out.attrs == {"alpha": 0.05, "test": m.TEST_NAME}
+    # One month against one month: no monthly series, so the exact test, named, tested alone (q = p).
+    assert out.attrs == {"alpha": 0.05, "change_test": "exact-poisson", "test": m.TEST_NAMES["exact-poisson"]}
+    assert b["test"] == "exact-poisson" and b["q_value"] == b["p_value"] and b["dispersion"] is None
     # At alpha = 0.01 the same change is within chance.
     assert m.year_on_year(_monthly(20, 40), [], alpha=0.01).iloc[0]["significant"] is False
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import pytest
 from boardpack.metrics.uncertainty import (
     ABOVE,
     BELOW,
     SIMILAR,
-    change_test,
     difference_interval,
     poisson_interval,
     rank_range,
@@ -51,46 +49,6 @@ def test_wilson_accepts_a_survey_share_times_its_assumed_respondents():
 def test_wilson_refuses_impossible_counts(k, n):
     with pytest.raises(ValueError):
         wilson_interval(k, n)
-
-
-def _exact_two_sided(k: int, n: int) -> float:
-    """The two-sided exact binomial p at 0.5, by hand: twice the smaller tail, capped at 1."""
-    tail, term, total = min(k, n - k), 1, 0
-    for i in range(tail + 1):  # C(n, i) built up term by term, in whole numbers
-        total += term
-        term = term * (n - i) // (i + 1)
-    return min(1.0, 2 * float(Fraction(total, 2**n)))
-
-
-@pytest.mark.parametrize(("previous", "current"), [(3, 4), (10, 20), (2570, 2175), (21173, 21062), (0, 6), (9, 1)])
-def test_change_test_is_the_exact_conditional_binomial_test(previous, current):
-    test = change_test(previous, current)
-    assert test.p_value == pytest.approx(_exact_two_sided(current, previous + current), rel=1e-9)
-    assert test.significant == (test.p_value < 0.05)
-
-
-def test_change_test_worked_examples():
-    # 3 -> 4 homicides: P = 1 (the two tails at 0.5 are the whole distribution).
-    assert change_test(3, 4).p_value == 1.0 and not change_test(3, 4).significant
-    assert change_test(3, 4).small_numbers
-    # 10 -> 20: 2 * P(X <= 10 | n=30) = 2 * 53,009,102 / 2**30 = 0.098737...
-    assert change_test(10, 20).p_value == pytest.approx(2 * 53009102 / 2**30, rel=1e-9)
-    # Burglary in the reference pack, 2,570 -> 2,175: a fall of 15.4%, far beyond chance.
-    assert change_test(2570, 2175).significant
-    # Total notifiable offences 21,173 -> 21,062: a fall of 0.5%, within chance.
-    assert not change_test(21173, 21062).significant
-    assert change_test(0, 0).p_value == 1.0 and change_test(0, 0).small_numbers
-
-
-def test_change_test_level_is_the_run_setting():
-    assert change_test(10, 20, alpha=0.10).significant
-    assert not change_test(10, 20, alpha=0.05).significant
-
-
-@pytest.mark.parametrize(("previous", "current"), [(-1, 3), (1.5, 3), (None, 3)])
-def test_change_test_refuses_counts_that_are_not_counts(previous, current):
-    with pytest.raises(ValueError):
-        change_test(previous, current)
 
 
 def test_rate_ratio_interval_scales_the_clopper_pearson_interval():

@@ -654,6 +654,34 @@ def mid_year_population(data_dir: Path) -> dict[tuple[str, int], int]:
     return out
 
 
+def row_months(data_dir: Path, vintage: str, gss_code: str, period: str) -> dict[str, tuple[list, list]]:
+    """Every recorded crime row's 24 monthly counts to ``period``, (borough, MPS), from the raw files."""
+    months = months_to(period, 24)
+    long = crime_long(data_dir, vintage, months)
+    labels = borough_labels()
+    codes = {a: code_of(a, labels) for a in long["area"].unique()}
+    long["is_borough"] = long["area"].map(codes) == gss_code
+    keys = list(zip(long["major"], long["minor"]))
+
+    def series(frame: pd.DataFrame) -> tuple[list, list]:
+        mine = frame[frame["is_borough"]].groupby("month")["count"].sum()
+        every = frame.groupby("month")["count"].sum()
+        return [int(mine.get(m, 0)) for m in months], [int(every.get(m, 0)) for m in months]
+
+    out = {TNO: series(long)}
+    for name, cats in crime_mapping(vintage).items():
+        out[name] = series(long[[k in cats for k in keys]])
+    if all(r in out for r in MOPAC7_ROWS):
+        out["MOPAC 7"] = tuple([sum(out[r][i][m] for r in MOPAC7_ROWS) for m in range(24)] for i in (0, 1))
+    return out
+
+
+def homicide_months_raw(data_dir: Path, gss_code: str, months: list[str]) -> tuple[list, list]:
+    """(borough victims, all victims) in each of ``months`` from the raw homicide dashboard CSV."""
+    pairs = [homicide_victims_raw(data_dir, gss_code, [m]) for m in months]
+    return [b for b, _ in pairs], [a for _, a in pairs]
+
+
 def homicide_victims_raw(data_dir: Path, gss_code: str, months: list[str]) -> tuple[int, int]:
     """(borough victims, all victims) in ``months`` from the raw homicide dashboard CSV."""
     labels = borough_labels()

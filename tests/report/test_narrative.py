@@ -37,25 +37,34 @@ def test_singular_and_plural():
     assert count_sentence(6, "borough", "has", "have") == "6 boroughs have"
 
 
-@pytest.mark.parametrize(("pct", "significant", "small", "text"), [
-    (-15.4, True, False, "a statistically significant fall of 15.4% in burglary"),
-    (12.1, True, False, "a statistically significant rise of 12.1% in burglary"),
-    (0.5, False, False, "an increase of 0.5% in burglary, within the range expected from year-to-year variation"),
-    (-0.5, False, False, "a decrease of 0.5% in burglary, within the range expected from year-to-year variation"),
-    (33.3, False, True, "an increase of 33.3% in burglary (small numbers), within the range expected from "
-                        "year-to-year variation"),
-    (-80.0, True, True, "a statistically significant fall of 80% in burglary (small numbers)"),
-    (0.0, False, True, "no change in burglary"),
-    (None, False, False, "no comparable figure for burglary (the previous period had none)"),
+QUASI = "not statistically significant once the usual month-to-month variation is allowed for"
+EXACT = "not statistically significant: chance variation alone could give it"
+
+
+@pytest.mark.parametrize(("pct", "significant", "small", "test", "text"), [
+    (-15.4, True, False, "quasi-poisson", "a statistically significant fall of 15.4% in burglary"),
+    (12.1, True, False, "exact-poisson", "a statistically significant rise of 12.1% in burglary"),
+    (0.5, False, False, "quasi-poisson", f"an increase of 0.5% in burglary, {QUASI}"),
+    (-0.5, False, False, "quasi-poisson", f"a decrease of 0.5% in burglary, {QUASI}"),
+    (-0.5, False, False, "exact-poisson", f"a decrease of 0.5% in burglary, {EXACT}"),
+    (33.3, False, True, "exact-poisson", f"an increase of 33.3% in burglary (small numbers), {EXACT}"),
+    (33.3, False, True, None, f"an increase of 33.3% in burglary (small numbers), {EXACT}"),
+    (-80.0, True, True, "exact-poisson", "a statistically significant fall of 80% in burglary (small numbers)"),
+    (0.0, False, True, "quasi-poisson", "no change in burglary"),
+    (None, False, False, "quasi-poisson", "no comparable figure for burglary (the previous period had none)"),
+    (4.0, None, False, None, "an increase of 4% in burglary"),  # not tested: the bare phrase
 ])
-def test_change_phrase_with_its_test(pct, significant, small, text):
-    assert change_phrase(pct, "burglary", significant=significant, small=small) == text
+def test_change_phrase_with_its_test(pct, significant, small, test, text):
+    assert change_phrase(pct, "burglary", significant=significant, small=small, test=test) == text
 
 
-def test_significance_key_names_the_level_and_both_marks():
+def test_significance_key_names_the_level_both_marks_the_test_and_the_number_of_tests():
     key = significance_key(0.05)
     assert "5% level" in key and "*" in key and "†" in key
+    assert "month-to-month variation" in key and "number of rows tested in the column" in key
     assert "1% level" in significance_key(0.01)
+    exact_alone = significance_key(0.05, "exact-poisson", family=False)
+    assert "exact Poisson test" in exact_alone and "rows tested" not in exact_alone
 
 
 @pytest.mark.parametrize(("n", "word"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
@@ -75,12 +84,14 @@ import pandas as pd  # noqa: E402
 from boardpack.report.narrative import recorded_crime_sentence  # noqa: E402
 
 _LEAD = "Waltham Forest recorded 23,890 notifiable offences in the 12 months to February 2019, "
-_CHANCE = ", within the range expected from year-to-year variation"
+_CHANCE = ", not statistically significant once the usual month-to-month variation is allowed for"
+_EXACT = ", not statistically significant: chance variation alone could give it"
 
 
-def _tno(pct, sig, small, mps_pct=2.5, mps_sig=True, mps_small=False):
-    return {"pct_change": pct, "significant": sig, "small_numbers": small,
-            "mps_pct_change": mps_pct, "mps_significant": mps_sig, "mps_small_numbers": mps_small}
+def _tno(pct, sig, small, mps_pct=2.5, mps_sig=True, mps_small=False, test="quasi-poisson"):
+    return {"pct_change": pct, "significant": sig, "small_numbers": small, "test": test,
+            "mps_pct_change": mps_pct, "mps_significant": mps_sig, "mps_small_numbers": mps_small,
+            "mps_test": "quasi-poisson"}
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -93,8 +104,8 @@ def _tno(pct, sig, small, mps_pct=2.5, mps_sig=True, mps_small=False):
     (_tno(-0.5, False, False, -1.2, True),
      _LEAD + f"a decrease of 0.5% in recorded offences on the previous 12 months{_CHANCE}. "
              "Across the MPS there was a statistically significant fall of 1.2% in recorded offences."),
-    (_tno(166.7, False, True, 0.4, False),
-     _LEAD + f"an increase of 166.7% in recorded offences on the previous 12 months (small numbers){_CHANCE}. "
+    (_tno(166.7, False, True, 0.4, False, test="exact-poisson"),
+     _LEAD + f"an increase of 166.7% in recorded offences on the previous 12 months (small numbers){_EXACT}. "
              f"Across the MPS there was an increase of 0.4% in recorded offences{_CHANCE}."),
     (_tno(0.0, False, False, 0.0, False),
      _LEAD + "no change in recorded offences on the previous 12 months. "

@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from boardpack.coverage import Coverage
 from boardpack.metrics import crime as crime_metrics
-from boardpack.metrics.uncertainty import TEST_NAME
 from boardpack.report.narrative import significance_key
 from boardpack.report.recorder import FiguresRecord
 from boardpack.sections import complaints, recorded_crime
@@ -99,14 +98,17 @@ def test_crime_table_marks_legend_sentence_and_record():
     assert '<td class="num down">▼ -15.4% *</td>' in s.html
     text = text_of(s)
     assert significance_key(0.05) in text
+    # No monthly counts here: each row takes the exact test of its totals, and says so.
     assert ("Waltham Forest recorded 21,062 notifiable offences in the 12 months to October 2015, a decrease of 0.5% "
-            "in recorded offences on the previous 12 months, within the range expected from year-to-year "
-            "variation. Across the MPS there was a statistically significant rise of 100% in recorded offences."
+            "in recorded offences on the previous 12 months, not statistically significant: chance variation alone "
+            "could give it. Across the MPS there was a statistically significant rise of 100% in recorded offences."
             ) in text
     rec = pack.record.as_dict()["recorded_crime"]
-    assert rec["alpha"] == 0.05 and rec["test"] == TEST_NAME
+    assert rec["alpha"] == 0.05 and rec["change_test"] == "quasi-poisson" and "Benjamini" in rec["family"]
     rows = {r["category"]: r for r in rec["rows"]}
     assert rows["Burglary (Total)"]["significant"] is True and rows["Burglary (Total)"]["p_value"] < 1e-7
+    assert rows["Burglary (Total)"]["q_value"] >= rows["Burglary (Total)"]["p_value"]
+    assert rows["Burglary (Total)"]["test"] == "exact-poisson" and rows["Burglary (Total)"]["dispersion"] is None
     assert rows["Homicide"]["small_numbers"] is True and rows["Homicide"]["p_value"] == 1.0
     assert rows["Homicide"]["mps_p_value"] == pytest.approx(2 / 32) and rows["Homicide"]["mps_significant"] is False
     youth = rows["Youth Violence"]
@@ -122,8 +124,8 @@ def test_crime_legend_follows_the_alpha_of_the_computed_table():
 
 def test_untested_crime_table_keeps_the_plain_table():
     pack = FakePack()
-    plain = crime_table().drop(columns=["p_value", "significant", "small_numbers", "mps_p_value",
-                                        "mps_significant", "mps_small_numbers"])
+    plain = crime_table().drop(columns=[f"{p}{c}" for p in ("", "mps_") for c in
+                                        ("p_value", "q_value", "significant", "small_numbers", "dispersion", "test")])
     plain.attrs.pop("alpha")
     s = recorded_crime.table(pack, plain)
     assert "*" not in "".join(sum(cells(s, "tbl-recorded-crime"), []))
@@ -139,7 +141,7 @@ def test_homicide_row_carries_its_test():
     s = recorded_crime.rates(pack, rates, h)
     body = {r[0].split(",")[0]: r for r in cells(s, "tbl-crime-rates")}
     assert body["Homicide victims"][1:] == ["12 (previous 12 months 3) *†", "130 (previous 12 months 110)"]
-    assert significance_key(0.05) in text_of(s)
+    assert significance_key(0.05, "quasi-poisson", family=False) in text_of(s)
     rec = pack.record.as_dict()["recorded_crime"]["homicide_victims"]
     assert rec["p_value"] == pytest.approx(1152 / 32768) and rec["significant"] is True
     assert rec["small_numbers"] is True and rec["mps_significant"] is False and "alpha" not in rec
@@ -158,19 +160,20 @@ def test_asb_records_the_tests(pack):
     assert (rec["previous_12m"], rec["total_12m"]) == (120, 108)
     assert 0.4 < rec["p_value"] < 0.5 and rec["significant"] is False and rec["small_numbers"] is False
     assert rec["mps_significant"] is False and rec["mps_small_numbers"] is False and rec["alpha"] == 0.05
-    assert rec["test"] == TEST_NAME
+    assert rec["change_test"] == "quasi-poisson" and rec["test"] in ("quasi-poisson", "exact-poisson")
+    assert rec["q_value"] == rec["p_value"]  # tested alone
 
 
 def test_complaints_change_chart_marks_sentence_and_record(pack):
     c = H5.run_compute(pack, "compute-complaints")
     s = complaints.change(pack, c["complaints_change"], c["boroughs_up"], c["mps_change"], c["mps_change_test"])
     text = text_of(s)
-    assert ("Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations, within "
-            "the range expected from year-to-year variation.") in text
+    assert ("Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations, not "
+            "statistically significant: chance variation alone could give it.") in text
     t = c["mps_change_test"]
     assert (t.previous, t.current) == (865, 784)
     mps_words = ("a statistically significant fall of 9.4%" if t.significant else
-                 "a decrease of 9.4% in complaint allegations, within the range")
+                 "a decrease of 9.4% in complaint allegations, not statistically significant")
     assert f"Across the MPS there was {mps_words}" in text
     assert significance_key(0.05) in text
     rec = pack.record.as_dict()["complaints"]
@@ -190,11 +193,12 @@ def test_complaints_by_type_table_marks(pack):
     c = H5.run_compute(pack, "compute-complaints")
     s = complaints.by_type(pack, c["complaints_type"])
     body = {r[0]: r for r in cells(s, "tbl-complaints-type")}
-    assert body["Failures in Duty"][-1] == "▼ -36.8% *"  # 68 -> 43
+    assert body["Failures in Duty"][-1] == "▼ -36.8%"  # 68 -> 43: p = 0.022 alone, q = 0.15 among seven types
     assert body["Malpractice"][-1] == "n/a"  # 0 -> 3: no % to print
     assert body["Traffic Irregularity"][-1] == "▼ -50.0% †"  # 4 -> 2
     assert body["Oppressive Behaviour"][-1] == "▼ -3.7%"
     assert significance_key(0.05) in text_of(s)
     rec = {r["type"]: r for r in pack.record.as_dict()["complaints"]["by_type"]}
-    assert rec["Failures in Duty"]["significant"] is True and rec["Malpractice"]["p_value"] == pytest.approx(0.25)
+    assert rec["Failures in Duty"]["significant"] is False and rec["Malpractice"]["p_value"] == pytest.approx(0.25)
+    assert rec["Failures in Duty"]["q_value"] == pytest.approx(7 * rec["Failures in Duty"]["p_value"])
     assert rec["Other"]["small_numbers"] is True

@@ -108,7 +108,9 @@ def run_compute(pack, tag: str) -> dict:
                  "census_fold": pack.options.get("census_fold", "mps"),
                  # the run's uncertainty parameters (the template's parameters cell)
                  "alpha": pack.options.get("alpha", 0.05),
+                 "change_test": pack.options.get("change_test", "quasi-poisson"),
                  "pas_respondents": pack.options.get("pas_respondents", 400),
+                 "pas_design_effect": pack.options.get("pas_design_effect", 1),
                  "uss_respondents": pack.options.get("uss_respondents", 516)}
     exec(compile(source, tag, "exec"), namespace)  # the template's own cell
     return namespace
@@ -153,10 +155,12 @@ def charts(pack) -> dict:
 def test_asb_trend(pack):
     s = asb_trend(pack)
     text = " ".join(text_of(s).split())
-    # Issue 10: each change says whether it is beyond chance (120 -> 108 and 492 -> 480 are not).
+    # Each change says what its test says (120 -> 108 and 492 -> 480 are not significant). The calls are
+    # the same every month of each year, so the model fits them exactly: the exact test, and its words.
     assert ("Waltham Forest recorded 108 ASB calls in the 12 months to October 2015, a decrease of 10% in ASB calls "
-            "on the previous 12 months, within the range expected from year-to-year variation. Across the MPS there "
-            "was a decrease of 2.4% in ASB calls, within the range expected from year-to-year variation.") in text
+            "on the previous 12 months, not statistically significant: chance variation alone could give it. Across "
+            "the MPS there was a decrease of 2.4% in ASB calls, not statistically significant: chance variation "
+            "alone could give it.") in text
     assert "Computer Aided Dispatch" in text and s.html.count("<li>") == 3
     rec = pack.record.as_dict()["asb"]
     assert (rec["total_12m"], rec["previous_12m"], rec["pct_change"]) == (108, 120, -10.0)
@@ -177,9 +181,10 @@ def test_complaints_summary_change_and_rate(pack):
     t1, t2, t3 = (" ".join(text_of(s).split()) for s in (s1, s2, s3))
     assert "Waltham Forest recorded a total of 100 public complaint allegations over the last 12 months." in t1
     assert "11 boroughs have recorded an increase in the number of complaint allegations" in t2
-    # Issue 10: the change says whether it is beyond chance (121 -> 100 is not).
-    assert ("Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations, within the "
-            "range expected from year-to-year variation.") in t2
+    # The change says what its test says (121 -> 100 is not significant; two months of allegations only,
+    # so the exact test).
+    assert ("Waltham Forest recorded a decrease of 17.4% in the number of recorded complaint allegations, not "
+            "statistically significant: chance variation alone could give it.") in t2
     assert ("Waltham Forest recorded a rate of 6.3 allegations per 100 workforce. This is below the MPS rate (16.7)."
             in t3)
     rec = pack.record.as_dict()["complaints"]

@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import month_label, month_range
 from .change import pct_change
-from .uncertainty import change_test
+from .significance import QUASI_POISSON, TEST_COLUMNS, monthly_change_test
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,23 @@ class AsbChange:
         Percentage change as printed (1 decimal place, halves away from zero); None when the
         previous figure is missing or zero.
     p_value, mps_p_value : float or None
-        Two-sided p-value of the exact test of the change
-        (:func:`boardpack.metrics.uncertainty.change_test`); None when not tested or when the
-        previous figure is missing.
+        Two-sided p-value of the test of the change from the 24 monthly counts
+        (:func:`boardpack.metrics.significance.monthly_change_test`); None when not tested or when
+        the previous figure is missing.
+    q_value, mps_q_value : float or None
+        The same: each change is tested alone, a family of one.
     significant, mps_significant : bool or None
-        ``p_value < alpha``; None when not tested.
+        ``q_value <= alpha``; None when not tested.
     small_numbers, mps_small_numbers : bool or None
         Fewer than 10 calls in either period; None when not tested.
+    dispersion, mps_dispersion : float or None
+        φ̂ of the monthly counts, where it was estimated.
+    test, mps_test : str or None
+        ``"quasi-poisson"`` or ``"exact-poisson"``: the test that gave the p-value.
     alpha : float or None
         The level tested at; None when not tested.
+    change_test : str or None
+        The method asked for; None when not tested.
     """
 
     current_12m: int
@@ -50,17 +58,23 @@ class AsbChange:
     mps_previous_12m: int | None
     mps_pct_change: float | None
     p_value: float | None = None
+    q_value: float | None = None
     significant: bool | None = None
     small_numbers: bool | None = None
+    dispersion: float | None = None
+    test: str | None = None
     mps_p_value: float | None = None
+    mps_q_value: float | None = None
     mps_significant: bool | None = None
     mps_small_numbers: bool | None = None
+    mps_dispersion: float | None = None
+    mps_test: str | None = None
     alpha: float | None = None
+    change_test: str | None = None
 
     def tests(self) -> dict:
-        """``p_value, significant, small_numbers`` and their ``mps_`` twins, for figures.json."""
-        keys = ("p_value", "significant", "small_numbers")
-        return {f"{prefix}{k}": getattr(self, f"{prefix}{k}") for prefix in ("", "mps_") for k in keys}
+        """The test columns (:data:`~boardpack.metrics.significance.TEST_COLUMNS`) and their ``mps_`` twins."""
+        return {f"{prefix}{k}": getattr(self, f"{prefix}{k}") for prefix in ("", "mps_") for k in TEST_COLUMNS}
 
 
 def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, area_codes: list[str],
@@ -117,7 +131,8 @@ def monthly_calls(asb: pd.DataFrame, gss_code: str, period: str, area_codes: lis
     }).astype({"borough": "int64", "mps": "int64"})
 
 
-def twelve_month_change(monthly: pd.DataFrame, period: str, alpha: float | None = None) -> AsbChange:
+def twelve_month_change(monthly: pd.DataFrame, period: str, alpha: float | None = None,
+                        change_test: str = QUASI_POISSON) -> AsbChange:
     """The rolling 12-month totals and their change on the previous 12 months, tested.
 
     Parameters
@@ -127,9 +142,11 @@ def twelve_month_change(monthly: pd.DataFrame, period: str, alpha: float | None 
     period : str
         The last month, ``"YYYY-MM"``.
     alpha : float, optional
-        The significance level: the borough's and the MPS change are tested with
-        :func:`boardpack.metrics.uncertainty.change_test` (under no change, current | total is
-        Binomial(previous + current, 0.5); two-sided). None leaves them untested.
+        The significance level: the borough's and the MPS change are tested from their 24 monthly
+        counts with :func:`boardpack.metrics.significance.monthly_change_test`, each alone (q = p).
+        None leaves them untested.
+    change_test : str
+        ``"quasi-poisson"`` (the default) or ``"exact-poisson"``.
 
     Returns
     -------
@@ -155,7 +172,8 @@ def twelve_month_change(monthly: pd.DataFrame, period: str, alpha: float | None 
     change = AsbChange(cur_b, prev_b, pct_change(prev_b, cur_b), cur_m, prev_m, pct_change(prev_m, cur_m))
     if alpha is None or not prev_ok:
         return change
-    borough, mps = change_test(prev_b, cur_b, alpha), change_test(prev_m, cur_m, alpha)
-    return replace(change, p_value=borough.p_value, significant=borough.significant,
-                   small_numbers=borough.small_numbers, mps_p_value=mps.p_value, mps_significant=mps.significant,
-                   mps_small_numbers=mps.small_numbers, alpha=float(alpha))
+    tested = {}
+    for prefix, column in (("", "borough"), ("mps_", "mps")):
+        test = monthly_change_test(prev[column].tolist(), cur[column].tolist(), alpha, change_test)
+        tested.update({f"{prefix}{k}": v for k, v in test.as_dict().items()})
+    return replace(change, **tested, alpha=float(alpha), change_test=change_test)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import CoverageError
 from ..periods import month_label, rolling_windows
 from .change import pct_change, round_half_up, share
-from .uncertainty import ALPHA, change_test, with_change_tests
+from .significance import ALPHA, QUASI_POISSON, monthly_change_test, with_change_tests
 
 ALLEGATION_TYPES = ("Oppressive Behaviour", "Discrimination", "Malpractice", "Failures in Duty",
                     "Incivility", "Traffic Irregularity", "Other")
@@ -35,6 +35,13 @@ def _window_totals(allegations: pd.DataFrame, months: list[str], boroughs: dict[
             f"{names}; every borough needs a row for every month"
         )
     return rows.groupby("area_code")["allegations"].sum().reindex(codes).astype("int64")
+
+
+def _monthly(rows: pd.DataFrame, months: list[str], by: str, keys: list) -> pd.DataFrame:
+    """Allegations per ``by`` value (one line each, in ``keys`` order) and month (24 columns), 0 where none."""
+    sums = rows[rows["month"].isin(months)].groupby([by, "month"])["allegations"].sum()
+    wide = sums.unstack("month").reindex(index=keys, columns=months)
+    return wide.fillna(0).astype("int64")
 
 
 def _ranked(df: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -91,7 +98,7 @@ def average_per_borough(ranked: pd.DataFrame) -> float:
 
 
 def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict[str, str],
-                          alpha: float = ALPHA) -> pd.DataFrame:
+                          alpha: float = ALPHA, method: str = QUASI_POISSON) -> pd.DataFrame:
     """Every borough's change in allegations, 12 months to ``period`` against the 12 before.
 
     Parameters
@@ -103,18 +110,22 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict
     boroughs : dict of str to str
         GSS code -> name of the 32 boroughs.
     alpha : float
-        The significance level of each borough's test of change.
+        The significance level of each borough's test of change, and the false discovery rate
+        over the 32 boroughs.
+    method : str
+        ``"quasi-poisson"`` (the default) or ``"exact-poisson"``.
 
     Returns
     -------
     DataFrame
-        ``area_code, borough, previous_12m, current_12m, pct_change, p_value, significant,
-        small_numbers, rank``; ``pct_change`` as printed (1 decimal place, see
-        :func:`boardpack.metrics.change.pct_change`), NaN when the previous 12 months had none;
-        ``p_value`` of the exact test of the change (under no change, current | total is
-        Binomial(previous + current, 0.5); two-sided), ``significant`` = ``p_value < alpha``,
-        ``small_numbers`` = fewer than 10 in either period; rank 1 = largest increase,
-        boroughs without a change last. ``attrs`` holds ``alpha`` and ``test``.
+        ``area_code, borough, previous_12m, current_12m, pct_change``, the test columns
+        (:data:`boardpack.metrics.significance.TEST_COLUMNS`) and ``rank``; ``pct_change`` as
+        printed (1 decimal place, see :func:`boardpack.metrics.change.pct_change`), NaN when the
+        previous 12 months had none. Each borough's change is tested from its 24 monthly counts
+        (:func:`boardpack.metrics.significance.monthly_change_test`) and the 32 tests are one family
+        (``q_value``, Benjamini–Hochberg; ``significant`` is q <= alpha); ``small_numbers`` = fewer
+        than 10 in either period; rank 1 = largest increase, boroughs without a change last.
+        ``attrs`` holds ``alpha``, ``change_test``, ``test`` and ``family``.
 
     Raises
     ------
@@ -133,7 +144,10 @@ def pct_change_by_borough(allegations: pd.DataFrame, period: str, boroughs: dict
         "pct_change": [pct_change(p, c) for p, c in zip(prev, cur)],
     })
     df["pct_change"] = df["pct_change"].astype("float64")
-    return _ranked(with_change_tests(df, "previous_12m", "current_12m", alpha), "pct_change")
+    monthly = _monthly(allegations[allegations["area_code"].isin(codes)], previous + current, "area_code", codes)
+    tested = with_change_tests(df, "previous_12m", "current_12m", alpha,
+                               monthly=monthly.set_axis(df.index), method=method)
+    return _ranked(tested, "pct_change")
 
 
 def boroughs_with_increase(changes: pd.DataFrame) -> int:
@@ -166,23 +180,34 @@ def mps_pct_change(changes: pd.DataFrame) -> float | None:
     return pct_change(int(changes["previous_12m"].sum()), int(changes["current_12m"].sum()))
 
 
-def mps_change_test(changes: pd.DataFrame, alpha: float = ALPHA):
-    """The test of the MPS change: all boroughs' allegations summed, 12 months against the 12 before.
+def mps_change_test(allegations: pd.DataFrame, period: str, boroughs: dict[str, str], alpha: float = ALPHA,
+                    method: str = QUASI_POISSON):
+    """The test of the MPS change: all 32 boroughs' allegations summed, 12 months against the 12 before.
 
     Parameters
     ----------
-    changes : DataFrame
-        From :func:`pct_change_by_borough`.
+    allegations : DataFrame
+        The ``complaint_allegations`` canonical table.
+    period : str
+        The last month, ``"YYYY-MM"``.
+    boroughs : dict of str to str
+        GSS code -> name of the 32 boroughs.
     alpha : float
         The significance level.
+    method : str
+        ``"quasi-poisson"`` (the default) or ``"exact-poisson"``.
 
     Returns
     -------
     ChangeTest
-        From :func:`boardpack.metrics.uncertainty.change_test` (``previous``, ``current``,
-        ``p_value``, ``significant``, ``small_numbers``, ``alpha``).
+        From :func:`boardpack.metrics.significance.monthly_change_test` on the MPS's 24 monthly totals,
+        tested alone (q = p).
     """
-    return change_test(int(changes["previous_12m"].sum()), int(changes["current_12m"].sum()), alpha)
+    previous, current = rolling_windows(period)
+    _window_totals(allegations, previous + current, boroughs)  # every borough has every month
+    rows = allegations[allegations["area_code"].isin(list(boroughs))].assign(mps="MPS")
+    series = _monthly(rows, previous + current, "mps", ["MPS"]).iloc[0].tolist()
+    return monthly_change_test(series[:12], series[12:], alpha, method)
 
 
 def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period: str,
@@ -237,7 +262,8 @@ def per_100_workforce(allegations: pd.DataFrame, workforce: pd.DataFrame, period
     return out
 
 
-def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float = ALPHA) -> pd.DataFrame:
+def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float = ALPHA,
+            method: str = QUASI_POISSON) -> pd.DataFrame:
     """A borough's allegations by type in the 12 months to ``period``.
 
     Parameters
@@ -249,7 +275,10 @@ def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float 
     period : str
         The last month, ``"YYYY-MM"``.
     alpha : float
-        The significance level of each type's test of change.
+        The significance level of each type's test of change, and the false discovery rate over
+        the seven types.
+    method : str
+        ``"quasi-poisson"`` (the default) or ``"exact-poisson"``.
 
     Returns
     -------
@@ -274,7 +303,9 @@ def by_type(allegations: pd.DataFrame, gss_code: str, period: str, alpha: float 
                                  dtype="float64")
     df = df.sort_values("allegations", ascending=False, kind="stable").reset_index(drop=True)
     df = df[["allegation_type", "allegations", "pct", "previous_12m", "pct_change"]]
-    return with_change_tests(df, "previous_12m", "allegations", alpha)
+    monthly = _monthly(rows, previous + current, "allegation_type", list(df["allegation_type"]))
+    return with_change_tests(df, "previous_12m", "allegations", alpha, monthly=monthly.set_axis(df.index),
+                             method=method)
 
 
 def by_outcome(outcomes: pd.DataFrame, gss_code: str, period: str) -> pd.DataFrame:

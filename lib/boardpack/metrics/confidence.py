@@ -68,6 +68,27 @@ class Ranking:
                 + self.boroughs.to_html(index=False))
 
 
+def effective_respondents(assumed: float, design_effect: float = 1.0) -> float:
+    """The respondents a survey's intervals rest on: the assumed interviews over the design effect.
+
+    The PAS publishes proportions without sample sizes, so each borough's interval assumes a number
+    of interviews (``pas_respondents``). A survey's clustering and weighting make its estimates less
+    precise than a simple random sample of that size; the design effect (the ratio of the two
+    variances, ``pas_design_effect``) measures that, and a design effect above 1 leaves fewer
+    effective respondents and so widens every interval. 1 assumes a simple random sample.
+
+    Raises
+    ------
+    ValueError
+        If ``assumed`` or ``design_effect`` is not more than 0.
+    """
+    if not assumed or assumed <= 0:
+        raise ValueError(f"the assumed respondents must be more than 0, not {assumed!r}")
+    if not design_effect or design_effect <= 0:
+        raise ValueError(f"the design effect must be more than 0, not {design_effect!r}")
+    return float(assumed) / float(design_effect)
+
+
 def percent(proportion: float) -> int:
     """A proportion as the whole percentage printed in the pack (halves round up).
 

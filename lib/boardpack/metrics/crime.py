@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..periods import month_range, parse_month, rolling_windows
 from .change import pct_change
-from .uncertainty import ALPHA, change_test, with_change_tests
+from .significance import ALPHA, QUASI_POISSON, monthly_change_test, with_change_tests
 
 TNO = "Total Notifiable Offences"
 MOPAC7 = "MOPAC 7"
@@ -452,55 +452,106 @@ def monthly_series(
     return out
 
 
-def change_tests(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """Test every change of the recorded crime table, the borough's and the MPS's.
-
-    Each change is tested with :func:`boardpack.metrics.uncertainty.change_test`: under no change
-    in the underlying rate, the current count given the two periods' total is
-    Binomial(previous + current, 0.5); the p-value is two-sided.
+def row_months(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, period: str,
+               vintage: str = "auto") -> pd.DataFrame:
+    """The 24 monthly counts behind every available row of the recorded crime table, borough and MPS.
 
     Parameters
     ----------
-    table : DataFrame
-        From :func:`recorded_crime_table` (``previous_12m, current_12m, mps_previous_12m,
-        mps_current_12m``).
-    alpha : float
-        The significance level (the notebook parameter ``alpha``).
+    crime, mappings, gss_code, period, vintage
+        As for :func:`recorded_crime_table`, whose 12-month sums these months add up to.
 
     Returns
     -------
     DataFrame
-        A copy of ``table`` with ``p_value`` (float), ``significant`` and ``small_numbers``
-        (nullable booleans) for the borough and the same with an ``mps_`` prefix; all missing
-        for a row that is not available. ``attrs`` keeps the table's and adds ``alpha`` and
-        ``test`` (:data:`boardpack.metrics.uncertainty.TEST_NAME`).
+        ``row, month, borough, mps``: one line per available pack row and month, the 24 months to
+        ``period`` oldest first, in pack order. ``attrs["vintage"]`` names the vintage.
     """
-    out = table
-    for prefix in ("", "mps_"):
-        out = with_change_tests(out, f"{prefix}previous_12m", f"{prefix}current_12m", alpha, prefix=prefix)
+    vintage = _resolve(crime, mappings, period, 24, vintage)
+    months = month_range(period, 24)
+    counts = area_row_counts(crime, mappings, vintage)
+    counts = counts[counts["month"].isin(months)]
+    borough = _area_series(counts, gss_code, vintage).rename(columns={"count": "borough"})
+    mps = counts[counts["area_code"] == "MPS"].rename(columns={"count": "mps"})
+    out = borough[["row", "month", "borough"]].merge(mps[["row", "month", "mps"]], on=["row", "month"])
+    order = {row: i for i, row in enumerate(ROW_NAMES)}
+    out = out.sort_values(["row", "month"], key=lambda s: s.map(order) if s.name == "row" else s, ignore_index=True)
+    out.attrs["vintage"] = vintage
     return out
 
 
-def homicide_change_tests(homicides: dict, alpha: float = ALPHA) -> dict:
-    """Test the change in homicide victims, the borough's and the MPS's.
+def change_tests(table: pd.DataFrame, months: pd.DataFrame | None = None, alpha: float = ALPHA,
+                 method: str = QUASI_POISSON) -> pd.DataFrame:
+    """Test every change of the recorded crime table: the borough's rows are one family, the MPS's another.
+
+    Each row's change is tested from its 24 monthly counts by
+    :func:`boardpack.metrics.significance.monthly_change_test` (quasi-Poisson by default, the exact
+    Poisson test where that cannot be more cautious), and the p-values of each column are adjusted
+    for the number of rows tested (Benjamini–Hochberg: ``q_value``; ``significant`` is q <= alpha).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`recorded_crime_table` (``row, previous_12m, current_12m, mps_previous_12m,
+        mps_current_12m``).
+    months : DataFrame, optional
+        From :func:`row_months` (``row, month, borough, mps``). Without it every row takes the exact
+        test of its two totals.
+    alpha : float
+        The significance level and the false discovery rate (the notebook parameter ``alpha``).
+    method : str
+        ``"quasi-poisson"`` or ``"exact-poisson"`` (the notebook parameter ``change_test``).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` with the test columns (:data:`boardpack.metrics.significance.TEST_COLUMNS`)
+        for the borough and the same with an ``mps_`` prefix; all missing for a row that is not
+        available. ``attrs`` keeps the table's and adds ``alpha``, ``change_test``, ``test`` and ``family``.
+    """
+    out = table
+    for prefix, column in (("", "borough"), ("mps_", "mps")):
+        monthly = None
+        if months is not None:
+            wide = months.pivot(index="row", columns="month", values=column)
+            monthly = wide.reindex(table["row"]).set_axis(table.index).dropna(how="any")
+        out = with_change_tests(out, f"{prefix}previous_12m", f"{prefix}current_12m", alpha, prefix=prefix,
+                                monthly=monthly, method=method)
+    return out
+
+
+def homicide_change_tests(homicides: dict, months: pd.DataFrame | None = None, alpha: float = ALPHA,
+                          method: str = QUASI_POISSON) -> dict:
+    """Test the change in homicide victims, the borough's and the MPS's, each alone (q = p).
 
     Parameters
     ----------
     homicides : dict
         From :func:`boardpack.metrics.rates.homicide_victims` (``previous_12m, current_12m,
         mps_previous_12m, mps_current_12m``).
+    months : DataFrame, optional
+        From :func:`boardpack.metrics.rates.homicide_months` (``month, borough, mps``, 24 months);
+        without it the exact test of the totals.
     alpha : float
         The significance level.
+    method : str
+        ``"quasi-poisson"`` or ``"exact-poisson"``.
 
     Returns
     -------
     dict
-        The four counts, then ``p_value, significant, small_numbers`` for the borough, the same
-        with an ``mps_`` prefix, and ``alpha``.
+        The four counts, then the test columns for the borough, the same with an ``mps_`` prefix,
+        ``alpha`` and ``change_test``.
     """
     out = dict(homicides)
-    for prefix in ("", "mps_"):
-        test = change_test(homicides[f"{prefix}previous_12m"], homicides[f"{prefix}current_12m"], alpha)
+    for prefix, column in (("", "borough"), ("mps_", "mps")):
+        prev, cur = homicides[f"{prefix}previous_12m"], homicides[f"{prefix}current_12m"]
+        if months is not None and len(months) == 24:
+            series = months[column].tolist()
+            test = monthly_change_test(series[:12], series[12:], alpha, method)
+        else:
+            test = monthly_change_test([prev], [cur], alpha, method)  # no monthly series: the totals' exact test
         out.update({f"{prefix}{k}": v for k, v in test.as_dict().items()})
     out["alpha"] = float(alpha)
+    out["change_test"] = method
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import CoverageError
-from ..periods import parse_month, rolling_windows
+from ..periods import month_range, parse_month, rolling_windows
 from .change import exact, round_half_up
 from .crime import TNO, area_row_counts, choose_vintage
 from .funnel import Funnel, rate_funnel
@@ -79,6 +79,24 @@ def homicide_victims(homicide: pd.DataFrame, gss_code: str, period: str) -> dict
 
     return {"previous_12m": total(previous, gss_code), "current_12m": total(current, gss_code),
             "mps_previous_12m": total(previous), "mps_current_12m": total(current)}
+
+
+def homicide_months(homicide: pd.DataFrame, gss_code: str, period: str) -> pd.DataFrame:
+    """Homicide victims in each of the 24 months to ``period``, borough and MPS (0 where none were recorded).
+
+    Returns
+    -------
+    DataFrame
+        ``month, borough, mps``, oldest month first: the monthly counts that
+        :func:`homicide_victims` adds up, for the test of the change.
+    """
+    months = month_range(period, 24)
+    rows = homicide[homicide["month"].isin(months)]
+    mps = rows.groupby("month")["victims"].sum()
+    borough = rows[rows["area_code"] == gss_code].groupby("month")["victims"].sum()
+    return pd.DataFrame({"month": months,
+                         "borough": [int(borough.get(m, 0)) for m in months],
+                         "mps": [int(mps.get(m, 0)) for m in months]})
 
 
 def crime_rates(crime_table: pd.DataFrame, population: pd.DataFrame, gss_code: str, area_codes: list[str],
@@ -185,8 +203,9 @@ def crime_funnel(crime: pd.DataFrame, mappings: pd.DataFrame, population: pd.Dat
 
     The counts and populations are those of :func:`borough_crime_counts`; the target is the 32
     boroughs' offences over their residents (crime recorded against the airports or no borough
-    is left out of both). Each borough's count is Poisson around target × residents; the limits
-    are those of :func:`boardpack.metrics.funnel.rate_funnel` (``method``, Spiegelhalter's exact
+    is left out of both). Each borough's expected count is target × residents; the limits are
+    those of :func:`boardpack.metrics.funnel.rate_funnel`: allowing for the spread between
+    boroughs where φ > 1, else the limits for chance alone (``method``, Spiegelhalter's exact
     limits by default).
 
     Returns

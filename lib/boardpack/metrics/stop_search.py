@@ -15,15 +15,8 @@ import pandas as pd
 from ..errors import BoardPackError, CoverageError
 from ..periods import month_range, parse_month
 from .change import pct_change, round_half_up, share
-from .uncertainty import (
-    ALPHA,
-    SMALL_COUNT,
-    TEST_NAME,
-    change_test,
-    rate_ratio_interval,
-    versus_benchmark,
-    wilson_interval,
-)
+from .significance import ALPHA, EXACT_POISSON, SMALL_COUNT, TEST_NAMES, change_test
+from .uncertainty import rate_ratio_interval, versus_benchmark, wilson_interval
 
 GROUPS = ("White", "Black", "Asian", "Other")
 NOT_RECORDED = "Not recorded"
@@ -162,7 +155,7 @@ def disproportionality(searches_by_group_month: pd.DataFrame, population_by_grou
         ``ci_low, ci_high`` is the exact conditional interval of the ratio
         (:func:`boardpack.metrics.uncertainty.rate_ratio_interval`): NaN for White (1 by
         definition, not an estimate) and wherever the ratio is NaN. ``small_base`` is True when
-        the group had fewer than :data:`~boardpack.metrics.uncertainty.SMALL_COUNT` searches in
+        the group had fewer than :data:`~boardpack.metrics.significance.SMALL_COUNT` searches in
         the month (for White: the baseline itself is small). ``attrs`` holds ``alpha`` and
         ``method`` (:data:`RATIO_METHOD`).
 
@@ -335,12 +328,13 @@ def year_on_year(monthly: pd.DataFrame, unsplit: list[str], alpha: float = ALPHA
     -------
     DataFrame
         Two rows, ``area`` "borough" then "MPS", with ``previous_month, current_month,
-        previous, current, pct_change, p_value, significant, small_numbers, reason``.
-        ``pct_change`` is rounded half-up to 1 decimal (None when ``previous`` is 0); the test
-        is :func:`boardpack.metrics.uncertainty.change_test`. When either month has no count,
+        previous, current, pct_change, p_value, q_value, significant, small_numbers, dispersion, test,
+        reason``. ``pct_change`` is rounded half-up to 1 decimal (None when ``previous`` is 0); the test
+        is the exact one, :func:`boardpack.metrics.significance.change_test` (two single months have no
+        monthly series to measure over-dispersion in), alone in its family (q = p). When either month has no count,
         the counts that exist are kept, the test's columns are None and ``reason`` says why:
         ``"unsplittable"`` (the month's records mostly have no location, borough only) or
-        ``"not_in_data"``; otherwise ``reason`` is None. ``attrs`` holds ``alpha`` and ``test``.
+        ``"not_in_data"``; otherwise ``reason`` is None. ``attrs`` holds ``alpha``, ``change_test`` and ``test``.
 
     Raises
     ------
@@ -356,7 +350,8 @@ def year_on_year(monthly: pd.DataFrame, unsplit: list[str], alpha: float = ALPHA
         prev, cur = first[column], last[column]
         row = {"area": area, "previous_month": months[0], "current_month": months[-1],
                "previous": None if pd.isna(prev) else int(prev), "current": None if pd.isna(cur) else int(cur),
-               "pct_change": None, "p_value": None, "significant": None, "small_numbers": None, "reason": None}
+               "pct_change": None, "p_value": None, "q_value": None, "significant": None, "small_numbers": None,
+               "dispersion": None, "test": None, "reason": None}
         if row["previous"] is None or row["current"] is None:
             gap = [m for m, v in ((months[0], prev), (months[-1], cur)) if pd.isna(v)]
             row["reason"] = "unsplittable" if area == "borough" and set(gap) & set(unsplit) else "not_in_data"
@@ -365,7 +360,8 @@ def year_on_year(monthly: pd.DataFrame, unsplit: list[str], alpha: float = ALPHA
             row.update(pct_change=pct_change(row["previous"], row["current"]), **test.as_dict())
         rows.append(row)
     out = pd.DataFrame(rows, dtype=object)
-    out.attrs.update(alpha=float(alpha), test=TEST_NAME)
+    # One month against one month: no monthly series to measure the dispersion in, so the exact test, named.
+    out.attrs.update(alpha=float(alpha), change_test=EXACT_POISSON, test=TEST_NAMES[EXACT_POISSON])
     return out
 
 

@@ -1,11 +1,10 @@
-"""The uncertainty of the pack's figures: tests of change, intervals, and comparisons with a benchmark.
+"""The uncertainty of the pack's figures: intervals, and comparisons with a benchmark.
 
 Every function here is pure and takes plain numbers, so each section's compute cell can call
 it on the counts it already shows. The methods are the settled ones of public-sector
-statistics (docs/method.md, "Uncertainty", gives each formula and its source):
+statistics (docs/method.md, "Uncertainty", gives each formula and its source); the tests of a
+change between two periods are in :mod:`.significance`:
 
-- a change between two counts over equal periods: the exact conditional test for two Poisson
-  counts (``scipy.stats.binomtest``);
 - a proportion from a survey or a count: the Wilson score interval
   (``statsmodels.stats.proportion.proportion_confint``), and for a difference of two proportions
   Newcombe's hybrid score interval;
@@ -16,123 +15,12 @@ statistics (docs/method.md, "Uncertainty", gives each formula and its source):
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from .significance import ALPHA, check_alpha, whole_count
 
-import pandas as pd
 # scipy and statsmodels are imported where they are used: importing them costs about a second, and the
 # coverage rules (which import the metrics) run in processes that compute no statistic.
 
-ALPHA = 0.05
-"""The default significance level (the pack's 95% intervals); a run sets its own in params/."""
-
-SMALL_COUNT = 10
-"""Counts under this are "small numbers": a % change or ratio on them is printed with a flag."""
-
-TEST_NAME = "exact conditional test for two Poisson counts (binomial, two-sided)"
-
-TEST_COLUMNS = ("p_value", "significant", "small_numbers")
-"""The columns (and figures.json keys) a tested change carries."""
-
 ABOVE, BELOW, SIMILAR = "above", "below", "similar"
-
-
-def _count(value, name: str) -> int:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        raise ValueError(f"{name} is missing")
-    if float(value) != int(value) or int(value) < 0:
-        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
-    return int(value)
-
-
-def _check_alpha(alpha: float) -> float:
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, not {alpha!r}")
-    return float(alpha)
-
-
-@dataclass(frozen=True)
-class ChangeTest:
-    """Whether a change between two counts over equal periods is beyond chance.
-
-    Attributes
-    ----------
-    previous, current : int
-        The two counts.
-    p_value : float
-        Two-sided p-value of the exact conditional test; 1.0 when both counts are 0.
-    significant : bool
-        ``p_value < alpha``.
-    small_numbers : bool
-        Either count is under :data:`SMALL_COUNT`.
-    alpha : float
-        The level tested at.
-    """
-
-    previous: int
-    current: int
-    p_value: float
-    significant: bool
-    small_numbers: bool
-    alpha: float
-
-    def as_dict(self) -> dict:
-        """``p_value, significant, small_numbers`` for a table row or figures.json."""
-        return {"p_value": self.p_value, "significant": self.significant, "small_numbers": self.small_numbers}
-
-
-def change_test(previous, current, alpha: float = ALPHA) -> ChangeTest:
-    """Test a change between two counts of events over two periods of equal length.
-
-    Under no change in the underlying rate, ``current`` given ``previous + current`` is
-    Binomial(previous + current, 0.5); the two-sided p-value is that of the exact binomial test
-    (``scipy.stats.binomtest``), so 3 homicides against 4 is far from significant while 1,000
-    more burglaries on 10,000 is not chance.
-
-    Parameters
-    ----------
-    previous, current : int
-        Counts in the earlier and the later period (whole numbers, 0 or more).
-    alpha : float
-        Significance level, e.g. 0.05.
-
-    Returns
-    -------
-    ChangeTest
-
-    Raises
-    ------
-    ValueError
-        If a count is missing, negative or not whole, or ``alpha`` is not between 0 and 1.
-    """
-    alpha = _check_alpha(alpha)
-    prev, cur = _count(previous, "previous"), _count(current, "current")
-    total = prev + cur
-    from scipy.stats import binomtest
-
-    p = 1.0 if total == 0 else float(binomtest(cur, total, 0.5, alternative="two-sided").pvalue)
-    p = min(p, 1.0)
-    return ChangeTest(prev, cur, p, p < alpha, min(prev, cur) < SMALL_COUNT, alpha)
-
-
-def with_change_tests(df: pd.DataFrame, previous: str, current: str, alpha: float = ALPHA,
-                      prefix: str = "") -> pd.DataFrame:
-    """``df`` with the change from column ``previous`` to column ``current`` of every row tested.
-
-    Adds ``<prefix>p_value`` (float) and ``<prefix>significant``, ``<prefix>small_numbers``
-    (nullable booleans) from :func:`change_test`; all three are missing in a row where either count
-    is. ``attrs`` keeps the table's and adds ``alpha`` and ``test`` (:data:`TEST_NAME`).
-    """
-    tests = [None if pd.isna(p) or pd.isna(c) else change_test(int(p), int(c), alpha)
-             for p, c in zip(df[previous], df[current])]
-    out = df.copy()
-    out[f"{prefix}p_value"] = pd.Series([math.nan if t is None else t.p_value for t in tests], index=df.index,
-                                        dtype="float64")
-    for key in ("significant", "small_numbers"):
-        out[f"{prefix}{key}"] = pd.Series([pd.NA if t is None else getattr(t, key) for t in tests], index=df.index,
-                                          dtype="boolean")
-    out.attrs = {**df.attrs, "alpha": float(alpha), "test": TEST_NAME}
-    return out
 
 
 def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:
@@ -159,7 +47,7 @@ def wilson_interval(successes, n, alpha: float = ALPHA) -> tuple[float, float]:
     ValueError
         If ``n`` is not positive or ``successes`` is outside ``[0, n]``.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if n is None or not n > 0:
         raise ValueError(f"the number of respondents must be more than 0, not {n!r}")
     if successes is None or not 0 <= successes <= n:
@@ -191,7 +79,7 @@ def difference_interval(successes1, n1, successes2, n2, alpha: float = ALPHA) ->
     (float, float)
         Lower and upper limits of p1 − p2, as proportions (−1 to 1).
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     for k, n in ((successes1, n1), (successes2, n2)):
         if n is None or not n > 0 or k is None or not 0 <= k <= n:
             raise ValueError(f"{k!r} of {n!r} is not a proportion of a positive number of respondents")
@@ -228,8 +116,8 @@ def rate_ratio_interval(count, population, baseline_count, baseline_population,
         Lower and upper limits of the ratio. The upper limit is ``inf`` when ``baseline_count``
         is 0 and both are NaN when both counts are 0 (no ratio can be estimated).
     """
-    alpha = _check_alpha(alpha)
-    x, y = _count(count, "count"), _count(baseline_count, "baseline count")
+    alpha = check_alpha(alpha)
+    x, y = whole_count(count, "count"), whole_count(baseline_count, "baseline count")
     if not (population and population > 0 and baseline_population and baseline_population > 0):
         raise ValueError("both populations must be more than 0")
     if x + y == 0:
@@ -257,8 +145,8 @@ def poisson_interval(count, alpha: float = ALPHA) -> tuple[float, float]:
     (float, float)
         The limits of the expected count.
     """
-    alpha = _check_alpha(alpha)
-    k = _count(count, "count")
+    alpha = check_alpha(alpha)
+    k = whole_count(count, "count")
     from scipy.stats import chi2
 
     low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k)) / 2

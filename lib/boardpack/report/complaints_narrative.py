@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics.complaints import CASE_TO_ANSWER
+from ..metrics.significance import QUASI_POISSON
 from .narrative import change_phrase, count_sentence, plural
 
 # How an outcome reads inside a sentence: the two findings are quoted as the reference pack
@@ -73,7 +74,7 @@ def increase_sentence(n_increase: int) -> str:
 
 
 def change_sentence(borough: str, previous: int, pct: float | None, significant: bool | None = None,
-                    small: bool = False) -> str:
+                    small: bool = False, test: str | None = None) -> str:
     """A borough's change in allegations on the previous 12 months, with what its test says.
 
     Parameters
@@ -84,10 +85,12 @@ def change_sentence(borough: str, previous: int, pct: float | None, significant:
     pct : float or None
         The printed change.
     significant : bool, optional
-        Whether the change is statistically significant
-        (:func:`boardpack.metrics.uncertainty.change_test`); None when not tested.
+        Whether the change is statistically significant (:mod:`boardpack.metrics.significance`);
+        None when not tested.
     small : bool
         Fewer than 10 allegations in either period.
+    test : str, optional
+        The test that gave the verdict (``"quasi-poisson"`` or ``"exact-poisson"``), for its words.
 
     Returns
     -------
@@ -99,11 +102,13 @@ def change_sentence(borough: str, previous: int, pct: float | None, significant:
     if pct is None or pd.isna(pct):
         return (f"{borough} recorded no complaint allegations in the previous 12 months, so no percentage "
                 "change can be given.")
-    words = change_phrase(pct, "the number of recorded complaint allegations", significant=significant, small=small)
+    words = change_phrase(pct, "the number of recorded complaint allegations", significant=significant, small=small,
+                          test=test)
     return f"{borough} recorded {words}."
 
 
-def mps_change_sentence(pct: float | None, significant: bool | None = None, small: bool = False) -> str:
+def mps_change_sentence(pct: float | None, significant: bool | None = None, small: bool = False,
+                        test: str | None = None) -> str:
     """The change in allegations across the MPS (all boroughs together), with what its test says.
 
     Parameters
@@ -114,6 +119,8 @@ def mps_change_sentence(pct: float | None, significant: bool | None = None, smal
         Whether the change is statistically significant; None when not tested.
     small : bool
         Fewer than 10 allegations in either period.
+    test : str, optional
+        The test that gave the verdict, for its words.
 
     Returns
     -------
@@ -122,7 +129,7 @@ def mps_change_sentence(pct: float | None, significant: bool | None = None, smal
     """
     if pct is None or pd.isna(pct):
         return "Across the MPS no allegations were recorded in the previous 12 months, so no change can be given."
-    return f"Across the MPS there was {change_phrase(pct, 'complaint allegations', significant, small)}."
+    return f"Across the MPS there was {change_phrase(pct, 'complaint allegations', significant, small, test)}."
 
 
 def rate_sentence(borough: str, rate: float, mps_rate: float | None) -> str:
@@ -149,11 +156,17 @@ def rate_sentence(borough: str, rate: float, mps_rate: float | None) -> str:
     return text
 
 
-def _verdict(significant, small) -> str:
+def _verdict(significant, small, test=None) -> str:
     """What a type's test says, in brackets after its change: "" when it was not tested."""
     if significant is None or pd.isna(significant):
         return ""
-    words = ["statistically significant" if significant else "within the range expected from year-to-year variation"]
+    if significant:
+        verdict = "statistically significant"
+    elif test == QUASI_POISSON:
+        verdict = "not statistically significant once the usual month-to-month variation is allowed for"
+    else:
+        verdict = "not statistically significant: chance variation alone could give it"
+    words = [verdict]
     if small is not None and not pd.isna(small) and small:
         words.insert(0, "small numbers")
     return f" ({'; '.join(words)})"
@@ -161,7 +174,7 @@ def _verdict(significant, small) -> str:
 
 def _type_change(types: list[str], changes: list, tests: list | None = None) -> str:
     compared, not_compared = [], []
-    for t, pct, test in zip(types, changes, tests or [(None, None)] * len(types)):
+    for t, pct, test in zip(types, changes, tests or [(None, None, None)] * len(types)):
         if pct is None or pd.isna(pct):
             not_compared.append(t)
         elif pct > 0:
@@ -181,10 +194,11 @@ def _type_change(types: list[str], changes: list, tests: list | None = None) -> 
 
 
 def _tests(rows: pd.DataFrame) -> list | None:
-    """``(significant, small_numbers)`` of each row, or None when the table carries no tests."""
+    """``(significant, small_numbers, test)`` of each row, or None when the table carries no tests."""
     if not {"significant", "small_numbers"} <= set(rows.columns):
         return None
-    return list(zip(rows["significant"], rows["small_numbers"]))
+    tests = rows["test"] if "test" in rows else [None] * len(rows)
+    return list(zip(rows["significant"], rows["small_numbers"], tests))
 
 
 def type_sentence(types: pd.DataFrame) -> str:
@@ -205,8 +219,9 @@ def type_sentence(types: pd.DataFrame) -> str:
         Ties are named together ("… each"), and a single type or no allegations read accordingly.
         When ``types`` carries its tests of change (``significant``, ``small_numbers``), each
         change says what its test says: "decreased by 36.8% (statistically significant)",
-        "increased by 25% (within the range expected from year-to-year variation)", with "small
-        numbers; " first when either count is under 10.
+        "increased by 25% (not statistically significant once the usual month-to-month variation
+        is allowed for)", or, where the exact test was used, "(not statistically significant: chance
+        variation alone could give it)", with "small numbers; " first when either count is under 10.
     """
     groups = _groups(types, "allegations")
     if not groups:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..metrics.significance import EXACT_POISSON, QUASI_POISSON
 from ..periods import month_label
 
 
@@ -16,20 +17,30 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
-def change_phrase(pct: float | None, noun: str, significant: bool | None = None, small: bool = False) -> str:
+# How a change that is not statistically significant reads, by the test that was used.
+_NOT_SIGNIFICANT = {
+    QUASI_POISSON: "not statistically significant once the usual month-to-month variation is allowed for",
+    EXACT_POISSON: "not statistically significant: chance variation alone could give it",
+}
+
+
+def change_phrase(pct: float | None, noun: str, significant: bool | None = None, small: bool = False,
+                  test: str | None = None) -> str:
     """The words for a year-on-year change, with what its test says.
 
     ``pct`` is the printed (already rounded) percentage; None gives a phrase saying no comparison
-    is possible. ``significant`` is the result of
-    :func:`boardpack.metrics.uncertainty.change_test` (None: not tested, the bare phrase);
-    ``small`` flags counts under 10 in either period.
+    is possible. ``significant`` is the test's verdict (:mod:`boardpack.metrics.significance`; None:
+    not tested, the bare phrase), ``test`` the test that gave it (``"quasi-poisson"``, which allows
+    for the usual month-to-month variation, or ``"exact-poisson"``); ``small`` flags counts under
+    10 in either period.
 
     Examples
     --------
     - significant: "a statistically significant fall of 15.4% in burglary"
-    - not significant: "an increase of 0.5% in recorded offences, within the range expected from
-      year-to-year variation"
-    - small numbers: "an increase of 33.3% in homicide (small numbers), within the range …"
+    - not significant, quasi-Poisson: "a rise of 0.5% in recorded offences, not statistically
+      significant once the usual month-to-month variation is allowed for"
+    - not significant, exact: "an increase of 33.3% in homicide (small numbers), not statistically
+      significant: chance variation alone could give it"
     - "no change in {noun}" whatever the test (nothing to test).
     """
     if pct is None or pd.isna(pct):
@@ -43,16 +54,27 @@ def change_phrase(pct: float | None, noun: str, significant: bool | None = None,
     text = f"{'an increase' if pct > 0 else 'a decrease'} of {abs(pct):g}% in {noun}{flag}"
     if significant is None:
         return text
-    return f"{text}, within the range expected from year-to-year variation"
+    return f"{text}, {_NOT_SIGNIFICANT.get(test, _NOT_SIGNIFICANT[EXACT_POISSON])}"
 
 
-def significance_key(alpha: float) -> str:
-    """The legend under a table of marked changes (see :func:`boardpack.report.tables.fmt_change`)."""
-    return (
-        f"* marks a statistically significant change at the {alpha * 100:g}% level: larger than the year-to-year "
-        "variation expected by chance (exact test for two counts). A change without * is within that range. "
-        "† marks small numbers (fewer than 10 in either period): the % change rests on few events."
-    )
+def significance_key(alpha: float, method: str = QUASI_POISSON, family: bool = True) -> str:
+    """The legend under a table of marked changes (see :func:`boardpack.report.tables.fmt_change`).
+
+    ``method`` is the change test the run asked for; ``family``: the rows of each column were
+    tested together and adjusted for their number (Benjamini–Hochberg).
+    """
+    level = f"{alpha * 100:g}%"
+    if method == QUASI_POISSON:
+        test = ("larger than the usual month-to-month variation of the counts would give (a quasi-Poisson test "
+                "on the 24 monthly counts; the exact Poisson test where that cannot be more cautious)")
+    else:
+        test = "larger than chance variation in the counts would give (exact Poisson test for two counts)"
+    text = f"* marks a statistically significant change at the {level} level: {test}."
+    if family:
+        text += (" It allows for the number of rows tested in the column: among the changes marked, no more than "
+                 f"{level} are expected to be chance findings (Benjamini–Hochberg false discovery rate).")
+    return text + (" A change without * is not statistically significant. † marks small numbers (fewer than 10 in "
+                   "either period): the % change rests on few events.")
 
 
 def ordinal(n: int) -> str:
@@ -104,7 +126,7 @@ def asb_change_sentence(borough: str, change, period: str) -> str:
         increase of 5.2% in ASB calls on the previous 12 months. Across the MPS there was a
         decrease of 1.4% in ASB calls."; tested: "…, a statistically significant rise of 5.2% in
         ASB calls on the previous 12 months. Across the MPS there was a decrease of 1.4% in ASB
-        calls, within the range expected from year-to-year variation."
+        calls, not statistically significant once the usual month-to-month variation is allowed for."
     """
     calls = plural(change.current_12m, "ASB call")
     lead = f"{borough} recorded {calls} in the 12 months to {month_label(period)}"
@@ -113,11 +135,11 @@ def asb_change_sentence(borough: str, change, period: str) -> str:
     if change.pct_change is None:
         return f"{lead}, against none in the previous 12 months, so no percentage change can be given."
     borough_words = change_phrase(change.pct_change, "ASB calls on the previous 12 months",
-                                  significant=change.significant, small=bool(change.small_numbers))
+                                  significant=change.significant, small=bool(change.small_numbers), test=change.test)
     text = f"{lead}, {borough_words}."
     if change.mps_pct_change is not None:
         mps_words = change_phrase(change.mps_pct_change, "ASB calls", significant=change.mps_significant,
-                                  small=bool(change.mps_small_numbers))
+                                  small=bool(change.mps_small_numbers), test=change.mps_test)
         text += f" Across the MPS there was {mps_words}."
     return text
 
@@ -136,7 +158,7 @@ def recorded_crime_sentence(borough: str, offences: str, period_label: str, chan
     change : dict
         ``pct_change`` and ``mps_pct_change`` (printed changes, None when there is no previous
         figure) and, when tested (:func:`boardpack.metrics.crime.change_tests`),
-        ``significant``, ``small_numbers``, ``mps_significant``, ``mps_small_numbers``; a missing
+        ``significant``, ``small_numbers``, ``test`` and their ``mps_`` twins; a missing
         ``significant`` gives the bare phrase.
 
     Returns
@@ -150,9 +172,11 @@ def recorded_crime_sentence(borough: str, offences: str, period_label: str, chan
     def phrase(prefix: str, noun: str) -> str:
         significant = change.get(f"{prefix}significant")
         small = change.get(f"{prefix}small_numbers")
+        test = change.get(f"{prefix}test")
         return change_phrase(change.get(f"{prefix}pct_change"), noun,
                              significant=None if significant is None or pd.isna(significant) else bool(significant),
-                             small=False if small is None or pd.isna(small) else bool(small))
+                             small=False if small is None or pd.isna(small) else bool(small),
+                             test=None if test is None or pd.isna(test) else str(test))
 
     return (f"{borough} recorded {offences} notifiable offences in the 12 months to {period_label}, "
             f"{phrase('', 'recorded offences on the previous 12 months')}. "

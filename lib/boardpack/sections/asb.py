@@ -7,7 +7,7 @@ from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import bullet_list, data_to_line, not_available_box, paragraph
 from ..report.narrative import asb_change_sentence
-from ..metrics.uncertainty import TEST_NAME
+from ..metrics.significance import TEST_NAMES
 from .section import Section, gap_reason, guarded, unavailable
 
 SECTION = "asb"
@@ -68,7 +68,8 @@ def trend(pack, monthly, change) -> Section:
     if change.alpha is not None:
         for key, value in change.tests().items():
             pack.record.set(SECTION, key, value)
-        pack.record.set(SECTION, "test", TEST_NAME)
+        pack.record.set(SECTION, "change_test", change.change_test)
+        pack.record.set(SECTION, "test_description", TEST_NAMES[change.change_test])
         pack.record.set(SECTION, "alpha", change.alpha)
     pack.record.add_table("asb_monthly", monthly)
 

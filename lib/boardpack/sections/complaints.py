@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..metrics.significance import TEST_COLUMNS
 from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report import complaints_narrative as words
@@ -43,7 +44,7 @@ def _span(months: list[str]) -> str:
 
 def _tested(df: pd.DataFrame) -> bool:
     """Whether a computed table carries its tests of change (the columns and ``attrs["alpha"]``)."""
-    return {"p_value", "significant", "small_numbers"} <= set(df.columns) and "alpha" in df.attrs
+    return set(TEST_COLUMNS) <= set(df.columns) and "alpha" in df.attrs
 
 
 def _mark(row: pd.Series) -> str:
@@ -156,16 +157,20 @@ def change(pack, changes, n_up, mps, mps_test=None) -> Section:
     pack.record.add_table("complaints_change", changes)
     sentence = words.change_sentence(name, int(own["previous_12m"]), own_pct)
     if tested:
-        for key in ("p_value", "significant", "small_numbers"):
+        for key in TEST_COLUMNS:
             pack.record.set(SECTION, key, own[key])
-        pack.record.set(SECTION, "test", changes.attrs.get("test"))
+        pack.record.set(SECTION, "change_test", changes.attrs.get("change_test"))
+        pack.record.set(SECTION, "test_description", changes.attrs.get("test"))
+        pack.record.set(SECTION, "family", changes.attrs.get("family"))
         pack.record.set(SECTION, "alpha", changes.attrs["alpha"])
         sentence = words.change_sentence(name, int(own["previous_12m"]), own_pct,
-                                         significant=bool(own["significant"]), small=bool(own["small_numbers"]))
+                                         significant=bool(own["significant"]), small=bool(own["small_numbers"]),
+                                         test=own["test"])
     if mps_test is not None:
         for key, value in mps_test.as_dict().items():
             pack.record.set(SECTION, f"mps_{key}", value)
-        sentence += " " + words.mps_change_sentence(mps, mps_test.significant, mps_test.small_numbers)
+        sentence += " " + words.mps_change_sentence(mps, mps_test.significant, mps_test.small_numbers,
+                                                    mps_test.test)
 
     parts = [
         paragraph(f"The chart below shows the percentage change in allegations recorded over the last 12 months "
@@ -174,7 +179,8 @@ def change(pack, changes, n_up, mps, mps_test=None) -> Section:
         pack.figure("fig-complaints-change", SECTION, fig, title, alt, SOURCE),
     ]
     if tested:
-        parts.append(paragraph(significance_key(changes.attrs["alpha"]), "footnote"))
+        parts.append(paragraph(significance_key(changes.attrs["alpha"], changes.attrs.get("change_test")),
+                               "footnote"))
     left_out = changes.loc[changes["pct_change"].isna(), "borough"].tolist()
     if left_out:
         parts.append(paragraph("Not drawn (no allegations in the previous 12 months): " + ", ".join(left_out) + ".",
@@ -267,7 +273,8 @@ def by_type(pack, types) -> Section:
             chart,
             html_table(types, columns, caption, "tbl-complaints-type"),
             source_line(SOURCE),
-            paragraph(significance_key(types.attrs["alpha"]), "footnote") if _tested(types) else "",
+            paragraph(significance_key(types.attrs["alpha"], types.attrs.get("change_test")), "footnote")
+            if _tested(types) else "",
         ],
         SECTION, pack.is_demo,
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..metrics.significance import TEST_COLUMNS
 from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import recorded_crime_sentence, significance_key
-from ..metrics.uncertainty import TEST_COLUMNS
 from ..report.tables import Column, change_class, fmt_count, html_table, marked_change
 from .section import Section, guarded, record_parts, require, unavailable
 
@@ -33,10 +33,11 @@ def table(pack, crime) -> Section:
     ``crime`` is the table of :func:`boardpack.metrics.crime.recorded_crime_table`, computed
     in the notebook. Records ``recorded_crime.rows[]`` (category, previous_12m, current_12m,
     pct_change, mps_pct_change) and, when the table carries the tests of
-    :func:`boardpack.metrics.crime.change_tests`, each row's ``p_value, significant,
-    small_numbers``, ``mps_p_value, mps_significant, mps_small_numbers`` and the MPS counts
-    ``mps_previous_12m, mps_current_12m``, with the section's
-    ``test`` and ``alpha`` (taken from the table); also the vintage used and the windows.
+    :func:`boardpack.metrics.crime.change_tests`, each row's test columns (``p_value, q_value,
+    significant, small_numbers, dispersion, test``), their ``mps_`` twins and the MPS counts
+    ``mps_previous_12m, mps_current_12m``, with the section's ``change_test``,
+    ``test_description``, ``family`` and ``alpha`` (taken from the table); also the vintage used and the
+    windows.
     """
     missing = unavailable(pack, SECTION, "recorded crime")
     if missing:
@@ -59,7 +60,9 @@ def table(pack, crime) -> Section:
     pack.record.set(SECTION, "current_window", [current[0], current[-1]])
     pack.record.set(SECTION, "rows", rec)
     if tested:
-        pack.record.set(SECTION, "test", df.attrs.get("test"))
+        pack.record.set(SECTION, "change_test", df.attrs.get("change_test"))
+        pack.record.set(SECTION, "test_description", df.attrs.get("test"))
+        pack.record.set(SECTION, "family", df.attrs.get("family"))
         pack.record.set(SECTION, "alpha", df.attrs["alpha"])
     pack.record.add_table("recorded_crime", rec)
 
@@ -83,7 +86,7 @@ def table(pack, crime) -> Section:
         "▲ marks a year-on-year increase and ▼ a decrease; the colours repeat the same information. "
         "n/a marks a category the published data cannot supply (see the notes on method)."
     )
-    legend = paragraph(significance_key(df.attrs["alpha"])) if tested else ""
+    legend = paragraph(significance_key(df.attrs["alpha"], df.attrs.get("change_test"))) if tested else ""
     notes = [paragraph(f"{r['category']}: {r['note']}", "footnote") for _, r in rows.iterrows()
              if not r["available"] and r["note"]]
     unavailable_list = ""
@@ -142,9 +145,8 @@ def rates(pack, crime_rates, homicides) -> Section:
     that of :func:`boardpack.metrics.rates.homicide_victims`, with its test of change when the
     compute cell added it (:func:`boardpack.metrics.crime.homicide_change_tests`); either may be
     NotAvailable. Records ``recorded_crime.rate_per_1000`` (borough, mps, population,
-    population_year) and ``recorded_crime.homicide_victims`` (the counts, and ``p_value,
-    significant, small_numbers`` with their ``mps_`` twins when tested) when the homicide data
-    covers the period.
+    population_year) and ``recorded_crime.homicide_victims`` (the counts, and the test columns with
+    their ``mps_`` twins and ``change_test`` when tested) when the homicide data covers the period.
     """
     missing = unavailable(pack, SECTION, "crime rates")
     if missing:
@@ -178,7 +180,8 @@ def rates(pack, crime_rates, homicides) -> Section:
                      "mps": f"{h['mps_current_12m']:,} (previous 12 months {h['mps_previous_12m']:,})"
                             f"{_marks(m_test)}"})
         if "alpha" in h:
-            notes.append("Homicide victims are compared with the previous 12 months. " + significance_key(h["alpha"]))
+            notes.append("Homicide victims are compared with the previous 12 months, each change tested alone. "
+                         + significance_key(h["alpha"], h.get("change_test"), family=False))
     else:
         notes.append(f"Homicide victims are not shown: {homicide_cov.reason}.")
     record_parts(pack, SECTION, {"crime_rates": rates_cov, "homicide_victims": homicide_cov})

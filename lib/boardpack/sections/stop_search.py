@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from ..metrics.stop_search import BASELINE_GROUP, GROUPS, KEY_CRIME_TARGET_PCT, MEASURES, TARGETS, WEAPONS_TARGET_PCT
-from ..metrics.uncertainty import SMALL_COUNT
+from ..metrics.significance import SMALL_COUNT
 from ..periods import month_label, parse_month
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_group_lines, plot_trend
@@ -83,12 +83,12 @@ def _change_words(row: pd.Series) -> str:
     if row["previous"] == 0:
         return "so no percentage change can be given"
     return change_phrase(row["pct_change"], "searches", significant=bool(row["significant"]),
-                         small=bool(row["small_numbers"]))
+                         small=bool(row["small_numbers"]), test=row["test"])
 
 
 def _change_record(row: pd.Series) -> dict:
-    keys = ("previous_month", "current_month", "previous", "current", "pct_change", "p_value", "significant",
-            "small_numbers", "reason")
+    keys = ("previous_month", "current_month", "previous", "current", "pct_change", "p_value", "q_value",
+            "significant", "small_numbers", "dispersion", "test", "reason")
     return {k: row[k] for k in keys}
 
 
@@ -129,7 +129,9 @@ def volume(pack, monthly, unsplit, change=None) -> Section:
     if change is not None:
         pack.record.set(SECTION, "year_on_year", {**_change_record(change.iloc[0]),
                                                   "mps": _change_record(change.iloc[1]),
-                                                  "alpha": change.attrs["alpha"], "test": change.attrs["test"]})
+                                                  "alpha": change.attrs["alpha"],
+                                                  "change_test": change.attrs["change_test"],
+                                                  "test_description": change.attrs["test"]})
         parts.append(paragraph(_year_on_year_sentence(name, change)))
     parts += [paragraph("Each search is placed in a borough by its recorded location. Searches of unattended vehicles "
                         "are included; section 60 searches are not. The MPS figure counts every Met search, including "
