@@ -216,28 +216,80 @@ def test_position_bands_and_edges():
         "below 99.8%", "below 95%", "within", "within", "within", "above 95%", "above 99.8%"]
 
 
-def test_overdispersion_from_winsorised_z_scores():
-    """Rate θ0 = 1 per unit, exposure 100: sd = 0.1, so a count of 100 + 10 z has z-score z.
-
-    With ten areas, 10% winsorising sets the lowest z (-5) to the next (-1) and the highest (9) to
-    the next (2): φ = (1 + 1 + 0.25 + 0 + 0 + 0.25 + 1 + 1 + 4 + 4) / 10 = 1.25.
-    """
-    z = np.array([-5, -1, -0.5, 0, 0, 0.5, 1, 1, 2, 9])
-    counts, sizes = 100 + 10 * z, np.full(10, 100.0)
-    np.testing.assert_allclose(fn.z_scores(counts, sizes, 1.0, "rate"), z)
-    got = fn.overdispersion(counts, sizes, 1.0, "rate")
-    assert got["phi"] == pytest.approx(1.25)
-    assert got["p_value"] == pytest.approx(stats.chi2.sf(12.5, 9))
-    assert got["overdispersed"] is False
-    spread = fn.overdispersion(100 + 10 * z * 4, sizes, 1.0, "rate")
-    assert spread["phi"] == pytest.approx(1.25 * 16) and spread["overdispersed"] is True
+# FunnelPlotR's own unit-test data (tests/testthat/test-OD_adjust_func.R): six groups' observed and expected.
+FPR_OBSERVED = [100, 150, 180, 80, 120, 225]
+FPR_EXPECTED = [108, 112, 165, 95, 100, 220]
 
 
-def test_adjusted_position_widens_by_root_phi():
-    # θ0 = 1, E = 100, sd 0.1; z = 4 is above 99.8% (3.09) alone, within 95% once sd is multiplied by 3 (φ = 9).
-    assert fn.adjusted_position(140, 100, 1.0, 1.0) == "above 99.8%"
-    assert fn.adjusted_position(140, 100, 1.0, 9.0) == "within"
-    assert fn.adjusted_position(140, 100, 1.0, 0.5) == "above 99.8%"  # φ < 1 never narrows the limits
+def _funnelplotr_by_hand(observed, expected, trim=0.1):
+    """FunnelPlotR's SR/SHMI over-dispersion written out step by step (R/od_adjustment.R, R/funnel_plot.R)."""
+    z = [math.sqrt(e) * math.log(o / e) for o, e in zip(observed, expected)]
+    n = len(z)
+    ranks = stats.rankdata(z)  # R's rank(ties.method = "average")
+    k = 1 / trim
+    groups = [math.floor(r * k / (n + 1)) for r in ranks]
+    kept = [i for i, g in enumerate(groups) if 0 < g < k - 1]
+    phi = sum(z[i] ** 2 for i in kept) / len(kept)
+    s2 = [1 / expected[i] for i in kept]  # s = 1/sqrt(E)
+    m = len(kept)
+    if m * phi < m - 1:
+        return z, kept, phi, 0.0
+    w = [1 / v for v in s2]
+    tau2 = max(0.0, (m * phi - (m - 1)) / (sum(w) - sum(x * x for x in w) / sum(w)))
+    return z, kept, phi, tau2
+
+
+def test_phi_and_tau2_follow_funnelplotrs_formula_on_its_own_data():
+    z, kept, phi, tau2 = _funnelplotr_by_hand(FPR_OBSERVED, FPR_EXPECTED)
+    got = fn.additive_overdispersion(FPR_OBSERVED, FPR_EXPECTED)
+    np.testing.assert_allclose(got["z"], z)
+    assert np.flatnonzero(got["kept"]).tolist() == kept == [0, 1, 2, 3, 4, 5]  # six groups: none set aside
+    assert got["phi"] == pytest.approx(phi) and got["tau2"] == pytest.approx(tau2)
+    assert got["phi"] > 1 and got["tau2"] > 0
+
+
+def test_truncation_sets_aside_a_tenth_at_each_end_of_32_boroughs():
+    rng = np.random.default_rng(5)
+    expected = rng.uniform(2000, 60000, 32)
+    observed = np.round(expected * np.exp(rng.normal(0, 0.3, 32)))
+    z, kept, phi, tau2 = _funnelplotr_by_hand(observed, expected)
+    got = fn.additive_overdispersion(observed, expected)
+    assert got["areas_kept"] == len(kept) == 26  # ranks 1-3 and 30-32 set aside
+    order = np.argsort(z)
+    assert not got["kept"][order[:3]].any() and not got["kept"][order[-3:]].any() and got["kept"][order[3:-3]].all()
+    assert got["phi"] == pytest.approx(phi) and got["tau2"] == pytest.approx(tau2)
+
+
+def test_dersimonian_laird_tau2_of_the_bcg_trials():
+    # metafor's dat.bcg (Colditz et al. 1994): 13 trials of the BCG vaccine, tpos, tneg, cpos, cneg. On the
+    # log risk ratio scale the DerSimonian-Laird estimate of tau^2 is 0.3088 (rma(..., method = "DL")).
+    trials = [(4, 119, 11, 128), (6, 300, 29, 274), (3, 228, 11, 209), (62, 13536, 248, 12619),
+              (33, 5036, 47, 5761), (180, 1361, 372, 1079), (8, 2537, 10, 619), (505, 87886, 499, 87892),
+              (29, 7470, 45, 7232), (17, 1699, 65, 1600), (186, 50448, 141, 27197), (5, 2493, 3, 2338),
+              (27, 16886, 29, 17825)]
+    y = np.array([math.log((a / (a + b)) / (c / (c + d))) for a, b, c, d in trials])
+    v = np.array([1 / a - 1 / (a + b) + 1 / c - 1 / (c + d) for a, b, c, d in trials])
+    w = 1 / v
+    q = float((w * (y - (w * y).sum() / w.sum()) ** 2).sum())
+    assert round(fn.dersimonian_laird_tau2(q, w), 4) == 0.3088
+    assert fn.dersimonian_laird_tau2(len(w) - 2, w) == 0.0  # Q below its degrees of freedom: no spread
+
+
+def test_a_zero_count_is_set_aside_rather_than_breaking_the_estimate():
+    got = fn.additive_overdispersion([0, 50, 60, 70, 80], [40, 50, 55, 75, 85])
+    assert got["z"][0] == -np.inf and not got["kept"][0]
+    assert math.isfinite(got["phi"])
+
+
+def test_additive_limits_widen_the_log_ratio_by_tau2():
+    theta, tau2 = 0.1, 0.04
+    curves = fn.additive_curves(theta, [1000.0, 100000.0], tau2, scale=1000)
+    for _, row in curves.iterrows():
+        expected = theta * row["x"]
+        for col, p in (("high998", 0.999), ("low95", 0.025)):
+            assert row[col] == pytest.approx(100 * math.exp(stats.norm.ppf(p) * math.sqrt(1 / expected + tau2)))
+    # However large a borough, its limits no longer close on the target: the spread between boroughs stays.
+    assert curves["high95"].iloc[-1] > 100 * math.exp(1.96 * math.sqrt(tau2)) * 0.999
 
 
 def _areas():
@@ -245,32 +297,55 @@ def _areas():
                          "allegations": [30, 10, 80, 12], "workforce": [1000.0, 800.0, 1200.0, 900.0]})
 
 
-def test_rate_funnel_table_target_and_curves():
+def test_rate_funnel_allows_for_the_spread_between_areas_where_they_spread_more_than_chance():
     f = fn.complaints_funnel(_areas())
-    assert f.target == pytest.approx(132 / 3900 * 100) and f.per == 100 and f.method == "exact"
-    t = f.table
-    assert list(t.columns[:5]) == ["area_code", "borough", "count", "exposure", "rate"]
-    assert t["rate"].tolist() == pytest.approx([3.0, 1.25, 80 / 12, 12 / 9])
     theta = 132 / 3900
-    for _, row in t.iterrows():  # each area's limits are the exact limits at its own workforce
-        assert row["high998"] == pytest.approx(float(fn.exact_limit(0.999, row["exposure"], theta)) * 100)
-        assert row["low95"] == pytest.approx(float(fn.exact_limit(0.025, row["exposure"], theta)) * 100)
-    assert t.set_index("area_code").loc["C", "position"] == "above 99.8%"
-    assert t.set_index("area_code").loc["B", "position"] in ("below 95%", "below 99.8%")
+    assert f.target == pytest.approx(theta * 100) and f.per == 100 and f.method == "exact"
+    t = f.table
+    assert list(t.columns[:7]) == ["area_code", "borough", "count", "exposure", "expected", "rate", "z"]
+    assert t["rate"].tolist() == pytest.approx([3.0, 1.25, 80 / 12, 12 / 9])
+    assert t["expected"].tolist() == pytest.approx([1000 * theta, 800 * theta, 1200 * theta, 900 * theta])
+    od = fn.additive_overdispersion(t["count"], t["expected"])
+    assert f.adjusted and f.phi == pytest.approx(od["phi"]) and f.phi > 1 and f.tau2 == pytest.approx(od["tau2"])
+    for _, row in t.iterrows():  # each area's limits allow for tau2 at its own expected count
+        assert row["high998"] == pytest.approx(theta * 100 * float(fn.additive_limit(0.999, row["expected"], f.tau2)))
+        assert row["low95"] == pytest.approx(theta * 100 * float(fn.additive_limit(0.025, row["expected"], f.tau2)))
+        assert row["outside_998"] == (row["position"] in ("above 99.8%", "below 99.8%"))
+        assert row["outside_95"] == (row["position"] != "within")
+    # Against limits for chance alone C lies far outside; the unadjusted curves are kept for the chart.
+    assert t.set_index("area_code").loc["C", "unadjusted_position"] == "above 99.8%"
+    chance = f.unadjusted.set_index("x")
+    for _, row in t.iterrows():
+        assert chance.loc[row["exposure"], "high998"] == pytest.approx(
+            float(fn.exact_limit(0.999, row["exposure"], theta)) * 100)
     # The curves include every area's workforce, so reading them there gives the table's limits.
     curves = f.limits.set_index("x")
     for _, row in t.iterrows():
         assert curves.loc[row["exposure"], "high95"] == pytest.approx(row["high95"])
     assert curves.index.is_monotonic_increasing
-    assert f.outside("99.8")["area_code"].tolist()[0] == "C"
+
+
+def test_rate_funnel_keeps_the_limits_for_chance_alone_where_areas_spread_no_more():
+    areas = pd.DataFrame({"area_code": list("ABCDEF"), "borough": list("ABCDEF"),
+                          "allegations": [100, 201, 299, 400, 502, 598],
+                          "workforce": [1000.0, 2000.0, 3000.0, 4000.0, 5000.0, 6000.0]})
+    f = fn.complaints_funnel(areas)
+    assert f.phi <= 1 and not f.adjusted
+    theta = 2100 / 21000
+    for _, row in f.table.iterrows():
+        assert row["high998"] == pytest.approx(float(fn.exact_limit(0.999, row["exposure"], theta)) * 100)
+        assert row["position"] == row["unadjusted_position"] == "within"
+    assert f.limits.equals(f.unadjusted)
+    assert "phi <= 1" in f.limits_method
 
 
 def test_rate_funnel_given_target_and_methods():
     f = fn.rate_funnel(_areas(), "allegations", "workforce", per=100, target=3.0, method="normal")
     assert f.target == pytest.approx(3.0)
-    row = f.table.iloc[0]
-    assert row["high95"] == pytest.approx((0.03 + 1.959964 * math.sqrt(0.03 / 1000)) * 100, rel=1e-6)
-    assert row["position"] == "within"
+    assert f.table.iloc[0]["expected"] == pytest.approx(30.0)
+    chance = f.unadjusted.set_index("x").loc[1000.0]  # the limits for chance alone are the method's
+    assert chance["high95"] == pytest.approx((0.03 + 1.959964 * math.sqrt(0.03 / 1000)) * 100, rel=1e-6)
+    assert f.table.iloc[0]["unadjusted_position"] == f.table.iloc[0]["position"] == "within"
     with pytest.raises(ValueError):
         fn.limit(0.975, 10, 0.5, "proportion", "ci")
     with pytest.raises(ValueError):

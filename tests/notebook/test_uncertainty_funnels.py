@@ -1,18 +1,20 @@
 """The funnel plots of built packs, recomputed independently from the raw files and the formula.
 
 Counts and exposures come from the raw crime, population and complaints files (tests/notebook/
-recompute.py, which does not import boardpack); the control limits are found again by a direct
-search for the Poisson quantile written here (scipy.special.pdtr, not scipy.stats), checked against
-the normal approximation θ0 ± z sqrt(θ0 / E), and every borough's recorded position is checked
-against them. Runs on the demo packs and, when ../shared/data is present, on the real packs to
-February 2019.
+recompute.py, which does not import boardpack). The over-dispersion is worked out again by hand,
+FunnelPlotR's default for ratios: z = sqrt(E) log(O/E), ranks (ties averaged) put in ten groups and
+the lowest and highest set aside, φ the mean of the kept z², τ² DerSimonian and Laird's estimate with
+weights E. Where φ > 1 the limits are θ exp(± z_p sqrt(1/E + τ²)); where φ ≤ 1, and always for the
+limits for chance alone, they are found again by a direct search for the Poisson quantile written
+here (scipy.special.pdtr, not scipy.stats), checked against the normal approximation
+θ0 ± z sqrt(θ0 / E). Every borough's recorded position is checked against them. Runs on the demo
+packs and, when ../shared/data is present, on the real packs to February 2019.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.special import ndtri, pdtr
@@ -56,35 +58,79 @@ def band(rate: float, limits: dict) -> str:
     return "within"
 
 
+def average_ranks(values) -> list[float]:
+    """1-based ranks, ties given the mean of the ranks they span (R's rank(ties.method = "average"))."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def over_dispersion(observed, expected) -> tuple[list[float], list[bool], float, float]:
+    """z, which were kept, φ and τ², FunnelPlotR's SR/SHMI way (trim 0.1), written out."""
+    z = [math.sqrt(e) * math.log(o / e) if o > 0 else -math.inf for o, e in zip(observed, expected)]
+    finite = [i for i, v in enumerate(z) if math.isfinite(v)]
+    ranks = average_ranks([z[i] for i in finite])
+    kept = [False] * len(z)
+    for i, r in zip(finite, ranks):
+        group = math.floor(r * 10 / (len(finite) + 1))
+        kept[i] = 0 < group < 9
+    chosen = [i for i, k in enumerate(kept) if k]
+    n = len(chosen)
+    phi = sum(z[i] ** 2 for i in chosen) / n
+    if n * phi < n - 1:
+        return z, kept, phi, 0.0
+    w = [expected[i] for i in chosen]  # 1 / s^2 with s = 1 / sqrt(E)
+    tau2 = max(0.0, (n * phi - (n - 1)) / (sum(w) - sum(x * x for x in w) / sum(w)))
+    return z, kept, phi, tau2
+
+
 def check_funnel(record: dict, table: pd.DataFrame, per: float, name: str) -> None:
-    """Target, limits at every borough's exposure, positions, outliers and φ, against the recorded ones."""
+    """Target, φ, τ², limits at every borough's exposure, positions and outliers, against the recorded ones."""
     theta = table["count"].sum() / table["exposure"].sum()
-    assert record["target"] == pytest.approx(theta * per, rel=1e-12)
+    assert record["target"] == record["london_rate"] == pytest.approx(theta * per, rel=1e-12)
     assert len(table) == 32 and record["areas"] == 32
-    for _, row in table.iterrows():
+    observed = table["count"].astype(float).tolist()
+    expected = (table["exposure"].astype(float) * theta).tolist()
+    z, kept, phi, tau2 = over_dispersion(observed, expected)
+    assert record["phi"] == pytest.approx(phi, rel=1e-9)
+    assert record["tau2"] == pytest.approx(tau2, rel=1e-9, abs=1e-15)
+    assert record["adjusted"] is (phi > 1) and record["areas_kept"] == sum(kept)
+    points = {p["borough"]: p for p in record["points"]}
+    assert len(points) == 32
+    for i, (_, row) in enumerate(table.iterrows()):
         e = float(row["exposure"])
-        limits = {}
+        chance, drawn = {}, {}
         for col, p in TAILS.items():
             exact = spiegelhalter_limit(p, theta, e)
-            assert row[col] == pytest.approx(exact * per, rel=1e-9, abs=1e-12), (row["borough"], col)
             normal = max(theta + ndtri(p) * math.sqrt(theta / e), 0.0)
             assert abs(exact - normal) * e < 2.0, (row["borough"], col)  # within two events of the normal limit
-            limits[col] = exact * per
+            chance[col] = exact * per
+            drawn[col] = theta * math.exp(ndtri(p) * math.sqrt(1 / expected[i] + tau2)) * per if phi > 1 \
+                else chance[col]
+            assert row[col] == pytest.approx(drawn[col], rel=1e-9, abs=1e-12), (row["borough"], col)
         rate = row["count"] / e * per
         assert row["rate"] == pytest.approx(rate, rel=1e-12)
-        assert row["position"] == band(rate, limits), row["borough"]
+        assert row["position"] == band(rate, drawn), row["borough"]
+        assert row["unadjusted_position"] == band(rate, chance), row["borough"]
+        point = points[row["borough"]]
+        assert point["observed"] == observed[i] and point["expected"] == pytest.approx(expected[i], rel=1e-12)
+        assert point["z"] == pytest.approx(z[i], rel=1e-9) and point["kept"] is kept[i]
+        assert point["outside_998"] is (row["position"] in ("above 99.8%", "below 99.8%"))
+        assert point["outside_95"] is (row["position"] != "within")
     own = table[table["borough"] == name].iloc[0]
     assert record["position"] == own["position"] and record["rate"] == pytest.approx(own["rate"])
     outside = table[table["position"].isin(["above 99.8%", "below 99.8%"])]
     assert sorted(o["borough"] for o in record["outliers"]) == sorted(outside["borough"])
-    assert record["outside_998"] == len(outside)
-    assert record["outside_95"] == int((table["position"] != "within").sum())
-    # Spiegelhalter's over-dispersion factor: mean square of the z-scores, the 3 (10% of 32) at each end
-    # set to the 4th from that end.
-    z = np.sort(((table["count"] / table["exposure"] - theta) / np.sqrt(theta / table["exposure"])).to_numpy())
-    k = int(0.1 * len(z))
-    wins = np.clip(z, z[k], z[len(z) - 1 - k])
-    assert record["phi"] == pytest.approx(float(np.mean(wins ** 2)), rel=1e-9)
+    assert record["areas_outside_998"] == len(outside)
+    assert record["areas_outside_95"] == int((table["position"] != "within").sum())
 
 
 def test_crime_funnel_counts_and_populations_equal_the_raw_files(pack, recompute):
@@ -139,22 +185,32 @@ def test_complaints_funnel_from_the_raw_csvs_and_recomputed(pack, recompute):
     check_funnel(comp["funnel"], table, 100, pack.figures["borough"])
 
 
-PHRASES = {"within": "within the range expected from chance variation around",
-           "above 95%": "above the 95% limit around", "below 95%": "below the 95% limit around",
-           "above 99.8%": "above the 99.8% limit around", "below 99.8%": "below the 99.8% limit around"}
+SPREAD = {"within": "within the usual spread between boroughs around",
+          "above 95%": "above the 95% limit of the usual spread between boroughs around",
+          "below 95%": "below the 95% limit of the usual spread between boroughs around",
+          "above 99.8%": "above the 99.8% limit: higher than the usual spread between boroughs around",
+          "below 99.8%": "below the 99.8% limit: lower than the usual spread between boroughs around"}
+CHANCE = {"within": "within the range expected from chance variation around",
+          "above 95%": "above the 95% limit around", "below 95%": "below the 95% limit around",
+          "above 99.8%": "above the 99.8% limit around", "below 99.8%": "below the 99.8% limit around"}
 
 
 def test_pdf_names_the_position_and_the_outliers(pack):
     name = pack.figures["borough"]
+    text = " ".join(pack.pdf_text.split())
     for section, unit, target in (("recorded_crime", "per 1,000 residents", "the London rate"),
                                   ("complaints", "allegations per 100 workforce", "the MPS rate")):
         funnel = pack.figures[section].get("funnel")
         if funnel is None:
             continue
-        sentence = f"{name}'s rate of {funnel['rate']:.1f} {unit} is {PHRASES[funnel['position']]} {target}"
-        assert sentence in pack.pdf_text, (section, sentence)
-        assert f"{funnel['outside_998']} of the 32 boroughs lie outside the 99.8% limits" in pack.pdf_text
+        phrases = SPREAD if funnel["adjusted"] else CHANCE
+        sentence = f"{name}'s rate of {funnel['rate']:.1f} {unit} is {phrases[funnel['position']]} {target}"
+        assert sentence in text, (section, sentence)
+        verb = "lies" if funnel["areas_outside_998"] == 1 else "lie"
+        assert f"{funnel['areas_outside_998']} of the 32 boroughs {verb} outside the 99.8% limits" in text
         for outlier in funnel["outliers"]:
-            assert outlier["borough"] in pack.pdf_text
-        if funnel["overdispersed"] and funnel["outside_998"] > 8:
-            assert "does not mean that each of them is unusual" in pack.pdf_text
+            assert outlier["borough"] in text
+        if funnel["adjusted"]:
+            assert "not against chance alone" in text and f"τ² = {funnel['tau2']:.4f}" in text
+        else:
+            assert "so the limits are those for chance alone" in text

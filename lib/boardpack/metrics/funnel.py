@@ -26,6 +26,19 @@ Three ways of drawing the limits are given; the pack uses the first.
     O / E where the upper confidence limit of O equals θ0 × E, the upper limit likewise with the
     lower confidence limit; O is continuous (gamma quantiles).
 
+Boroughs differ by far more than chance: they are not samples of one rate, and at London's
+volumes limits for chance alone are so narrow that most boroughs fall outside them. The pack's
+funnels therefore follow FunnelPlotR's default for ratios (``data_type = "SR"``,
+``sr_method = "SHMI"``, ``trim_by = 0.1``), after Spiegelhalter (2005) and Spiegelhalter et al.
+(2012): each borough is an indirectly standardised ratio O/E, its observed count O against its
+expected count E (its size times the London rate), with the z-score z = √E · log(O/E); the 10% of
+boroughs with the lowest and the highest z are set aside (:func:`truncated`); the dispersion φ is
+the mean of the kept z²; and the between-borough variance τ² is the DerSimonian–Laird estimate
+from them (:func:`dersimonian_laird_tau2`, weights E). The limits for a borough of expected count E
+are exp(± z_p·√(1/E + τ²)) times the London rate (:func:`additive_limit`): they screen a borough
+against the usual spread between boroughs, not against chance alone. Where φ ≤ 1 the boroughs
+spread no more than chance would, and the exact Poisson limits above are used.
+
 All functions are pure: numbers and DataFrames in, numbers and DataFrames out.
 """
 
@@ -45,7 +58,14 @@ METHODS = ("exact", "normal", "ci")
 KINDS = ("proportion", "rate")
 WITHIN = "within"
 POSITIONS = ("above 99.8%", "above 95%", WITHIN, "below 95%", "below 99.8%")
-WINSOR = 0.1  # share of z-scores set to the 10th / 90th percentile at each end (Spiegelhalter 2005, section 6)
+TRIM = 0.1  # share of boroughs set aside at each end before φ is estimated (FunnelPlotR's trim_by)
+ADDITIVE = "additive"
+UNADJUSTED = "unadjusted"
+ADDITIVE_METHOD = ("FunnelPlotR's default for ratios (SR, SHMI): z = sqrt(E) log(O/E), 10% of boroughs set aside "
+                   "at each end, phi the mean of the kept z^2, DerSimonian-Laird tau^2, limits "
+                   "exp(+/- z_p sqrt(1/E + tau^2)) x the London rate")
+UNADJUSTED_METHOD = ("Spiegelhalter (2005) exact Poisson limits with interpolation (the boroughs spread no more than "
+                     "chance would: phi <= 1)")
 
 
 def _check(kind: str, method: str) -> None:
@@ -229,47 +249,97 @@ def z_scores(counts, sizes, target: float, kind: str = "rate") -> np.ndarray:
     return (counts / sizes - target) / _sd(kind, target, sizes)
 
 
-def overdispersion(counts, sizes, target: float, kind: str = "rate", winsor: float = WINSOR) -> dict:
-    """Spiegelhalter's (2005, section 6) over-dispersion factor φ from winsorised z-scores.
+def ratio_z_scores(observed, expected) -> np.ndarray:
+    """FunnelPlotR's z-scores of standardised ratios (SHMI form): √E · log(O/E); -inf where O is 0."""
+    observed = np.asarray(observed, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.sqrt(expected) * np.log(observed / expected)
 
-    φ = (1/I) Σ z_i², with the ``winsor`` share of z-scores at each end set to the next value in
-    (``scipy.stats.mstats.winsorize``). Under chance variation alone I × φ follows roughly a
-    chi-squared distribution on I - 1 degrees of freedom; when it exceeds that distribution's 95%
-    point the areas differ by more than chance.
+
+def truncated(z, trim: float = TRIM) -> np.ndarray:
+    """Which z-scores are kept to estimate the dispersion: FunnelPlotR's truncation (SHMI).
+
+    With k = 1/``trim`` groups, each finite z's rank r (ties averaged) among the n finite ones is
+    put in group ⌊r·k / (n + 1)⌋; the lowest group (0) and the highest (k − 1 and above) are set
+    aside, about ``trim`` of the boroughs at each end. A z that is not finite is set aside too.
+
+    Returns
+    -------
+    ndarray of bool
+        True for a kept z, in the order given.
+    """
+    from scipy.stats import rankdata
+
+    z = np.asarray(z, dtype=float)
+    finite = np.isfinite(z)
+    groups = round(1 / trim)
+    keep = np.zeros(len(z), dtype=bool)
+    ranks = rankdata(z[finite], method="average")
+    group = np.floor(ranks * groups / (finite.sum() + 1))
+    keep[finite] = (group > 0) & (group < groups - 1)
+    return keep
+
+
+def dersimonian_laird_tau2(q: float, weights) -> float:
+    """DerSimonian and Laird's (1986) between-unit variance: max(0, (Q − (k − 1)) / (Σw − Σw²/Σw)).
+
+    ``q`` is the heterogeneity statistic Q over the k units and ``weights`` their inverse
+    within-unit variances (1/s²). 0 when Q < k − 1 (no more spread than within units gives).
+    """
+    w = np.asarray(weights, dtype=float)
+    k = len(w)
+    if k == 0 or q < k - 1:
+        return 0.0
+    return max(0.0, float((q - (k - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
+
+
+def additive_overdispersion(observed, expected, trim: float = TRIM) -> dict:
+    """φ and τ² of a set of standardised ratios, FunnelPlotR's default for ratios (see the module notes).
+
+    Parameters
+    ----------
+    observed, expected : array_like
+        Each area's count O and its expected count E (its size × the common rate).
+    trim : float
+        Share set aside at each end (:func:`truncated`).
 
     Returns
     -------
     dict
-        ``phi`` (float), ``areas`` (I), ``p_value`` (of I × φ on I - 1 degrees of freedom) and
-        ``overdispersed`` (bool, p_value < 0.05).
+        ``z`` (every area's √E·log(O/E)), ``kept`` (the mask of :func:`truncated`), ``areas_kept``,
+        ``phi`` (mean of the kept z²) and ``tau2`` (:func:`dersimonian_laird_tau2` with Q = n·φ over
+        the kept areas and weights 1/s² = E, s = 1/√E).
     """
-    from scipy import stats
-    from scipy.stats import mstats
-
-    z = z_scores(counts, sizes, target, kind)
-    wins = np.asarray(mstats.winsorize(z, limits=(winsor, winsor)), dtype=float)
-    n = len(z)
-    phi = float(np.mean(wins ** 2))
-    p_value = float(stats.chi2.sf(n * phi, n - 1))
-    return {"phi": phi, "areas": n, "p_value": p_value, "overdispersed": bool(p_value < 0.05)}
+    z = ratio_z_scores(observed, expected)
+    kept = truncated(z, trim)
+    n = int(kept.sum())
+    phi = float(np.mean(z[kept] ** 2)) if n else float("nan")
+    tau2 = dersimonian_laird_tau2(n * phi, np.asarray(expected, dtype=float)[kept]) if n else 0.0
+    return {"z": z, "kept": kept, "areas_kept": n, "phi": phi, "tau2": tau2}
 
 
-def adjusted_position(count: float, size: float, target: float, phi: float, kind: str = "rate") -> str:
-    """The position against limits widened for over-dispersion: θ0 ± z_p × sqrt(φ) × sd (normal form).
-
-    Spiegelhalter (2005, section 6) multiplies the variance by φ when φ > 1; with φ <= 1 the
-    limits are the normal ones.
-    """
+def additive_limit(p: float, expected, tau2: float) -> np.ndarray:
+    """The limit, as a ratio O/E, at tail probability ``p`` for expected count E: exp(z_p·√(1/E + τ²))."""
     from scipy import stats
 
-    scale = np.sqrt(max(phi, 1.0))
-    sd = float(_sd(kind, target, size)) * scale
-    limits = {}
+    expected = np.asarray(expected, dtype=float)
+    return np.exp(stats.norm.ppf(p) * np.sqrt(1 / expected + tau2))
+
+
+def additive_curves(target: float, sizes, tau2: float, scale: float = 1.0) -> pd.DataFrame:
+    """The 95% and 99.8% limits allowing for the spread between areas (τ²), over sizes: as :func:`limit_curves`.
+
+    ``target`` is θ per unit of size, so an area of size x expects E = θ·x events; the limits are
+    ``θ × additive_limit(p, E, τ²) × scale``.
+    """
+    x = np.asarray(sizes, dtype=float)
+    curves = {"x": x}
     for level, p in LEVELS.items():
         tag = level.replace(".", "")
-        z = stats.norm.ppf(p)
-        limits[f"low{tag}"], limits[f"high{tag}"] = target - z * sd, target + z * sd
-    return position(count / size, limits)
+        curves[f"low{tag}"] = target * additive_limit(1 - p, target * x, tau2) * scale
+        curves[f"high{tag}"] = target * additive_limit(p, target * x, tau2) * scale
+    return pd.DataFrame(curves)
 
 
 @dataclass
@@ -279,52 +349,72 @@ class Funnel:
     Attributes
     ----------
     table : DataFrame
-        One row per area: ``area_code, borough, count, exposure, rate`` (per ``per``),
-        ``low95, high95, low998, high998`` (the limits at its exposure, per ``per``), ``z``,
-        ``position`` (see :func:`position`) and ``adjusted_position`` (against the limits widened
-        for over-dispersion).
+        One row per area: ``area_code, borough, count`` (observed), ``exposure``, ``expected``
+        (exposure × the target rate), ``rate`` (per ``per``), ``z`` (√E·log(O/E)), ``kept`` (whether
+        its z entered φ), ``low95, high95, low998, high998`` (the limits drawn, at its exposure, per
+        ``per``), ``position`` (see :func:`position`) against them, ``outside_95``, ``outside_998``,
+        and ``unadjusted_position`` (against the limits for chance alone).
     limits : DataFrame
-        ``x, low95, high95, low998, high998`` over a range of exposures (including every area's),
-        per ``per``, for the chart.
+        ``x, low95, high95, low998, high998``: the limits drawn, over a range of exposures
+        (including every area's), per ``per``.
+    unadjusted : DataFrame
+        The same for the limits for chance alone (:func:`limit_curves` by ``method``).
     target : float
         The target rate per ``per`` (all areas' counts over all their exposure).
     per : float
         What the rates are per (1,000 residents, 100 workforce).
     kind, method : str
-        As in :func:`limit`.
-    phi, phi_p_value : float
-        Over-dispersion factor and its test (:func:`overdispersion`).
-    overdispersed : bool
+        As in :func:`limit` (the limits for chance alone).
+    phi, tau2 : float
+        The dispersion and the between-area variance (:func:`additive_overdispersion`).
+    areas_kept : int
+        How many areas' z entered φ.
+    adjusted : bool
+        φ > 1: the limits drawn allow for the spread between areas (:func:`additive_curves`);
+        otherwise they are the limits for chance alone.
     """
 
     table: pd.DataFrame
     limits: pd.DataFrame
+    unadjusted: pd.DataFrame
     target: float
     per: float
     kind: str = "rate"
     method: str = "exact"
     phi: float = float("nan")
-    phi_p_value: float = float("nan")
-    overdispersed: bool = False
+    tau2: float = 0.0
+    areas_kept: int = 0
+    adjusted: bool = False
+    trim: float = TRIM
+
+    @property
+    def limits_method(self) -> str:
+        """In words, how the limits drawn were made."""
+        return ADDITIVE_METHOD if self.adjusted else UNADJUSTED_METHOD
 
     def outside(self, level: str = "99.8") -> pd.DataFrame:
-        """The rows outside the 95% or 99.8% limits (``level``), highest rate first."""
-        marks = ("above 99.8%", "below 99.8%") if level == "99.8" else tuple(p for p in POSITIONS if p != WITHIN)
-        rows = self.table[self.table["position"].isin(marks)]
-        return rows.sort_values("rate", ascending=False)
+        """The rows outside the 95% or 99.8% limits drawn (``level``), highest rate first."""
+        column = "outside_998" if level == "99.8" else "outside_95"
+        return self.table[self.table[column]].sort_values("rate", ascending=False)
 
     def __repr__(self) -> str:
-        return (f"Funnel({self.kind}, {self.method}, target {self.target:.4g} per {self.per:g}, "
-                f"{len(self.table)} areas, {len(self.outside('95'))} outside 95%, "
-                f"{len(self.outside('99.8'))} outside 99.8%, phi {self.phi:.3g})")
+        how = f"limits allowing for the spread between areas, tau2 {self.tau2:.3g}" if self.adjusted else \
+            "limits for chance alone"
+        return (f"Funnel({self.kind}, target {self.target:.4g} per {self.per:g}, {len(self.table)} areas, phi "
+                f"{self.phi:.3g}, {how}: {len(self.outside('95'))} outside 95%, "
+                f"{len(self.outside('99.8'))} outside 99.8%)")
 
     def _repr_html_(self) -> str:
         return f"<p>{self.__repr__()}</p>" + self.table.to_html(index=False)
 
 
 def rate_funnel(areas: pd.DataFrame, count: str, exposure: str, per: float = 1.0, method: str = "exact",
-                target: float | None = None, points: int = 120) -> Funnel:
+                target: float | None = None, points: int = 120, trim: float = TRIM) -> Funnel:
     """The funnel plot data of a rate for every area: each area's position and the limit curves.
+
+    Each area is a standardised ratio, its count against its exposure × the target rate; the limits
+    drawn allow for the spread between areas (see the module notes) where φ > 1, and are the limits
+    for chance alone by ``method`` otherwise.
 
     Parameters
     ----------
@@ -336,11 +426,13 @@ def rate_funnel(areas: pd.DataFrame, count: str, exposure: str, per: float = 1.0
     per : float
         Rates are shown per this many units of exposure (1,000 residents, 100 workforce).
     method : str
-        ``"exact"`` (the pack's), ``"normal"`` or ``"ci"`` (see the module notes).
+        The limits for chance alone: ``"exact"`` (the pack's), ``"normal"`` or ``"ci"``.
     target : float, optional
         The target rate per ``per``; by default all areas' counts over all their exposure.
     points : int
         How many exposures the limit curves are drawn at.
+    trim : float
+        Share of areas set aside at each end before φ is estimated.
 
     Returns
     -------
@@ -349,26 +441,36 @@ def rate_funnel(areas: pd.DataFrame, count: str, exposure: str, per: float = 1.0
     counts = areas[count].astype(float).to_numpy()
     sizes = areas[exposure].astype(float).to_numpy()
     theta = counts.sum() / sizes.sum() if target is None else target / per
-    at_size = limit_curves(theta, sizes, "rate", method, per)
+    expected = theta * sizes
+    od = additive_overdispersion(counts, expected, trim)
+    adjusted = bool(od["phi"] > 1)
+    chance_at_size = limit_curves(theta, sizes, "rate", method, per)
+    at_size = additive_curves(theta, sizes, od["tau2"], per) if adjusted else chance_at_size
     table = pd.DataFrame({
         "area_code": areas["area_code"].to_numpy(),
         "borough": areas["borough"].to_numpy(),
         "count": areas[count].to_numpy(),
         "exposure": sizes,
+        "expected": expected,
         "rate": counts / sizes * per,
+        "z": od["z"],
+        "kept": od["kept"],
     })
     for col in ("low95", "high95", "low998", "high998"):
         table[col] = at_size[col].to_numpy()
-    table["z"] = z_scores(counts, sizes, theta, "rate")
     table["position"] = [position(r, lim) for r, lim in zip(table["rate"], at_size.to_dict("records"))]
-    disp = overdispersion(counts, sizes, theta, "rate")
-    table["adjusted_position"] = [adjusted_position(c, s, theta, disp["phi"], "rate") for c, s in zip(counts, sizes)]
+    table["outside_95"] = table["position"] != WITHIN
+    table["outside_998"] = table["position"].isin(["above 99.8%", "below 99.8%"])
+    table["unadjusted_position"] = [position(r, lim) for r, lim in
+                                    zip(table["rate"], chance_at_size.to_dict("records"))]
     # The areas' own sizes are among the x values, so reading the curves between points
     # (as a chart does) gives each area exactly the limits it was classified against.
     grid = np.unique(np.concatenate([size_grid(sizes, points), sizes]))
-    curves = limit_curves(theta, grid, "rate", method, per)
-    return Funnel(table=table, limits=curves, target=theta * per, per=per, kind="rate", method=method,
-                  phi=disp["phi"], phi_p_value=disp["p_value"], overdispersed=disp["overdispersed"])
+    unadjusted = limit_curves(theta, grid, "rate", method, per)
+    curves = additive_curves(theta, grid, od["tau2"], per) if adjusted else unadjusted
+    return Funnel(table=table, limits=curves, unadjusted=unadjusted, target=theta * per, per=per, kind="rate",
+                  method=method, phi=od["phi"], tau2=od["tau2"], areas_kept=od["areas_kept"], adjusted=adjusted,
+                  trim=trim)
 
 
 def complaints_funnel(rates: pd.DataFrame, method: str = "exact") -> Funnel:
@@ -376,6 +478,7 @@ def complaints_funnel(rates: pd.DataFrame, method: str = "exact") -> Funnel:
 
     ``rates`` is the table of :func:`boardpack.metrics.complaints.per_100_workforce` (allegations
     and workforce of the 32 boroughs). The target is all 32 boroughs' allegations over their
-    whole workforce, unrounded; each borough's count is Poisson around target × workforce.
+    whole workforce, unrounded; each borough's expected count is target × workforce, and the
+    limits are those of :func:`rate_funnel` (allowing for the spread between boroughs where φ > 1).
     """
     return rate_funnel(rates, "allegations", "workforce", per=100, method=method)

@@ -137,19 +137,22 @@ def intervals_alt(df: pd.DataFrame, label: str, value: str, low: str, high: str,
 
 
 def funnel_alt(points: pd.DataFrame, limits: pd.DataFrame, target: float, highlight: str, what: str, size: str,
-               percent: bool = False, decimals: int = 1, target_label: str = "the London value") -> str:
+               percent: bool = False, decimals: int = 1, target_label: str = "the London value",
+               spread: bool = False) -> str:
     """Alt text for a funnel plot: the target, where the highlighted area lies, and the outliers.
 
     ``points`` has ``label, x, y`` and ``limits`` ``x, low95, high95, low998, high998``, as
     given to :func:`boardpack.report.charts.plot_funnel`; ``size`` names the x axis (e.g.
-    "resident population").
+    "resident population"). ``spread``: the limits allow for the usual spread between areas
+    (over-dispersion), not chance alone.
     """
     pts = points.dropna(subset=["x", "y"]).reset_index(drop=True)
     if pts.empty:
         return f"Funnel plot of {what}: no data."
     bands = funnel_bands(pts, limits)
-    parts = [f"Funnel plot of {what} against {size} for {len(pts)} areas, with 95% and 99.8% control limits "
-             f"around {target_label} of {_num(target, percent, decimals)}."]
+    allowing = " allowing for the usual spread between areas" if spread else ""
+    parts = [f"Funnel plot of {what} against {size} for {len(pts)} areas, with 95% and 99.8% control limits"
+             f"{allowing} around {target_label} of {_num(target, percent, decimals)}."]
     where = {
         "within": "within the 95% limits, so consistent with {t}",
         "above95": "above the 95% limit but within the 99.8% limit",

@@ -309,12 +309,12 @@ def plot_trend(
     return fig
 
 
-def _legend_below(fig: Figure, handles: list) -> None:
-    """A legend in rows under the plot, clear of the rotated tick labels."""
+def _legend_below(fig: Figure, handles: list, columns: int = 3) -> None:
+    """A legend in rows of at most ``columns`` under the plot, clear of the rotated tick labels."""
     if not handles:
         _tight_layout(fig)
         return
-    ncol = min(len(handles), 3)
+    ncol = min(len(handles), columns)
     rows = -(-len(handles) // ncol)
     fig.legend(handles=handles, loc="lower center", ncol=ncol, frameon=False, fontsize=7.5)
     _tight_layout(fig, rect=(0, 0.045 * rows + 0.02, 1, 1))
@@ -581,7 +581,7 @@ def _points(ax, xs, ys, colours, marker: str, label: str, names: list[str], size
 
 def plot_funnel(
     points: pd.DataFrame, limits: pd.DataFrame, target: float, highlight: str, title: str, xlabel: str,
-    ylabel: str, percent: bool = False, target_label: str = "London value",
+    ylabel: str, percent: bool = False, target_label: str = "London value", chance_limits: pd.DataFrame | None = None,
 ) -> Figure:
     """A funnel plot (Spiegelhalter, 2005): each area's value against its size, with control limits.
 
@@ -602,18 +602,35 @@ def plot_funnel(
         The area drawn and named in the borough colour.
     percent : bool
         Format the y axis as percentages.
+    chance_limits : DataFrame, optional
+        Limits for chance alone, drawn faint and labelled as such beside ``limits`` when those allow
+        for more than chance (the usual spread between areas); same columns as ``limits``.
     """
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.8))
     lim = limits.sort_values("x")
     handles = []
+    if chance_limits is not None:
+        chance = chance_limits.sort_values("x")
+        for low_col, high_col, level in (("low95", "high95", "95%"), ("low998", "high998", "99.8%")):
+            (lower,) = ax.plot(chance["x"].astype(float), chance[low_col].astype(float), color=LIMIT, alpha=0.35,
+                               linestyle="-", linewidth=0.6, label="_nolegend_")
+            (upper,) = ax.plot(chance["x"].astype(float), chance[high_col].astype(float), color=LIMIT, alpha=0.35,
+                               linestyle="-", linewidth=0.6, label="_nolegend_")
+            _tag(lower, label=f"{level} lower limit for chance alone", with_x=True)
+            _tag(upper, label=f"{level} upper limit for chance alone", with_x=True)
+        lower.set_label("95% and 99.8% limits for chance alone")
+        faint = lower
+    allowing = " (usual spread between areas)" if chance_limits is not None else ""
     for low_col, high_col, level, style in (("low95", "high95", "95%", "--"), ("low998", "high998", "99.8%", ":")):
         (lower,) = ax.plot(lim["x"].astype(float), lim[low_col].astype(float), color=LIMIT, linestyle=style,
-                           linewidth=1.0, label=f"{level} control limits")
+                           linewidth=1.0, label=f"{level} control limits{allowing}")
         (upper,) = ax.plot(lim["x"].astype(float), lim[high_col].astype(float), color=LIMIT, linestyle=style,
                            linewidth=1.0, label="_nolegend_")
         _tag(lower, label=f"{level} lower limit", with_x=True)
         _tag(upper, label=f"{level} upper limit", with_x=True)
         handles.append(lower)
+    if chance_limits is not None:
+        handles.append(faint)
     ax.axhline(float(target), color=MPS, linewidth=1.4, label=target_label)
     handles.append(ax.get_lines()[-1])
     pts = points.dropna(subset=["x", "y"]).reset_index(drop=True)  # an area with no value is not drawn
@@ -638,7 +655,7 @@ def plot_funnel(
         # A key in words, with no symbol: which outliers are named when not all of them fit.
         handles.append(Line2D([], [], linestyle="none", label=f"named: the {len(named)} furthest outside the 99.8% "
                                                                f"limits (of {len(outside)} outside)"))
-    _legend_below(fig, handles)
+    _legend_below(fig, handles, columns=2 if chance_limits is not None else 3)  # longer labels: two a row
     _name_points(ax, pts, named, highlight)
     return fig
 
