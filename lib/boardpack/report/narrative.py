@@ -71,8 +71,8 @@ def significance_key(alpha: float, method: str = QUASI_POISSON, family: bool = T
         test = "larger than chance variation in the counts would give (exact Poisson test for two counts)"
     text = f"* marks a statistically significant change at the {level} level: {test}."
     if family:
-        text += (" It allows for the number of rows tested in the column: among the changes marked, no more than "
-                 f"{level} are expected to be chance findings (Benjamini–Hochberg false discovery rate).")
+        text += (" It allows for the number of rows tested in the column: on average no more than "
+                 f"{level} of the changes marked would be chance findings (Benjamini–Hochberg false discovery rate).")
     return text + (" A change without * is not statistically significant. † marks small numbers (fewer than 10 in "
                    "either period): the % change rests on few events.")
 
