@@ -34,6 +34,17 @@ def real_data_dir() -> Path:
     return path
 
 
+def load_script(path: Path, name: str):
+    """A script of ``scripts/`` loaded as a module named ``name``, so its tests can call its functions."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_progress_monitor_thread():
     """Keep tqdm from starting its monitor thread in this process: tests fork it (as a worker forks),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import load_script
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 INSTALL = PROJECT_DIR / "scripts" / "install.py"
 INSTALLER_LOCK = PROJECT_DIR / "installer.lock"
@@ -33,10 +34,7 @@ FIRST_FIXED_PIP = (23, 3)
 
 @pytest.fixture(scope="module")
 def install():
-    spec = importlib.util.spec_from_file_location("install_script", INSTALL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(INSTALL, "install_script")
 
 
 def test_another_python_is_refused_in_one_line_that_says_what_to_do(install):

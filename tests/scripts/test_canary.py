@@ -1,13 +1,14 @@
 """scripts/canary.py's own logic: which packages moved, and which of them a failure points at (no network)."""
 
 import ast
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import load_script
 
 CANARY = Path(__file__).resolve().parents[2] / "scripts" / "canary.py"
 
@@ -40,11 +41,7 @@ OWNERS = {"fontTools": ["fonttools"], "matplotlib": ["matplotlib"], "yaml": ["Py
 
 @pytest.fixture(scope="module")
 def canary():
-    spec = importlib.util.spec_from_file_location("canary_script", CANARY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script(CANARY, "canary_script")
 
 
 @pytest.fixture
