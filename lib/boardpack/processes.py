@@ -106,6 +106,19 @@ def recorded(folder: str | Path, borough: str | None = None, roles=None) -> list
     return found
 
 
+def kill_with_group(pid: int) -> None:
+    """SIGKILL ``pid``, with the whole process group it leads if it leads one (never this process's group).
+
+    Call it only on a process this run started and knows is still the same process (a recorded one
+    checked by its start time, or a child not yet reaped): the group it leads holds only what it
+    started. Raises :class:`ProcessLookupError` when it has gone.
+    """
+    if os.getpgid(pid) == pid and pid != os.getpgid(0):
+        os.killpg(pid, signal.SIGKILL)
+    else:
+        os.kill(pid, signal.SIGKILL)
+
+
 def stop(records, wait: float = STOP_WAIT) -> list[int]:
     """Kill each recorded process that is still the one recorded, with its group if it leads one.
 
@@ -117,10 +130,7 @@ def stop(records, wait: float = STOP_WAIT) -> list[int]:
         if entry.pid == os.getpid() or not entry.is_running():
             continue
         try:
-            if os.getpgid(entry.pid) == entry.pid and entry.pid != os.getpgid(0):
-                os.killpg(entry.pid, signal.SIGKILL)  # the group it leads holds only what it started
-            else:
-                os.kill(entry.pid, signal.SIGKILL)
+            kill_with_group(entry.pid)
         except (ProcessLookupError, PermissionError):
             continue
         signalled.append(entry)

@@ -36,7 +36,7 @@ from jupyter_client.localinterfaces import localhost
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type, default
 
-from ..processes import close_quietly, fork
+from ..processes import close_quietly, fork, kill_with_group
 
 RUNTIME_ENV = "BOARDPACK_RUNTIME_DIR"
 # The provisioner's name under the ``jupyter_client.kernel_provisioners`` entry point (pyproject.toml).
@@ -268,10 +268,7 @@ class WaitingKernel:
         if self.poll() is not None:
             return
         try:
-            if os.getpgid(self.pid) == self.pid:
-                os.killpg(self.pid, signal.SIGKILL)  # its own session: the kernel and what it started
-            else:
-                os.kill(self.pid, signal.SIGKILL)
+            kill_with_group(self.pid)  # not yet reaped, so still this process; a kernel leads its own session
         except ProcessLookupError:
             pass
         self.wait()

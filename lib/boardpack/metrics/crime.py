@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..periods import month_range, parse_month, rolling_windows
 from .change import pct_change
-from .significance import ALPHA, QUASI_POISSON, monthly_change_test, with_change_tests
+from .significance import ALPHA, QUASI_POISSON, change_test, monthly_change_test, with_change_tests
 
 TNO = "Total Notifiable Offences"
 MOPAC7 = "MOPAC 7"
@@ -550,7 +550,7 @@ def homicide_change_tests(homicides: dict, months: pd.DataFrame | None = None, a
             series = months[column].tolist()
             test = monthly_change_test(series[:12], series[12:], alpha, method)
         else:
-            test = monthly_change_test([prev], [cur], alpha, method)  # no monthly series: the totals' exact test
+            test = change_test(prev, cur, alpha)  # no monthly series: the exact test of the totals
         out.update({f"{prefix}{k}": v for k, v in test.as_dict().items()})
     out["alpha"] = float(alpha)
     out["change_test"] = method

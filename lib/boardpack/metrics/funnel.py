@@ -242,13 +242,6 @@ def classify(counts, sizes, target: float, kind: str = "rate", method: str = "ex
     return [position(v, row) for v, row in zip(values, curves.to_dict("records"))]
 
 
-def z_scores(counts, sizes, target: float, kind: str = "rate") -> np.ndarray:
-    """Spiegelhalter's z-scores (y - θ0) / sd(θ0, size), with sd as in :func:`normal_limit`."""
-    counts = np.asarray(counts, dtype=float)
-    sizes = np.asarray(sizes, dtype=float)
-    return (counts / sizes - target) / _sd(kind, target, sizes)
-
-
 def ratio_z_scores(observed, expected) -> np.ndarray:
     """FunnelPlotR's z-scores of standardised ratios (SHMI form): √E · log(O/E); -inf where O is 0."""
     observed = np.asarray(observed, dtype=float)

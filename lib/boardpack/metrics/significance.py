@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -229,9 +229,8 @@ def monthly_change_test(previous_months: Sequence, current_months: Sequence, alp
         return exact
     phi, p = float(fit.scale), min(float(fit.pvalues[-1]), 1.0)
     if phi <= 1 or p < exact.p_value * (1 - TIE):  # never more confident than the Poisson test
-        return ChangeTest(exact.previous, exact.current, exact.p_value, exact.significant, exact.small_numbers,
-                          alpha, EXACT_POISSON, phi)
-    return ChangeTest(exact.previous, exact.current, p, p <= alpha, exact.small_numbers, alpha, QUASI_POISSON, phi)
+        return replace(exact, dispersion=phi)
+    return replace(exact, p_value=p, q_value=p, significant=p <= alpha, test=QUASI_POISSON, dispersion=phi)
 
 
 def false_discovery_rate(p_values, alpha: float = ALPHA) -> list[float]:
