@@ -18,6 +18,8 @@ from .coverage_record import Coverage
 from .errors import CoverageError
 from .metrics.confidence import GOOD_JOB
 from .metrics.criminal_justice import ENGLAND_WALES, LONDON
+from .metrics.custody import WINDOW_MONTHS as CUSTODY_MONTHS
+from .metrics.ethnicity import census_year_for
 from .metrics.stop_search import MIN_LOCATED_SHARE
 from .periods import month_label, month_range, parse_month
 from .registry import load_registry
@@ -61,11 +63,12 @@ ABSENT = {
 # Parts of a section that read a source of their own: when that source is missing, only the
 # part shows its box and the rest of the section is still built. They are not sections, so a
 # period is never refused or supported because of them.
-PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity")
+PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity", "complaint_outcomes")
 PART_TITLES = {
     "crime_rates": "Crime per 1,000 residents",
     "homicide_victims": "Homicide victims",
     "stop_search_ethnicity": "Stop and search by ethnic group",
+    "complaint_outcomes": "Complaint allegation outcomes",
 }
 # The canonical table -> the source (docs/data.md) that produces it, to name its files.
 TABLE_SOURCE = {
@@ -75,12 +78,11 @@ TABLE_SOURCE = {
     "custody_visits": "custody_visits", "criminal_justice": "criminal_justice",
 }
 ABSENT.update({
+    "complaint_outcomes": "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)",
     "population": "No mid-year population file in the data folder; add the ONS mid-year estimates workbook to "
                   "population/ (see docs/data.md)",
     "homicide": "No MPS homicide dashboard file in the data folder; add it to mps_homicide/ (see docs/data.md)",
 })
-# Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
-CENSUS_2021_FROM = 2022
 # The survey measure each section ranks every borough on against the MPS (the compute cell's
 # borough_ranking): the quarter shown must have the MPS value and all 32 boroughs' values.
 RANKED_MEASURES = {"pas": GOOD_JOB, "victim_satisfaction": "overall"}
@@ -91,7 +93,6 @@ ASB_MONTHS = 24
 COMPLAINT_MONTHS = 24
 STOP_SEARCH_MONTHS = 13
 SURVEY_MONTHS = 3
-CUSTODY_MONTHS = 6
 JUSTICE_MONTHS = 12
 
 
@@ -431,11 +432,6 @@ def _stop_search(facts: _Facts, period: str) -> Coverage:
     return Coverage("stop_search", True, period, needed, [], reason, sources)
 
 
-def census_year_for(period: str) -> int:
-    """The Census whose populations a pack to ``period`` uses: 2021 from 2022 on, else 2011."""
-    return 2021 if parse_month(period).year >= CENSUS_2021_FROM else 2011
-
-
 def _stop_search_ethnicity(facts: _Facts, period: str, searches: Coverage) -> Coverage:
     """Search rates by ethnic group need the searches and a Census of the residents."""
     needed = month_range(period, STOP_SEARCH_MONTHS)
@@ -497,11 +493,23 @@ def _homicide_victims(facts: _Facts, period: str) -> Coverage:
                     ["homicide"])
 
 
+def _complaint_outcomes(facts: _Facts, period: str, complaints: Coverage) -> Coverage:
+    """The outcomes chart needs the complaints section and the optional outcomes file."""
+    if not complaints.available:
+        return replace(complaints, section="complaint_outcomes")
+    if not facts.has("complaint_outcomes"):
+        return _unavailable("complaint_outcomes", complaints.months_needed, [], facts.missing("complaint_outcomes"),
+                            complaints.sources)
+    return Coverage("complaint_outcomes", True, period, complaints.months_needed, [],
+                    f"Complaint outcomes to {month_label(period)}", ["complaint_outcomes"])
+
+
 def _assess_parts(facts: _Facts, period: str, sections: dict[str, Coverage]) -> dict[str, Coverage]:
     return {
         "crime_rates": _crime_rates(facts, period, sections["recorded_crime"]),
         "homicide_victims": _homicide_victims(facts, period),
         "stop_search_ethnicity": _stop_search_ethnicity(facts, period, sections["stop_search"]),
+        "complaint_outcomes": _complaint_outcomes(facts, period, sections["complaints"]),
     }
 
 

@@ -169,10 +169,7 @@ class BoardPack:
         """
         rows = []
         for part in parts:
-            cov = self.coverage.get(part)
-            if cov is None:
-                rows.append({"part": part, "available": False, "reason": "unknown section or part"})
-                continue
+            cov = self._coverage_of(part)
             files = []
             for name in sorted({self.store.source_of(t) or t for t in cov.sources}):
                 files += [f["path"] for f in self.store.sources.get(name, {}).get("files", [])]
@@ -195,8 +192,15 @@ class BoardPack:
 
     def covers(self, part: str) -> bool:
         """Whether the coverage rules say the data supports section or part ``part`` for the period."""
+        return self._coverage_of(part).available
+
+    def _coverage_of(self, part: str):
+        """The coverage of a section or part; an unknown name is an error that lists the known ones."""
         cov = self.coverage.get(part)
-        return cov is not None and cov.available
+        if cov is None:
+            raise ConfigurationError(f"unknown section or part {part!r}; the known ones are "
+                                     f"{', '.join(sorted(self.coverage))}")
+        return cov
 
     def compute(self, part: str, function, *args, **kwargs):
         """``function(*args, **kwargs)`` when the data covers ``part``, else :class:`NotAvailable`.
@@ -211,16 +215,16 @@ class BoardPack:
         Parameters
         ----------
         part : str
-            A section id of ``coverage.SECTIONS`` or a part id of ``coverage.PARTS``.
+            A section id of ``coverage.SECTIONS`` or a part id of ``coverage.PARTS``; any other
+            name raises :class:`~boardpack.errors.ConfigurationError` listing the known ones.
         function : callable
             A pure function of :mod:`boardpack.metrics`.
         *args, **kwargs
             Its arguments (canonical tables, the borough's code, the period, method choices).
         """
-        cov = self.coverage.get(part)
-        if cov is None or not cov.available:
-            return NotAvailable(part, cov.reason if cov is not None else "No data for this section was found.",
-                                from_coverage=True)
+        cov = self._coverage_of(part)
+        if not cov.available:
+            return NotAvailable(part, cov.reason, from_coverage=True)
         for value in (*args, *kwargs.values()):
             if isinstance(value, NotAvailable):
                 return value

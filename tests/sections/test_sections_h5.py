@@ -268,7 +268,7 @@ def test_missing_tables_give_the_not_available_box(tmp_path):
     rec = pack.record.as_dict()
     assert rec["asb"]["available"] is False and "asb_calls.csv" in rec["asb"]["reason"]
     assert rec["custody_visits"]["available"] is False
-    assert "outcomes.csv" in rec["complaints"]["outcomes_reason"]
+    assert "outcomes.csv" in rec["complaints"]["parts"]["complaint_outcomes"]["reason"]
     # The complaints figures that do not need outcomes are still built.
     assert "not-available" not in complaints_figures(pack)["summary"]().html
 

@@ -25,6 +25,19 @@ from .change import exact, round_half_up
 from .uncertainty import ALPHA, difference_interval, rank_range, versus_benchmark, wilson_interval
 
 GOOD_JOB = '"Good Job" local'
+# The USS measures the pack charts, with their labels.
+USS_LABELS = {
+    "overall": "Overall satisfaction",
+    "ease_of_contact": "Ease of contact",
+    "police_actions": "Police actions",
+    "treatment": "Treatment",
+    "follow_up": "Follow-up",
+}
+# The series of the trend chart: column label -> measure (the compute cell passes these to measure_trends).
+PAS_TREND = {"Confidence (PAS)": GOOD_JOB}
+USS_TREND = {f"{label} (USS)": measure for measure, label in USS_LABELS.items()}
+# The series drawn with their interval band (the headline measures; five bands would hide the lines).
+USS_BANDS = {"Overall satisfaction (USS)": "overall"}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from ..errors import CoverageError
 from ..periods import month_label, parse_month
 from .change import share
 
+# A board hears its panel's report for a quarter ending in the six months to the pack's period.
+WINDOW_MONTHS = 6
+
 
 @dataclass(frozen=True)
 class CustodyReport:
@@ -47,6 +50,11 @@ class CustodyReport:
     def to_frame(self) -> pd.DataFrame:
         """The report as a two-column table (``measure``, ``value``), for the notebook to show."""
         return pd.DataFrame({"measure": list(self.as_dict()), "value": [str(v) for v in self.as_dict().values()]})
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """A compute cell shows the report as its table (:meth:`to_frame`)."""
+        frame = self.to_frame()
+        return {"text/plain": frame.to_string(index=False), "text/html": frame.to_html(index=False)}
 
 
 def whole_pct(part: int, total: int) -> int | None:

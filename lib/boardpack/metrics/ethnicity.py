@@ -117,6 +117,37 @@ def fold_census(census_ethnicity: pd.DataFrame, year: int, fold: str = "mps") ->
     return out[["area_code", "group", "population"]]
 
 
+# Census 2021 populations apply to packs from 2022 on; earlier packs use Census 2011, as MOPAC did.
+CENSUS_2021_FROM = 2022
+
+
+def census_year_for(period: str) -> int:
+    """The Census whose populations a pack to ``period`` (``YYYY-MM``) uses: 2021 from 2022 on, else 2011."""
+    return 2021 if int(period[:4]) >= CENSUS_2021_FROM else 2011
+
+
+def census_year(census_ethnicity: pd.DataFrame, period: str) -> int:
+    """The Census year the rates of a pack to ``period`` use, given the Censuses the data holds.
+
+    :func:`census_year_for` the period; when that is 2021 and the data holds only Census 2011,
+    2011 (the documented fallback, which the pack states). The coverage rules apply the same
+    choice and say why.
+
+    Raises
+    ------
+    CoverageError
+        If the table holds neither the Census wanted nor the 2011 fallback.
+    """
+    wanted = census_year_for(period)
+    years = {int(y) for y in census_ethnicity["census_year"].unique()}
+    if wanted in years:
+        return wanted
+    if wanted == 2021 and 2011 in years:
+        return 2011
+    raise CoverageError(f"no Census {wanted} ethnicity data for a pack to {period} "
+                        f"(available: {', '.join(map(str, sorted(years))) or 'none'})")
+
+
 def borough_population(census_ethnicity: pd.DataFrame, year: int, fold: str, gss_code: str) -> pd.Series:
     """One borough's residents in the four police ethnic groups, with the fold actually used.
 
@@ -125,7 +156,7 @@ def borough_population(census_ethnicity: pd.DataFrame, year: int, fold: str, gss
     census_ethnicity : DataFrame
         The ``census_ethnicity`` canonical table.
     year : int
-        Census year (the coverage rules pick it for the period).
+        Census year (:func:`census_year` picks it for the period).
     fold : {"mps", "mixed_to_other"}
         The fold asked for.
     gss_code : str

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, plot_trend
-from ..report.html import bullet_list, data_to_line, not_available_box, paragraph
+from ..report.html import bullet_list, data_to_line, paragraph
 from ..report.narrative import asb_change_sentence
 from ..metrics.significance import TEST_NAMES
-from .section import Section, gap_reason, guarded, unavailable
+from .section import Section, guarded, require
 
 SECTION = "asb"
 TITLE = "anti-social behaviour calls"
@@ -27,7 +27,7 @@ CAVEATS = [
 ]
 
 
-@guarded(SECTION, "anti-social behaviour calls", cell=CELL)
+@guarded(SECTION, TITLE, cell=CELL)
 def trend(pack, monthly, change) -> Section:
     """Figure: monthly ASB calls, borough against the MPS (right axis), the caveats and the 12-month change.
 
@@ -38,15 +38,7 @@ def trend(pack, monthly, change) -> Section:
     change was tested (``alpha`` given in the compute cell), also ``p_value``, ``significant``,
     ``small_numbers``, their ``mps_`` twins, ``test`` and ``alpha``.
     """
-    missing = unavailable(pack, SECTION, TITLE)
-    if missing:
-        return missing
-    reason = gap_reason(monthly) or gap_reason(change)
-    if reason:
-        pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", reason)
-        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
-    series = monthly
+    series, change = require(monthly), require(change)
 
     name = pack.borough.name
     series = series.assign(label=[month_label(m, "short") for m in series["month"]])

@@ -9,7 +9,7 @@ from ..periods import month_label, rolling_windows
 from ..report import alt_text
 from ..report import complaints_narrative as words
 from ..report.charts import plot_bars, plot_ranked_bars
-from ..report.html import data_to_line, not_available_box, paragraph, source_line
+from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import significance_key
 from ..report.tables import (
     Column,
@@ -19,7 +19,7 @@ from ..report.tables import (
     html_table,
     marked_change,
 )
-from .section import Section, gap_reason, guarded, require, unavailable
+from .section import Section, guarded, require
 
 SECTION = "complaints"
 CELL = "compute-complaints"
@@ -62,12 +62,6 @@ def _marked_alt(df: pd.DataFrame, marks: pd.Series) -> str:
     return " ".join(parts) or "No borough's change is statistically significant."
 
 
-def _not_available(pack, title: str, reason: str) -> Section:
-    pack.record.set(SECTION, "available", False)
-    pack.record.set(SECTION, "reason", reason)
-    return Section([not_available_box(title, reason)], SECTION, pack.is_demo)
-
-
 @guarded(SECTION, "public complaint allegations", cell=CELL)
 def summary(pack, ranked, average) -> Section:
     """Figure: allegations in the last 12 months for every borough, ranked, with the borough's total.
@@ -77,12 +71,7 @@ def summary(pack, ranked, average) -> Section:
     Records ``complaints.total``, ``rank``, ``mps_average_allegations`` and the table
     ``complaints_by_borough``.
     """
-    missing = unavailable(pack, SECTION, "public complaint allegations")
-    if missing:
-        return missing
-    reason = gap_reason(ranked) or gap_reason(average)
-    if reason:
-        return _not_available(pack, "public complaint allegations", reason)
+    ranked, average = require(ranked), require(average)
     name = pack.borough.name
     own = ranked[ranked["area_code"] == pack.borough.gss_code].iloc[0]
     _, current = _windows(pack)
@@ -123,12 +112,7 @@ def change(pack, changes, n_up, mps, mps_test=None) -> Section:
     ``alpha`` (from ``changes``), and with ``mps_test`` the ``mps_`` twins. The chart marks each
     borough's bar with ``*`` or ``†`` and a footnote gives the legend.
     """
-    missing = unavailable(pack, SECTION, "change in complaint allegations")
-    if missing:
-        return missing
-    reason = gap_reason(changes) or gap_reason(n_up) or gap_reason(mps) or gap_reason(mps_test)
-    if reason:
-        return _not_available(pack, "change in complaint allegations", reason)
+    changes, n_up, mps, mps_test = require(changes), require(n_up), require(mps), require(mps_test)
     name = pack.borough.name
     own = changes[changes["area_code"] == pack.borough.gss_code].iloc[0]
     own_pct = None if pd.isna(own["pct_change"]) else float(own["pct_change"])
@@ -196,12 +180,7 @@ def rate(pack, rates) -> Section:
     Records ``complaints.rate_per_100_workforce``, ``rate_rank``, ``workforce``,
     ``workforce_month``, ``mps_rate_per_100_workforce`` and the table ``complaints_rate``.
     """
-    missing = unavailable(pack, SECTION, "complaint allegations per 100 workforce")
-    if missing:
-        return missing
-    reason = gap_reason(rates)
-    if reason:
-        return _not_available(pack, "complaint allegations per 100 workforce", reason)
+    rates = require(rates)
     name = pack.borough.name
     own = rates[rates["area_code"] == pack.borough.gss_code].iloc[0]
     mps_rate = rates.attrs["mps_rate"]
@@ -239,9 +218,6 @@ def by_type(pack, types) -> Section:
     when ``types`` carries its tests, p_value, significant, small_numbers) and the table
     ``complaints_by_type``; the table's changes carry the ``*``/``†`` marks and their legend.
     """
-    missing = unavailable(pack, SECTION, "complaint allegations by type")
-    if missing:
-        return missing
     types = require(types)
     name = pack.borough.name
     _, current = _windows(pack)
@@ -280,22 +256,14 @@ def by_type(pack, types) -> Section:
     )
 
 
-@guarded(SECTION, "complaint outcomes", cell=CELL)
+@guarded(SECTION, "complaint allegation outcomes", cell=CELL, part="complaint_outcomes")
 def by_outcome(pack, outcomes) -> Section:
     """Figure and table: the borough's allegation outcomes with counts and shares.
 
-    ``outcomes`` is the table of :func:`boardpack.metrics.complaints.by_outcome`.
-    Records ``complaints.by_outcome[]`` (outcome, allegations, pct) and the table
-    ``complaints_by_outcome``.
+    ``outcomes`` is the table of :func:`boardpack.metrics.complaints.by_outcome` (the part
+    ``complaint_outcomes``: the outcomes file is optional). Records ``complaints.by_outcome[]``
+    (outcome, allegations, pct) and the table ``complaints_by_outcome``.
     """
-    title_na = "complaint allegation outcomes"
-    missing = unavailable(pack, SECTION, title_na)
-    if missing:
-        return missing
-    if not pack.store.has("complaint_outcomes"):
-        reason = "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)."
-        pack.record.set(SECTION, "outcomes_reason", reason)
-        return Section([not_available_box(title_na, reason)], SECTION, pack.is_demo)
     outcomes = require(outcomes)
     name = pack.borough.name
     _, current = _windows(pack)

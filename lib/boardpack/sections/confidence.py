@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..metrics.confidence import GOOD_JOB, percent
+from ..metrics.confidence import percent
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_ranked_intervals, plot_trend
@@ -15,23 +15,11 @@ from ..report.survey_narrative import (
     quarter_label,
     satisfaction_sentence,
 )
-from .section import Section, guarded, require, unavailable
+from .section import Section, guarded, require
 
 PAS_SOURCE = "MOPAC Public Attitude Survey (PAS), rolling 12 months"
 USS_SOURCE = "MPS User Satisfaction Survey (USS), rolling 12 months"
 CELL = "compute-confidence"
-USS_MEASURES = {
-    "overall": "Overall satisfaction",
-    "ease_of_contact": "Ease of contact",
-    "police_actions": "Police actions",
-    "treatment": "Treatment",
-    "follow_up": "Follow-up",
-}
-# The series of the trend chart: column label -> measure (the compute cell passes these to measure_trends).
-PAS_TREND = {"Confidence (PAS)": GOOD_JOB}
-USS_TREND = {f"{label} (USS)": measure for measure, label in USS_MEASURES.items()}
-# The series of the trend chart drawn with their interval band (the headline measures; five bands would hide the lines).
-USS_BANDS = {"Overall satisfaction (USS)": "overall"}
 
 
 # The interval columns of a ranking's recorded table, beside borough, value, rank and mps.
@@ -94,9 +82,6 @@ def confidence(pack, ranking) -> Section:
     rank, boroughs and, with intervals, ci_low, ci_high (in %), respondents, respondents_source
     ("assumed"), vs_mps, rank_best, rank_worst, alpha.
     """
-    missing = unavailable(pack, "confidence", "public confidence")
-    if missing:
-        return missing
     ranking = require(ranking)
     quarter = ranking.quarter_end
     row = _borough_row(pack, ranking)
@@ -128,9 +113,6 @@ def satisfaction(pack, ranking, gap, gaps) -> Section:
     Records ``victim_satisfaction``: quarter_end, value, mps, rank, the interval keys of
     :func:`confidence` (respondents_source "uss.csv" or "assumed"), white, bme, gap, mps_gap.
     """
-    missing = unavailable(pack, "victim_satisfaction", "victim satisfaction")
-    if missing:
-        return missing
     ranking, gap, gaps = require(ranking), require(gap), require(gaps)
     quarter = ranking.quarter_end
     row = _borough_row(pack, ranking)
@@ -181,7 +163,8 @@ def satisfaction(pack, ranking, gap, gaps) -> Section:
     return Section(parts, "victim_satisfaction", pack.is_demo)
 
 
-@guarded("confidence", "confidence and satisfaction trend", cell=CELL)
+@guarded("confidence", "confidence and satisfaction trend", cell=CELL,
+         any_of=("confidence", "victim_satisfaction"))
 def trends(pack, confidence_trend, satisfaction_trend, confidence_bands=None, satisfaction_bands=None) -> Section:
     """Figure: confidence and the satisfaction measures in the borough since the first period available.
 
@@ -202,9 +185,6 @@ def trends(pack, confidence_trend, satisfaction_trend, confidence_bands=None, sa
         if satisfaction_bands is not None:
             band_frames.append(require(satisfaction_bands))
     series = [c for f in frames for c in f.columns if c != "quarter_end"]
-    if not series:
-        return (unavailable(pack, "confidence", "confidence and satisfaction trend")
-                or Section([], "confidence", pack.is_demo))
     df = frames[0]
     for f in frames[1:]:
         df = df.merge(f, on="quarter_end", how="outer")

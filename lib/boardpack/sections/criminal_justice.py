@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..periods import month_label
 from ..report import alt_text
 from ..report.charts import MPS, SERIES, plot_trend
-from ..report.html import bullet_list, not_available_box, paragraph, source_line
+from ..report.html import bullet_list, paragraph, source_line
 from ..report.justice_narrative import LABELS, difference_sentence, format_value, labelled
 from ..report.tables import Column, html_table
-from .section import Section, gap_reason, guarded, require, unavailable
+from .section import Section, guarded, require
 
 SECTION = "criminal_justice"
 CELL = "compute-criminal-justice"
@@ -50,14 +50,7 @@ def context(pack, latest, series) -> Section:
     london, england_wales, difference), ``trend_measure``, ``trend[]``, and the tables
     ``criminal_justice`` and ``criminal_justice_trend``.
     """
-    missing = unavailable(pack, SECTION, TITLE)
-    if missing:
-        return missing
-    reason = gap_reason(latest)
-    if reason:
-        pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", reason)
-        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
+    latest = require(latest)
     pack.record.set(SECTION, "available", True)
     latest = labelled(latest)
     record = latest[["measure", "label", "unit", "period_end", "london", "england_wales", "difference"]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..report.custody_narrative import quarter_label
-from ..report.html import not_available_box, paragraph, source_line
+from ..report.html import paragraph, source_line
 from ..report.tables import Column, fmt_count, html_table
-from .section import Section, gap_reason, guarded, unavailable
+from .section import Section, guarded, require
 
 SECTION = "custody_visits"
 CELL = "compute-custody"
@@ -43,14 +43,7 @@ def report(pack, rep) -> Section:
     ``detainees_spoken_to``, ``pct_detainees_spoken_to``, ``observations``, ``issues_raised``;
     and the table ``custody_visits``.
     """
-    missing = unavailable(pack, SECTION, TITLE)
-    if missing:
-        return missing
-    reason = gap_reason(rep)
-    if reason:
-        pack.record.set(SECTION, "available", False)
-        pack.record.set(SECTION, "reason", reason)
-        return Section([not_available_box(TITLE, reason)], SECTION, pack.is_demo)
+    rep = require(rep)
     name = pack.borough.name
     pack.record.set(SECTION, "available", True)
     label = quarter_label(rep.quarter_end)

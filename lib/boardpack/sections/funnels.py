@@ -16,7 +16,7 @@ import pandas as pd
 from ..report import alt_text
 from ..report.charts import plot_funnel
 from ..report.html import paragraph
-from .section import Section, guarded, part_unavailable, require, unavailable
+from .section import Section, guarded, require
 
 CRIME = "recorded_crime"
 COMPLAINTS = "complaints"
@@ -186,7 +186,7 @@ def _funnel_section(pack, f, own: pd.Series, section: str, fig_id: str, table_id
     )
 
 
-@guarded(CRIME, "crime per 1,000 residents funnel plot", cell="compute-recorded-crime")
+@guarded(CRIME, "crime per 1,000 residents funnel plot", cell="compute-recorded-crime", part="crime_rates")
 def crime_funnel(pack, funnel) -> Section:
     """Figure: offences per 1,000 residents of every borough against its population, with control limits.
 
@@ -196,13 +196,6 @@ def crime_funnel(pack, funnel) -> Section:
     the method, and ``points[]``: every borough's observed and expected counts, z and whether it
     lies outside the 95% and 99.8% limits drawn) and the table ``recorded_crime_funnel``.
     """
-    title = "crime per 1,000 residents funnel plot"
-    missing = unavailable(pack, CRIME, title)
-    if missing:
-        return missing
-    missing = part_unavailable(pack, "crime_rates", CRIME, "Crime per 1,000 residents funnel plot")
-    if missing:
-        return missing
     f = require(funnel)
     name = pack.borough.name
     own = _own(pack, f)
@@ -226,10 +219,6 @@ def complaints_funnel(pack, funnel) -> Section:
     :func:`boardpack.metrics.funnel.complaints_funnel`. Records ``complaints.funnel`` and the
     table ``complaints_funnel``.
     """
-    title = "complaint allegations per 100 workforce funnel plot"
-    missing = unavailable(pack, COMPLAINTS, title)
-    if missing:
-        return missing
     f = require(funnel)
     name = pack.borough.name
     own = _own(pack, f)

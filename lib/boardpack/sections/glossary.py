@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import ConfigurationError
 from ..report.html import esc
 from .section import Section
 
@@ -36,11 +37,23 @@ def topic_html(topic: str, heading: str | None = None) -> str:
     return f'{head}<dl class="glossary">{items}</dl>'
 
 
-def topic(pack, name: str) -> Section:
-    """The glossary of one section, shown after it."""
-    return Section([topic_html(name, f"Glossary: {TOPIC_TITLES[name].lower()}")], f"glossary_{name}", pack.is_demo)
+def terms(pack, topic: str | None = None) -> Section:
+    """The glossary: one topic's definitions after its section, or, with no topic, every topic's at the end.
 
+    Parameters
+    ----------
+    pack : BoardPack
+    topic : str, optional
+        A key of :data:`TOPIC_TITLES` (``"crime"``, ``"complaints"`` …).
 
-def full(pack) -> Section:
-    """Every topic's definitions, for the closing glossary."""
-    return Section([topic_html(t, title) for t, title in TOPIC_TITLES.items()], "glossary", pack.is_demo)
+    Raises
+    ------
+    ConfigurationError
+        If ``topic`` is not a glossary topic; the message lists the topics.
+    """
+    if topic is None:
+        return Section([topic_html(t, title) for t, title in TOPIC_TITLES.items()], "glossary", pack.is_demo)
+    if topic not in TOPIC_TITLES:
+        raise ConfigurationError(f"unknown glossary topic {topic!r}; the topics are {', '.join(TOPIC_TITLES)}")
+    return Section([topic_html(topic, f"Glossary: {TOPIC_TITLES[topic].lower()}")], f"glossary_{topic}",
+                   pack.is_demo)

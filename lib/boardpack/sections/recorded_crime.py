@@ -11,7 +11,7 @@ from ..report.charts import BOROUGH, MPS, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import recorded_crime_sentence, significance_key
 from ..report.tables import Column, change_class, fmt_count, html_table, marked_change
-from .section import Section, guarded, record_parts, require, unavailable
+from .section import Section, guarded, record_parts, require
 
 SECTION = "recorded_crime"
 SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (London Datastore)"
@@ -39,9 +39,6 @@ def table(pack, crime) -> Section:
     ``test_description``, ``family`` and ``alpha`` (taken from the table); also the vintage used and the
     windows.
     """
-    missing = unavailable(pack, SECTION, "recorded crime")
-    if missing:
-        return missing
     df = require(crime)
     vintage = df.attrs.get("vintage") or (df["vintage"].iloc[0] if "vintage" in df else None)
     previous, current = rolling_windows(pack.period)
@@ -113,9 +110,6 @@ def trend(pack, monthly) -> Section:
 
     ``monthly`` is the series of :func:`boardpack.metrics.crime.monthly_series` (24 months in the template).
     """
-    missing = unavailable(pack, SECTION, "recorded crime trend")
-    if missing:
-        return missing
     series = require(monthly)
     series = series.assign(label=[month_label(m, "short") for m in series["month"]])
     name = pack.borough.name
@@ -130,13 +124,6 @@ def trend(pack, monthly) -> Section:
     return Section([pack.figure("fig-crime-trend", SECTION, fig, title, alt, SOURCE)], SECTION, pack.is_demo)
 
 
-def glossary(pack) -> Section:
-    """The crime definitions shown after the recorded crime figures."""
-    from .glossary import topic
-
-    return topic(pack, "crime")
-
-
 @guarded(SECTION, "crime rates", cell=CELL)
 def rates(pack, crime_rates, homicides) -> Section:
     """Table: offences per 1,000 residents and homicide victims, borough against the MPS.
@@ -148,9 +135,6 @@ def rates(pack, crime_rates, homicides) -> Section:
     population_year) and ``recorded_crime.homicide_victims`` (the counts, and the test columns with
     their ``mps_`` twins and ``change_test`` when tested) when the homicide data covers the period.
     """
-    missing = unavailable(pack, SECTION, "crime rates")
-    if missing:
-        return missing
     parts, rows = [], []
     notes = []
     rates_cov, homicide_cov = pack.coverage["crime_rates"], pack.coverage["homicide_victims"]

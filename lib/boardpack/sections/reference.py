@@ -1,4 +1,4 @@
-"""The closing parts of the pack: further sources, the full glossary, and notes on method and data."""
+"""The closing parts of the pack: further sources and notes on method and data (the glossary is :mod:`.glossary`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from ..coverage import SECTIONS, TITLES
 from ..periods import month_label
 from ..report.html import paragraph
 from ..report.tables import Column, html_table
-from .glossary import full as full_glossary
 from .section import Section
 
 TEXT = Path(__file__).resolve().parent.parent / "text"
@@ -36,11 +35,6 @@ def _further_sources(pack) -> Section:
             Column("link", "Web address", numeric=False)]
     pack.record.add_table("further_sources", df)
     return Section([html_table(df, cols, caption, "tbl-further-sources")], "further_sources", pack.is_demo)
-
-
-def glossary(pack) -> Section:
-    """Every definition used in the pack."""
-    return full_glossary(pack)
 
 
 def _files_used(pack, section: str, sources: list[str]) -> list[str]:

@@ -33,23 +33,6 @@ class Section:
         return f"<Section {self.section_id}>"
 
 
-def unavailable(pack, section_id: str, title: str) -> Section | None:
-    """The "not available" Section when the section's data does not cover the period, else None.
-
-    A section built from several cells says so once: its first cell shows the box, the
-    others show nothing.
-    """
-    cov = pack.coverage.get(section_id)
-    if cov is not None and cov.available:
-        return None
-    if pack.record.sections.get(section_id, {}).get("available") is False:
-        return Section([], section_id, pack.is_demo)
-    reason = cov.reason if cov is not None else "No data for this section was found."
-    pack.record.set(section_id, "available", False)
-    pack.record.set(section_id, "reason", reason)
-    return Section([not_available_box(title, reason)], section_id, pack.is_demo)
-
-
 def record_parts(pack, section_id: str, parts: dict) -> None:
     """Record in ``figures.json`` whether each part of a section was shown, and why not.
 
@@ -62,55 +45,45 @@ def record_parts(pack, section_id: str, parts: dict) -> None:
     pack.record.set(section_id, "parts", record)
 
 
-def part_unavailable(pack, part_id: str, section_id: str, title: str) -> Section | None:
-    """The "not available" box for one part of a section (see ``coverage.PARTS``), else None.
-
-    The rest of the section is still built, and the part's state is recorded (:func:`record_parts`).
-    """
-    cov = pack.coverage[part_id]
-    record_parts(pack, section_id, {part_id: cov})
-    if cov.available:
-        return None
-    return Section([not_available_box(title, cov.reason)], section_id, pack.is_demo)
-
-
 def require(value):
-    """``value``, or the CoverageError the safety net shows as the box when it is :class:`NotAvailable`.
+    """``value``, or the CoverageError that :func:`guarded` shows as the box when it is :class:`NotAvailable`.
 
-    Render functions call it on each compute result they draw; a result that coverage itself
-    ruled out never gets here (the section's or part's box is shown first).
+    Render functions call it on each compute result they draw. A result that coverage itself
+    ruled out never gets here: the guard shows the section's (or part's) box first.
     """
     if isinstance(value, NotAvailable):
         raise CoverageError(value.reason)
     return value
 
 
-def gap_reason(value) -> str | None:
-    """The reason a compute result is :class:`NotAvailable`, else None."""
-    return value.reason if isinstance(value, NotAvailable) else None
+def guarded(section_id: str, title: str, cell: str | None = None, part: str | None = None,
+            any_of: tuple[str, ...] = ()):
+    """Decorate a render function: the one path by which a figure says it is not available.
 
+    Before the function runs, the coverage rules decide: when the section ``section_id`` (or the
+    part ``part`` of it, see ``coverage.PARTS``) cannot be built for the period, the function is not
+    called and the "not available" box is shown with coverage's reason, recorded as
+    ``<section>.available = False`` and ``<section>.reason`` (or under ``<section>.parts``). A
+    section drawn by several render cells says so once: the later cells show nothing. ``any_of``
+    names sections of which one is enough (a chart that draws whichever it has).
 
-def guarded(section_id: str, title: str, cell: str | None = None):
-    """Decorate a render function: provenance for what it records, and the safety net.
+    Inside the function, :func:`require` turns a compute result that is still
+    :class:`NotAvailable` into a :class:`~boardpack.errors.CoverageError`, and so does a
+    calculation with a gap coverage did not foresee (an analyst's own variant in a compute cell);
+    the guard shows the box with the error's words and lists it under ``<section>.gaps``.
 
     ``cell`` is the tag of the compute cell whose results the function renders by default
     (``compute-recorded-crime`` …); a call may name another with ``cell="compute-…"``, as an
-    analyst does who computes a variant in a cell of their own. Everything the call records
-    in ``figures.json`` is traced to that tag (see :class:`~boardpack.report.recorder.FiguresRecord`).
-
-    Coverage owns every availability rule and decides up front which sections and parts the data
-    supports (a borough missing from a survey quarter, say, is coverage's reason); this is the
-    net beneath it. A :class:`~boardpack.errors.CoverageError` that a calculation still raises
-    (an analyst's own variant in a compute cell, or a rule coverage does not know) becomes the
-    "not available" box with the error's words, and ``figures.json`` lists it under
-    ``<section>.gaps``.
+    analyst does who computes a variant in a cell of their own. Everything the call records in
+    ``figures.json`` is traced to that tag (see :class:`~boardpack.report.recorder.FiguresRecord`).
     """
 
     def wrap(build):
         @functools.wraps(build)
         def run(pack, *args, cell: str | None = cell, **kwargs):
             with pack.record.cell(cell):
-                return _run(build, pack, *args, **kwargs)
+                box = _ruled_out(pack, section_id, title, part, any_of)
+                return box if box is not None else _run(build, pack, *args, **kwargs)
 
         return run
 
@@ -118,11 +91,38 @@ def guarded(section_id: str, title: str, cell: str | None = None):
         try:
             return build(pack, *args, **kwargs)
         except CoverageError as exc:
-            reason = str(exc)
-            reason = reason[:1].upper() + reason[1:]
+            reason = _capital(str(exc))
             gaps = list(pack.record.sections.get(section_id, {}).get("gaps", []))
             gaps.append({"figure": build.__name__, "title": title, "reason": reason})
             pack.record.set(section_id, "gaps", gaps)
-            return Section([not_available_box(title[:1].upper() + title[1:], reason)], section_id, pack.is_demo)
+            return Section([not_available_box(_capital(title), reason)], section_id, pack.is_demo)
 
     return wrap
+
+
+def _ruled_out(pack, section_id: str, title: str, part: str | None, any_of: tuple[str, ...]) -> Section | None:
+    """The box when coverage rules the section (or part) out for the period, else None."""
+    ids = any_of or (section_id,)
+    if not any(_covered(pack, s) for s in ids):
+        if pack.record.sections.get(section_id, {}).get("available") is False:
+            return Section([], section_id, pack.is_demo)  # the section's first cell showed the box
+        cov = pack.coverage.get(section_id)
+        reason = cov.reason if cov is not None else "No data for this section was found."
+        pack.record.set(section_id, "available", False)
+        pack.record.set(section_id, "reason", reason)
+        return Section([not_available_box(_capital(title), reason)], section_id, pack.is_demo)
+    if part is not None:
+        cov = pack.coverage[part]
+        record_parts(pack, section_id, {part: cov})
+        if not cov.available:
+            return Section([not_available_box(_capital(title), cov.reason)], section_id, pack.is_demo)
+    return None
+
+
+def _covered(pack, section_id: str) -> bool:
+    cov = pack.coverage.get(section_id)
+    return cov is not None and cov.available
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

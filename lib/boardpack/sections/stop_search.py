@@ -13,7 +13,7 @@ from ..report.charts import BOROUGH, MPS, plot_group_lines, plot_trend
 from ..report.html import data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase
 from ..report.tables import Column, fmt_count, fmt_pct, html_table
-from .section import Section, guarded, part_unavailable, require, unavailable
+from .section import Section, guarded, require
 
 SECTION = "stop_search"
 CELL = "compute-stop-search"
@@ -104,9 +104,6 @@ def volume(pack, monthly, unsplit, change=None) -> Section:
     ``stop_search.monthly[]`` (month, searches, mps) and ``stop_search.year_on_year`` (the
     borough's change, ``mps``, ``alpha`` and ``test``).
     """
-    missing = unavailable(pack, SECTION, "stop and search")
-    if missing:
-        return missing
     df, unsplit = require(monthly), require(unsplit)
     change = require(change) if change is not None else None
     months = df["month"].tolist()
@@ -144,7 +141,7 @@ def volume(pack, monthly, unsplit, change=None) -> Section:
     return Section(parts, SECTION, pack.is_demo)
 
 
-@guarded(SECTION, "stop and search by ethnic group", cell=CELL)
+@guarded(SECTION, "stop and search by ethnic group", cell=CELL, part="stop_search_ethnicity")
 def disproportionality_table(pack, ratios, share, pop) -> Section:
     """Figure and tables: ratio of each group's search rate to the White rate, per month, with counts.
 
@@ -159,12 +156,6 @@ def disproportionality_table(pack, ratios, share, pop) -> Section:
     ci_high, small_base), ``stop_search.disproportionality_interval`` (alpha and method),
     ``stop_search.not_recorded[]`` and ``stop_search.population``.
     """
-    missing = unavailable(pack, SECTION, "stop and search by ethnic group")
-    if missing:
-        return missing
-    missing = part_unavailable(pack, "stop_search_ethnicity", SECTION, "Stop and search by ethnic group")
-    if missing:
-        return missing
     ratios, share, pop = require(ratios), require(share), require(pop)
     census = pack.coverage["stop_search_ethnicity"].details
     year = pop.attrs.get("census_year", census["census_year"])
@@ -287,9 +278,6 @@ def last_month(pack, summary) -> Section:
     (in %, under ``intervals``), the verdicts (``vs_target``, ``arrest_rate_vs_mps``), the
     targets, ``alpha`` and ``method``.
     """
-    missing = unavailable(pack, SECTION, "stop and search outcomes")
-    if missing:
-        return missing
     df = require(summary)
     alpha, level = df.attrs["alpha"], _level(df.attrs["alpha"])
     name = pack.borough.name
@@ -365,12 +353,3 @@ def _last_month_sentence(name: str, period: str, b: pd.Series, m: pd.Series, lev
         f"{fmt_pct(b['pct_key_crime'])} ({ci('pct_key_crime')}), "
         f"{_versus(b['pct_key_crime_vs_target'], f'the {KEY_CRIME_TARGET_PCT:g}% target')}."
     )
-
-
-def glossary(pack) -> Section:
-    """The stop and search definitions."""
-    from .glossary import topic
-
-    return topic(pack, "stop_search")
-
-
