@@ -188,3 +188,22 @@ USS_RESPONDENTS_PER_BOROUGH = 330  # ~10-11k interviews a year Met-wide
 COMPLAINTS_LONDON_MONTHLY = 1_000  # allegations recorded a month, boroughs only
 WORKFORCE_LONDON = 30_000  # officers + staff on the 32 boroughs' BCUs (FTE)
 CUSTODY_VISITS_PER_QUARTER = 13  # roughly one scheduled visit a week per panel
+
+# The MPS crime dashboard's "other crime" measures, offences a month London-wide (boroughs only).
+# Illustrative orders of magnitude, not calibrated against a file.
+OTHER_CRIME_LONDON_MONTHLY = {
+    "Youth Violence": 1_400, "Serious Youth Violence": 550, "Gun Crime": 120, "Knife Crime": 1_200,
+    "Knife Crime with Injury": 380, "Domestic Abuse": 7_500, "Homophobic Crime": 220,
+    "Racist & Religious Hate Crime": 1_500, "Disability Hate Crime": 60, "Transgender Hate Crime": 30,
+    "Faith Hate Crime": 150, "Hate Crime": 1_700, "Child Sexual Exploitation": 60,
+}
+
+# Plan commitments. The 2017-21 figures are from MOPAC's published reporting on the Police and
+# Crime Plan 2017-21: 119 commitments in the plan, 87% of them complete or on track at its end
+# (as at March 2021), and 39 commitments in the Knife Crime Strategy, 37 of them complete.
+PCP_2017_COMMITMENTS = 119
+PCP_2017_COMPLETE_OR_ON_TRACK = 0.87
+KNIFE_CRIME_STRATEGY_COMMITMENTS = 39
+KNIFE_CRIME_STRATEGY_COMPLETE = 37
+# The 2022-25 plan's tracker: an illustrative size only.
+PCP_2022_COMMITMENTS = 60

@@ -16,7 +16,14 @@ from .coverage import DEMO_PERIOD
 from .current import VERSION_FILE, generator_version
 from .crime import write_crime
 from .homicide import write_homicide
-from .inputs import write_asb, write_complaints, write_custody_visits, write_moj
+from .inputs import (
+    write_asb,
+    write_commitments,
+    write_complaints,
+    write_custody_visits,
+    write_moj,
+    write_other_crime,
+)
 from .population import write_population
 from .stop_search import search_months, write_stop_search
 from .surveys import write_pas, write_uss
@@ -24,6 +31,7 @@ from .surveys import write_pas, write_uss
 WRITERS = (
     write_crime, write_stop_search, write_pas, write_census, write_population, write_homicide,
     write_boundaries, write_asb, write_uss, write_complaints, write_custody_visits, write_moj,
+    write_other_crime, write_commitments,
 )
 
 

@@ -63,5 +63,10 @@ DOCUMENTED_INPUTS = [
            "custody_visits/)", _documented("custody_visits"), _parser("inputs", "load_custody_visits")),
     Source("criminal_justice", "Court timeliness and proven reoffending for London (documented input, moj/)",
            _documented("moj"), _parser("inputs", "load_criminal_justice")),
+    Source("other_crime", "MPS crime dashboard 'other crime' measures (knife, gun, domestic abuse, hate crime, child "
+           "sexual exploitation) by borough and month (documented input, other_crime/)", _documented("other_crime"),
+           _parser("inputs", "load_other_crime")),
+    Source("commitments", "Police and Crime Plan and strategy commitments tracker (documented input, commitments/)",
+           _documented("commitments"), _parser("inputs", "load_commitments")),
 ]
 ALL_SOURCES = [*PUBLIC_SOURCES, *DOCUMENTED_INPUTS]

@@ -1,8 +1,9 @@
 """Documented inputs: borough figures that no public file publishes (docs/data.md).
 
-ASB calls, victim satisfaction, complaints, custody visits and criminal justice
-figures are supplied by the board's analyst as small CSV files in the formats that
-docs/data.md "Documented inputs" describes. Each format is one :class:`InputFormat`;
+ASB calls, victim satisfaction, complaints, custody visits, criminal justice figures,
+the MPS crime dashboard's "other crime" measures and the plan commitments tracker are
+supplied by the board's analyst as small CSV files in the formats that docs/data.md
+"Documented inputs" describes. Each format is one :class:`InputFormat`;
 pandera checks types, ranges and allowed values row by row, and the rules that span
 rows or columns (known borough, one row per key, no gap in a borough's months,
 visits conducted not above visits scheduled) are checked here with the same
@@ -100,6 +101,13 @@ CJ_MEASURES = ("offence_to_completion_days", "charge_to_completion_days", "prove
 # The unit each criminal justice measure must carry, so a rate is never read as days.
 CJ_UNITS = {"offence_to_completion_days": "days", "charge_to_completion_days": "days",
             "proven_reoffending_rate": "percent", "reoffences_per_reoffender": "count"}
+# The measures of the MPS crime dashboard's "other crime" file, spelt as the dashboard spells them.
+OTHER_CRIME_MEASURES = ("Youth Violence", "Serious Youth Violence", "Gun Crime", "Knife Crime",
+                        "Knife Crime with Injury", "Domestic Abuse", "Homophobic Crime",
+                        "Racist & Religious Hate Crime", "Disability Hate Crime", "Transgender Hate Crime",
+                        "Faith Hate Crime", "Hate Crime", "Child Sexual Exploitation")
+# A plan commitment's delivery status in the commitments tracker.
+COMMITMENT_STATUSES = ("complete", "on track", "at risk", "not started")
 
 ASB = InputFormat(
     "ASB calls", "asb", (BOROUGH, Field("month", "month"), Field("calls", "count")),
@@ -143,6 +151,20 @@ CRIMINAL_JUSTICE = InputFormat(
      Field("area", "choice", choices=("London", "England and Wales")), Field("value", "number"),
      Field("unit", "choice", choices=("days", "percent", "count"))),
     key=("measure", "period_end", "area"),
+)
+OTHER_CRIME = InputFormat(
+    "other crime", "other_crime",
+    (BOROUGH, Field("month", "month"), Field("measure", "choice", choices=OTHER_CRIME_MEASURES),
+     Field("offences", "count")),
+    key=("area_code", "month", "measure"), period="month", series=("area_code", "measure"), allow_mps=True,
+)
+# London-wide: no borough column. A tracker re-issued each quarter repeats its commitments under a
+# new as-at month, so a commitment may appear once per as-at month; the as-at months need not be consecutive.
+COMMITMENTS = InputFormat(
+    "commitments", "commitments",
+    (Field("plan", "text"), Field("strategy", "text"), Field("theme", "text"), Field("commitment_id", "text"),
+     Field("title", "text"), Field("status", "choice", choices=COMMITMENT_STATUSES), Field("as_at", "month")),
+    key=("plan", "strategy", "commitment_id", "as_at"),
 )
 
 # The complaints folder holds three formats; a file's header says which it is.
@@ -327,9 +349,13 @@ def check_rows(df: pd.DataFrame, fmt: InputFormat, registry: Registry) -> None:
         before = df.loc[order.index[order.index.get_loc(jumps.index[0]) - 1]]
         missing = str(parse_month(before[fmt.period]) + fmt.step)
         unit = "quarter" if fmt.step == 3 else "month"
+        # Name the whole series: "Barnet (Knife Crime)" when a borough has one series per measure.
+        series = _show(after, fmt.series[0], registry)
+        if len(fmt.series) > 1:
+            series += f" ({', '.join(_show(after, c, registry) for c in fmt.series[1:])})"
         raise DataValidationError(
             after["_file"],
-            f"{_show(after, fmt.series[0], registry)} has no row for {missing} (its series jumps from "
+            f"{series} has no row for {missing} (its series jumps from "
             f"{before[fmt.period]} at line {before['_line']} to {after[fmt.period]}); every {unit} between "
             "a borough's first and last must be present",
             row=int(after["_line"]), column=fmt.period,
@@ -383,6 +409,8 @@ def to_table(frames: list[pd.DataFrame], fmt: InputFormat, registry: Registry) -
         "custody_visits": ["area_code", "quarter_end", "custody_suites", "visits_scheduled", "visits_conducted",
                            "detainees_held", "detainees_spoken_to", "observations", "issues_raised"],
         "criminal_justice": ["measure", "period_end", "area", "value", "unit"],
+        "other_crime": ["area_code", "month", "measure", "offences"],
+        "commitments": ["plan", "strategy", "theme", "commitment_id", "title", "status", "as_at"],
     }[fmt.table]
     out = df[columns].sort_values(list(fmt.key), kind="stable").reset_index(drop=True)
     for f in fmt.fields:
@@ -402,6 +430,8 @@ load_asb = _load_single(ASB)
 load_victim_satisfaction = _load_single(USS)
 load_custody_visits = _load_single(ICV)
 load_criminal_justice = _load_single(CRIMINAL_JUSTICE)
+load_other_crime = _load_single(OTHER_CRIME)
+load_commitments = _load_single(COMMITMENTS)
 
 
 def load_complaints(paths: list[Path], registry: Registry) -> dict[str, pd.DataFrame]:
