@@ -91,6 +91,9 @@ def full_store():
         criminal_justice=pd.DataFrame({"measure": ["m", "m"], "period_end": ["2018-03", "2018-03"],
                                        "area": ["London", "England and Wales"], "value": [1.0, 2.0],
                                        "unit": ["days", "days"]}),
+        commitments=pd.DataFrame({"plan": ["Police and Crime Plan 2017-21"], "strategy": ["Police and Crime Plan"],
+                                  "theme": ["t"], "commitment_id": ["C1"], "title": ["x"], "status": ["complete"],
+                                  "as_at": ["2018-12"]}),
     )
 
 
@@ -103,6 +106,7 @@ def test_all_sections_available_for_feb_2019(full_store):
     assert cov["confidence"].data_to == "2018-12"
     assert cov["custody_visits"].data_to == "2018-09"
     assert cov["criminal_justice"].data_to == "2018-03"
+    assert cov["commitments"].data_to == "2018-12"  # the latest tracker at or before the period
     assert cov["stop_search"].sources == ["stop_search"]
     assert cov["stop_search_ethnicity"].sources == ["stop_search", "census_ethnicity"]
     assert cov["stop_search_ethnicity"].details == {"census_year": 2011, "census_note": ""}
@@ -486,3 +490,10 @@ def test_asb_and_complaints_windows_are_the_metrics_windows(full_store):
     complaints.per_100_workforce(full_store.table("complaint_allegations"), full_store.table("workforce"), "2019-02",
                                  names)
     complaints.pct_change_by_borough(full_store.table("complaint_allegations"), "2019-02", names)
+
+
+def test_commitments_need_a_tracker_at_or_before_the_period(full_store):
+    cov = section_coverage(full_store, "2018-11")
+    assert not cov["commitments"].available and "the first is as at December 2018" in cov["commitments"].reason
+    assert cov["local_priorities"].available == cov["recorded_crime"].available
+    assert cov["confidence_drivers"].available == cov["confidence"].available

@@ -24,11 +24,13 @@ from .metrics.stop_search import MIN_LOCATED_SHARE
 from .periods import month_label, month_range, parse_month
 from .registry import load_registry
 
-SECTIONS = ("recorded_crime", "asb", "confidence", "victim_satisfaction", "complaints", "stop_search",
-            "custody_visits", "criminal_justice")
+SECTIONS = ("recorded_crime", "local_priorities", "commitments", "asb", "confidence", "victim_satisfaction",
+            "complaints", "stop_search", "custody_visits", "criminal_justice")
 
 TITLES = {
     "recorded_crime": "Recorded crime",
+    "local_priorities": "Police and Crime Plan: local priorities",
+    "commitments": "Police and Crime Plan: commitments",
     "asb": "Anti-social behaviour calls",
     "confidence": "Public confidence",
     "victim_satisfaction": "Victim satisfaction",
@@ -58,24 +60,30 @@ ABSENT = {
                       "(see docs/data.md)",
     "criminal_justice": "Court timeliness and reoffending figures are not published in a usable form; supply "
                         "moj/criminal_justice.csv (see docs/data.md)",
+    "commitments": "The plan's commitments tracker is not published as data; supply commitments/commitments.csv "
+                   "(see docs/data.md)",
+    "other_crime": "Knife crime, gun crime, domestic abuse, hate crime and child sexual exploitation are not in "
+                   "the MPS borough-level files; supply other_crime/other_crime.csv (see docs/data.md)",
 }
 
 # Parts of a section that read a source of their own: when that source is missing, only the
 # part shows its box and the rest of the section is still built. They are not sections, so a
 # period is never refused or supported because of them.
-PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity", "complaint_outcomes")
+PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity", "complaint_outcomes", "confidence_drivers")
 PART_TITLES = {
     "crime_rates": "Crime per 1,000 residents",
     "homicide_victims": "Homicide victims",
     "stop_search_ethnicity": "Stop and search by ethnic group",
     "complaint_outcomes": "Complaint allegation outcomes",
+    "confidence_drivers": "What drives confidence",
 }
 # The canonical table -> the source (docs/data.md) that produces it, to name its files.
 TABLE_SOURCE = {
     "crime": "crime", "pas": "pas", "stop_search": "stop_search", "census_ethnicity": "census",
     "population": "population", "homicide": "homicide", "asb": "asb", "victim_satisfaction": "victim_satisfaction",
     "complaint_allegations": "complaints", "complaint_outcomes": "complaints", "workforce": "complaints",
-    "custody_visits": "custody_visits", "criminal_justice": "criminal_justice",
+    "custody_visits": "custody_visits", "criminal_justice": "criminal_justice", "commitments": "commitments",
+    "other_crime": "other_crime",
 }
 ABSENT.update({
     "complaint_outcomes": "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)",
@@ -94,6 +102,7 @@ COMPLAINT_MONTHS = 24
 STOP_SEARCH_MONTHS = 13
 SURVEY_MONTHS = 3
 JUSTICE_MONTHS = 12
+COMMITMENT_MONTHS = 12  # a tracker stays current for a year
 
 
 
@@ -284,6 +293,7 @@ class _Facts:
             # Only period ends a London-against-England-and-Wales comparison can be made at.
             "criminal_justice": self.justice_both,
             "workforce": self.months("workforce", "month"),
+            "commitments": self.months("commitments", "as_at"),
         }
 
     def all_months(self) -> set[str]:
@@ -504,18 +514,40 @@ def _complaint_outcomes(facts: _Facts, period: str, complaints: Coverage) -> Cov
                     f"Complaint outcomes to {month_label(period)}", ["complaint_outcomes"])
 
 
+def _commitments(facts: _Facts, period: str) -> Coverage:
+    """The plan's commitments: the latest tracker in the :data:`COMMITMENT_MONTHS` months to the period."""
+    if not facts.has("commitments"):
+        return _unavailable("commitments", [period], [period], facts.missing("commitments"), [])
+    needed = month_range(period, COMMITMENT_MONTHS)
+    inside = sorted(set(needed) & facts.quarter_ends["commitments"])
+    if not inside:
+        earlier = sorted(m for m in facts.quarter_ends["commitments"] if m <= period)
+        first = min(facts.quarter_ends["commitments"], default=None)
+        said = (f"; the latest is as at {month_label(earlier[-1])}" if earlier
+                else f"; the first is as at {month_label(first)}" if first else "")
+        return _unavailable("commitments", needed, needed,
+                            f"No commitments tracker as at {describe_months(needed)} in "
+                            f"{facts.files('commitments') or 'commitments/'}{said}", ["commitments"])
+    return Coverage("commitments", True, inside[-1], needed, [], f"Commitments as at {month_label(inside[-1])}",
+                    ["commitments"])
+
+
 def _assess_parts(facts: _Facts, period: str, sections: dict[str, Coverage]) -> dict[str, Coverage]:
     return {
         "crime_rates": _crime_rates(facts, period, sections["recorded_crime"]),
         "homicide_victims": _homicide_victims(facts, period),
         "stop_search_ethnicity": _stop_search_ethnicity(facts, period, sections["stop_search"]),
         "complaint_outcomes": _complaint_outcomes(facts, period, sections["complaints"]),
+        "confidence_drivers": replace(sections["confidence"], section="confidence_drivers"),
     }
 
 
 def _assess(facts: _Facts, period: str) -> dict[str, Coverage]:
+    crime = _recorded_crime(facts, period)
     return {
-        "recorded_crime": _recorded_crime(facts, period),
+        "recorded_crime": crime,
+        "local_priorities": replace(crime, section="local_priorities"),
+        "commitments": _commitments(facts, period),
         "asb": _asb(facts, period),
         "confidence": _window("confidence", facts, period, "pas", SURVEY_MONTHS, "Public Attitude Survey results"),
         "victim_satisfaction": _window("victim_satisfaction", facts, period, "victim_satisfaction", SURVEY_MONTHS,

@@ -162,6 +162,15 @@ class BoardPack:
 
         return crime_mappings(MAPPABLE_ROWS)
 
+    def police_and_crime_plan(self):
+        """The Police and Crime Plan in force for the period and the borough's priorities under it.
+
+        From ``params/local_priorities.yaml`` (:func:`boardpack.plan_config.plan_for`).
+        """
+        from .plan_config import plan_for
+
+        return plan_for(self.period, self.borough.gss_code)
+
     def inputs(self, *parts: str) -> _Bundle:
         """What a compute cell reads, for the reader of the notebook: per section or part, the
         canonical tables and their files, the months the figures need, the data-to month, the

@@ -137,3 +137,14 @@ def template_tags() -> list[str]:
     """The tag of every code cell of the template, in order."""
     nb = nbformat.read(TEMPLATE, as_version=4)
     return [t for cell in nb.cells if cell.cell_type == "code" for t in cell.metadata.get("tags", [])]
+
+
+@pytest.fixture(scope="session")
+def real_2015(real_data_dir, tmp_path_factory) -> BuiltPack:
+    """Waltham Forest on the real data to December 2015: a period of the 2013-16 plan (skipped without the data)."""
+    from boardpack.batch import run_all
+
+    out = tmp_path_factory.mktemp("real-2015")
+    report = run_all(["Waltham Forest"], data_dir=real_data_dir, period="2015-12", output_dir=out, jobs=1,
+                     progress=False)
+    return _packs(report, real_data_dir)["waltham-forest"]

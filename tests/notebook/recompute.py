@@ -553,6 +553,13 @@ def check_recorded_crime(figures: dict, data_dir: Path) -> None:
     assert rec["previous_window"] == [months[0], months[11]]
     assert rec["current_window"] == [months[12], months[23]]
     got = {r["category"]: r for r in rec["rows"]}
+    for name in SPECIAL_ROWS:  # filled from the other crime input where it has the 24 months
+        series = input_months(data_dir, "other_crime", "offences", figures["gss_code"], months, measure=name)
+        if series is not None:
+            b, m = series
+            expected["rows"][name] = {"previous_12m": sum(b[:12]), "current_12m": sum(b[12:]),
+                                      "pct_change": pct_change(sum(b[:12]), sum(b[12:])),
+                                      "mps_pct_change": pct_change(sum(m[:12]), sum(m[12:]))}
     assert {c for c, r in got.items() if r["available"]} == set(expected["rows"])
     for category, want in expected["rows"].items():
         assert {k: got[category][k] for k in want} == want, category
@@ -736,3 +743,136 @@ def check_rates(figures: dict, data_dir: Path) -> None:
     counts = {"previous_12m": b_prev, "current_12m": b_cur, "mps_previous_12m": m_prev, "mps_current_12m": m_cur}
     # The record also carries each change's test (issue 10), checked in test_uncertainty_changes.py.
     assert {k: rec["homicide_victims"][k] for k in counts} == counts
+
+
+# --- Police and Crime Plan -------------------------------------------------------------------
+
+PLAN_YAML = PROJECT_DIR / "params" / "local_priorities.yaml"
+ASB = "Anti-social behaviour"
+# The reference pack's rows the MPS borough files do not carry (docs/method.md); the other crime input may.
+SPECIAL_ROWS = ("Youth Violence", "Serious Youth Violence", "Gun Crime", "Knife Crime", "Knife Crime with Injury",
+                "Domestic Abuse", "Homophobic Crime", "Racist & Religious Hate Crime", "Disability Hate Crime",
+                "Transgender Hate Crime", "Faith Hate Crime")
+
+
+def plan_rows(period: str, gss_code: str) -> tuple[dict, list[str]]:
+    """The plan in force (the last to start on or before ``period``) and the borough's priority rows, from the YAML."""
+    import yaml
+
+    doc = yaml.safe_load(PLAN_YAML.read_text(encoding="utf-8"))
+    plan = [p for p in sorted(doc["plans"], key=lambda p: str(p["first_month"])) if str(p["first_month"]) <= period][-1]
+    name = borough_names()[gss_code]
+    chosen = list(doc["boroughs"][name]["volume_crimes"])[: int(plan["volume_crimes"])]
+    return plan, chosen + [m for m in plan["mandatory"] if m not in chosen]
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def input_months(data_dir: Path, folder: str, value: str, gss_code: str, months: list[str],
+                 measure: str | None = None) -> tuple[list, list] | None:
+    """(borough, MPS) monthly counts of a documented input, MPS the sum of the 32 boroughs (or its MPS rows)."""
+    files = sorted(Path(data_dir, folder).glob("*.csv")) if Path(data_dir, folder).is_dir() else []
+    if not files:
+        return None
+    labels = borough_labels()
+    mine, every, mps_rows, seen = {}, {}, {}, {}
+    for path in files:
+        for r in _csv_rows(path):
+            if measure is not None and r["measure"] != measure or r["month"] not in months:
+                continue
+            n = int(r[value])
+            if r["borough"].strip().upper() == "MPS":
+                mps_rows[r["month"]] = n
+                continue
+            code = code_of(r["borough"], labels)
+            every[r["month"]] = every.get(r["month"], 0) + n
+            seen.setdefault(r["month"], set()).add(code)
+            if code == gss_code:
+                mine[r["month"]] = n
+    if set(mine) != set(months):
+        return None
+    mps = [mps_rows[m] for m in months] if set(mps_rows) == set(months) else [every[m] for m in months]
+    return [mine[m] for m in months], mps
+
+
+def check_local_priorities(figures: dict, data_dir: Path) -> None:
+    """Every priority row's counts and changes equal the raw files' sums; a crime-table row's counts are its own."""
+    rec = figures["local_priorities"]
+    period, gss = figures["period_end"], figures["gss_code"]
+    plan, names = plan_rows(period, gss)
+    assert rec["plan"] == plan["label"]
+    assert [r["priority"] for r in rec["rows"]] == names
+    months = months_to(period, 24)
+    crime = row_months(data_dir, rec["vintage"], gss, period)
+    crime_rows = {r["category"]: r for r in figures["recorded_crime"]["rows"]}
+    combos = {"Sexual violence": ("Rape", "Other Sexual Offences")}
+    for r in rec["rows"]:
+        name = r["priority"]
+        if name == ASB:
+            want = input_months(data_dir, "asb", "calls", gss, months)
+        elif name in combos:
+            want = tuple([sum(crime[c][i][m] for c in combos[name]) for m in range(24)] for i in (0, 1))
+        elif name in crime:
+            want = crime[name]
+        else:
+            want = input_months(data_dir, "other_crime", "offences", gss, months, measure=name)
+        if want is None:
+            assert r["available"] is False and r["reason"] and r["current_12m"] is None, name
+            continue
+        (b, m) = want
+        assert r["available"] is True, name
+        assert (r["previous_12m"], r["current_12m"]) == (sum(b[:12]), sum(b[12:])), name
+        assert r["pct_change"] == pct_change(sum(b[:12]), sum(b[12:])), name
+        assert r["mps_pct_change"] == pct_change(sum(m[:12]), sum(m[12:])), name
+        if name in crime_rows and crime_rows[name]["available"]:
+            assert (r["previous_12m"], r["current_12m"]) == (crime_rows[name]["previous_12m"],
+                                                             crime_rows[name]["current_12m"]), name
+        assert rec["monthly"] and [x[name] for x in rec["monthly"]] == b, name
+
+
+def check_mopac7_baseline(figures: dict, data_dir: Path) -> None:
+    """The MOPAC 7 against the 2011/12 baseline: both years' sums of the raw wide files, the target 0.8 × baseline."""
+    rec = figures["local_priorities"]["mopac7_baseline"]
+    period, gss = figures["period_end"], figures["gss_code"]
+    assert rec["baseline_months"] == ["2011-04", "2012-03"] and rec["target_pct"] == -20.0
+    base = row_months(data_dir, rec["vintage"], gss, "2012-03")
+    now = row_months(data_dir, rec["vintage"], gss, period)
+    for r in rec["rows"]:
+        b, c = sum(base[r["row"]][0][12:]), sum(now[r["row"]][0][12:])
+        mb, mc = sum(base[r["row"]][1][12:]), sum(now[r["row"]][1][12:])
+        assert (r["baseline"], r["current_12m"]) == (b, c), r["row"]
+        assert r["pct_vs_baseline"] == pct_change(b, c) and r["mps_pct_vs_baseline"] == pct_change(mb, mc)
+        assert r["target"] == round(b * 0.8, 1) and r["meets_target"] == (c <= b * 0.8)
+
+
+def check_commitments(figures: dict, data_dir: Path) -> None:
+    """The plan's commitments by status, theme and at risk, counted from the raw tracker."""
+    rec = figures["commitments"]
+    rows = [r for r in _csv_rows(Path(data_dir, "commitments", "commitments.csv")) if r["plan"] == rec["plan"]]
+    as_at = max(r["as_at"] for r in rows if r["as_at"] <= figures["period_end"])
+    mine = [r for r in rows if r["as_at"] == as_at and r["strategy"] == "Police and Crime Plan"]
+    assert rec["as_at"] == as_at and rec["total"] == len(mine) == sum(rec["by_status"].values())
+    for status in ("complete", "on track", "at risk", "not started"):
+        assert rec["by_status"][status] == sum(r["status"] == status for r in mine), status
+    assert sorted(a["commitment_id"] for a in rec["at_risk"]) == sorted(
+        r["commitment_id"] for r in mine if r["status"] == "at risk")
+    assert sum(t["total"] for t in rec["by_theme"]) == rec["total"]
+
+
+def check_confidence_drivers(figures: dict, data_dir: Path, respondents: float = 400, alpha: float = 0.05) -> None:
+    """Each PAS measure of the quarter: the borough's and the MPS's printed values, the Wilson interval, the verdict."""
+    rec = figures["confidence_drivers"]
+    quarter, gss = rec["quarter_end"], figures["gss_code"]
+    values = {(r["area"], r["measure"]): float(r["proportion"]) for r in pas_rows(data_dir)
+              if r["quarter_end"] == quarter}
+    assert len(rec["rows"]) >= 7
+    for row in rec["rows"]:
+        p, m = values[(gss, row["measure"])], values[("MPS", row["measure"])]
+        assert row["value"] == int(half_up(p * 100, 0)) and row["mps"] == int(half_up(m * 100, 0)), row["measure"]
+        low, high = wilson(p, respondents, alpha)
+        assert abs(row["ci_low"] - low) < 1e-4 and abs(row["ci_high"] - high) < 1e-4, row["measure"]
+        want = "above" if low > m * 100 else "below" if high < m * 100 else "similar"
+        assert row["vs_mps"] == want, row["measure"]

@@ -462,3 +462,59 @@ def gap_ranking(uss: pd.DataFrame, quarter: str, boroughs: dict[str, str]) -> pd
     df["borough"] = df["area_code"].map(boroughs)
     df["rank"] = df["gap"].rank(method="min", ascending=False).astype("int64")
     return df.sort_values(["rank", "borough"]).reset_index(drop=True)[["area_code", "borough", "gap", "rank"]]
+
+
+# The eight measures of the PAS borough file, "good job" first: what MOPAC's confidence dashboard shows
+# as the drivers of confidence (fair treatment, listening, being there, trust, informing, understanding).
+PAS_DRIVERS = (GOOD_JOB, "Trust MPS", "Treat everyone fairly", "Listen to concerns", "Relied on to be there",
+               "Understand issues", "Informed local", "Contact ward officer")
+DRIVER_COLUMNS = ["measure", "value", "mps", "ci_low", "ci_high", "vs_mps", "respondents"]
+
+
+def drivers(pas: pd.DataFrame, quarter_end: str, gss_code: str, respondents: float,
+            alpha: float = ALPHA) -> pd.DataFrame:
+    """The borough against the MPS on each PAS measure of the quarter, with Wilson intervals.
+
+    The same rule as the confidence ranking: the borough is ``above`` or ``below`` the MPS only when
+    its interval (from ``respondents``, the assumed interviews over the design effect) excludes the
+    MPS value, else ``similar``.
+
+    Parameters
+    ----------
+    pas : DataFrame
+        The ``pas`` canonical table.
+    quarter_end : str
+        The quarter shown (:func:`latest_quarter`).
+    gss_code : str
+        The borough.
+    respondents : float
+        Effective respondents per borough (:func:`effective_respondents`).
+    alpha : float
+        1 minus the interval's level.
+
+    Returns
+    -------
+    DataFrame
+        :data:`DRIVER_COLUMNS`, one row per measure of :data:`PAS_DRIVERS` the quarter has for both the
+        borough and the MPS, in that order: ``value`` and ``mps`` whole percentages as printed,
+        ``ci_low``/``ci_high`` in %, ``vs_mps`` ``above``/``below``/``similar``. ``attrs``: ``quarter_end``,
+        ``alpha``, ``missing`` (the measures the quarter lacks).
+    """
+    n = float(respondents)
+    rows = pas[pas["quarter_end"] == quarter_end]
+    lines, missing = [], []
+    for measure in PAS_DRIVERS:
+        mine = rows[(rows["measure"] == measure) & rows["proportion"].notna()]
+        own, mps = mine.loc[mine["area_code"] == gss_code, "proportion"], mine.loc[mine["area_code"] == "MPS",
+                                                                                  "proportion"]
+        if own.empty or mps.empty:
+            missing.append(measure)
+            continue
+        p, m = float(own.iloc[0]), float(mps.iloc[0])
+        low, high = wilson_interval(p * n, n, alpha)
+        lines.append({"measure": measure, "value": percent(p), "mps": percent(m), "ci_low": round(low * 100, 6),
+                      "ci_high": round(high * 100, 6), "vs_mps": versus_benchmark(low * 100, high * 100, m * 100),
+                      "respondents": n})
+    out = pd.DataFrame(lines, columns=DRIVER_COLUMNS)
+    out.attrs.update(quarter_end=quarter_end, alpha=float(alpha), missing=missing)
+    return out

@@ -16,6 +16,8 @@ import pandas as pd
 from ..errors import ConfigurationError, CoverageError, DataValidationError
 from ..periods import month_range, parse_month, rolling_windows
 from .change import pct_change
+from .other_crime import FILE as OTHER_CRIME_FILE
+from .other_crime import measure_months
 from .significance import ALPHA, QUASI_POISSON, change_test, monthly_change_test, with_change_tests
 
 TNO = "Total Notifiable Offences"
@@ -332,7 +334,8 @@ def _area_series(counts: pd.DataFrame, area_code: str, vintage: str) -> pd.DataF
 
 
 def recorded_crime_table(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, period: str,
-                         vintage: str = "auto") -> pd.DataFrame:
+                         vintage: str = "auto", other_crime: pd.DataFrame | None = None,
+                         boroughs: list[str] | None = None) -> pd.DataFrame:
     """Figure 1: rolling 12 months to ``period`` against the 12 months before.
 
     Parameters
@@ -347,6 +350,12 @@ def recorded_crime_table(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: 
         The last month of the current window, ``"YYYY-MM"``.
     vintage : str
         ``"auto"`` (see :func:`choose_vintage`) or a vintage name.
+    other_crime : DataFrame, optional
+        The ``other_crime`` table (the MPS crime dashboard's measures, a documented input): it fills
+        the rows the borough files do not publish (:data:`UNAVAILABLE_ROWS`) where it has the borough's
+        24 months (:func:`boardpack.metrics.other_crime.measure_months`).
+    boroughs : list of str, optional
+        The 32 boroughs' GSS codes, for those rows' MPS figure when the file has no MPS rows.
 
     Returns
     -------
@@ -371,16 +380,26 @@ def recorded_crime_table(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: 
     def window_sums(frame: pd.DataFrame, months: list[str]) -> pd.Series:
         return frame[frame["month"].isin(months)].groupby("row")["count"].sum()
 
+    extra = _dashboard_rows(other_crime, gss_code, period, boroughs)
     sums = {
         "previous_12m": window_sums(borough, previous),
         "current_12m": window_sums(borough, current),
         "mps_previous_12m": window_sums(mps, previous),
         "mps_current_12m": window_sums(mps, current),
     }
+    for key, column, months in (("previous_12m", "borough", previous), ("current_12m", "borough", current),
+                                ("mps_previous_12m", "mps", previous), ("mps_current_12m", "mps", current)):
+        filled = extra[extra["month"].isin(months)].groupby("row")[column].sum(min_count=len(months))
+        sums[key] = pd.concat([sums[key], filled.dropna()])
     lines = []
     for row, group in PACK_ROWS:
         reason = unavailable_reason(row, mappings, vintage)
-        line = {"row": row, "group": group, "available": reason is None, "note": reason or ROW_NOTES.get(row, "")}
+        note = reason or ROW_NOTES.get(row, "")
+        if reason is not None and row in set(extra["row"]):
+            reason, note = None, f"from {OTHER_CRIME_FILE} (MPS crime dashboard)"
+        elif reason is not None and other_crime is not None and row in UNAVAILABLE_ROWS:
+            note = f"{reason}; {OTHER_CRIME_FILE} lacks it for some of the 24 months"
+        line = {"row": row, "group": group, "available": reason is None, "note": note}
         for key, series in sums.items():
             line[key] = series.get(row) if reason is None else None
         line["pct_change"] = pct_change(line["previous_12m"], line["current_12m"])
@@ -453,12 +472,13 @@ def monthly_series(
 
 
 def row_months(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, period: str,
-               vintage: str = "auto") -> pd.DataFrame:
+               vintage: str = "auto", other_crime: pd.DataFrame | None = None,
+               boroughs: list[str] | None = None) -> pd.DataFrame:
     """The 24 monthly counts behind every available row of the recorded crime table, borough and MPS.
 
     Parameters
     ----------
-    crime, mappings, gss_code, period, vintage
+    crime, mappings, gss_code, period, vintage, other_crime, boroughs
         As for :func:`recorded_crime_table`, whose 12-month sums these months add up to.
 
     Returns
@@ -474,10 +494,20 @@ def row_months(crime: pd.DataFrame, mappings: pd.DataFrame, gss_code: str, perio
     borough = _area_series(counts, gss_code, vintage).rename(columns={"count": "borough"})
     mps = counts[counts["area_code"] == "MPS"].rename(columns={"count": "mps"})
     out = borough[["row", "month", "borough"]].merge(mps[["row", "month", "mps"]], on=["row", "month"])
+    extra = _dashboard_rows(other_crime, gss_code, period, boroughs)
+    if len(extra):
+        out = pd.concat([out, extra], ignore_index=True)
     order = {row: i for i, row in enumerate(ROW_NAMES)}
     out = out.sort_values(["row", "month"], key=lambda s: s.map(order) if s.name == "row" else s, ignore_index=True)
     out.attrs["vintage"] = vintage
     return out
+
+
+def _dashboard_rows(other_crime: pd.DataFrame | None, gss_code: str, period: str,
+                    boroughs: list[str] | None) -> pd.DataFrame:
+    """The 24 months of the pack rows the borough files lack, from the other crime input where it has them."""
+    months = measure_months(other_crime, gss_code, period, boroughs, months=24)
+    return months[months["row"].isin(list(UNAVAILABLE_ROWS))].reset_index(drop=True)
 
 
 def change_tests(table: pd.DataFrame, months: pd.DataFrame | None = None, alpha: float = ALPHA,

@@ -44,7 +44,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
 BOROUGH = "#D55E00"
@@ -309,6 +309,48 @@ def plot_trend(
     return fig
 
 
+def plot_small_multiples(df: pd.DataFrame, x: str, series: dict[str, str], title: str, percent: bool = False,
+                         columns: int = 3, colour: str = BOROUGH, panel_height: float = 1.35) -> Figure:
+    """One small line chart per series, each on its own scale (sparklines for a table's rows).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per time point.
+    x : str
+        Column of time labels; the first and last are written under each panel.
+    series : dict
+        Panel title -> column to draw, in order.
+    title : str
+    percent : bool
+        Format the y axes as percentages.
+    columns : int
+        Panels per row.
+    colour : str
+    panel_height : float
+        Inches per row of panels.
+    """
+    n = max(len(series), 1)
+    rows = math.ceil(n / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH_IN, 0.7 + panel_height * rows), squeeze=False)
+    xs = np.arange(len(df), dtype=float)
+    labels = [str(v) for v in df[x].tolist()]
+    for ax, (label, col) in zip(axes.flat, series.items()):
+        _line(ax, xs, df[col].astype(float).to_numpy(), label, colour, "-")
+        ax.set_title(label, fontsize=8, loc="left")
+        ax.set_xticks([xs[0], xs[-1]] if len(xs) else [])
+        ax.set_xticklabels([labels[0], labels[-1]] if labels else [], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.yaxis.set_major_formatter(_axis_format(percent))
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        ax.grid(axis="x", visible=False)
+    for ax in list(axes.flat)[len(series):]:
+        ax.set_visible(False)
+    fig.suptitle(_fitted_title(fig, title), fontsize=10)
+    _tight_layout(fig, rect=(0, 0, 1, 0.97))
+    return fig
+
+
 def _legend_below(fig: Figure, handles: list, columns: int = 3) -> None:
     """A legend in rows of at most ``columns`` under the plot, clear of the rotated tick labels."""
     if not handles:
@@ -490,6 +532,7 @@ def plot_ranked_intervals(
     df: pd.DataFrame, label: str, value: str, low: str, high: str, highlight: str, title: str, xlabel: str,
     reference: float | None = None, reference_label: str = "MPS average", percent: bool = True,
     verdict: str | None = None, interval_label: str = "95% confidence interval",
+    row_references: list[float] | None = None, row_reference_label: str = "MPS value",
 ) -> Figure:
     """Each area's value as a point with its interval as a whisker, one row per area, in the given order.
 
@@ -511,6 +554,9 @@ def plot_ranked_intervals(
         legend entry in words, so colour is never the only cue.
     interval_label : str
         Legend text of the whiskers (its level follows the run's alpha).
+    row_references : list of float, optional
+        A reference value per row (the MPS value of each measure), drawn as a vertical bar in the MPS
+        colour and named ``row_reference_label`` in the legend.
     """
     n = len(df)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, max(2.5, 0.16 * n + 1.2)))
@@ -542,6 +588,9 @@ def plot_ranked_intervals(
     ax.set_ylim(n - 0.4, -0.6)  # top first
     if _reference(ax, reference, reference_label):
         handles.append(ax.get_lines()[-1])
+    if row_references is not None:
+        handles.append(ax.scatter([float(v) for v in row_references], positions, marker="|", s=140, linewidths=2.0,
+                                  color=MPS, label=row_reference_label, zorder=4))
     _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(_axis_format(percent))

@@ -2,12 +2,14 @@
 
 from . import (  # noqa: F401
     asb,
+    commitments,
     complaints,
     confidence,
     criminal_justice,
     custody,
     funnels,
     glossary,
+    priorities,
     recorded_crime,
     reference,
     stop_search,

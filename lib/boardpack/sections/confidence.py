@@ -5,7 +5,15 @@ from __future__ import annotations
 from ..metrics.confidence import percent
 from ..periods import month_label
 from ..report import alt_text
-from ..report.charts import BOROUGH, MPS, SERIES, plot_ranked_bars, plot_ranked_intervals, plot_trend
+from ..report.charts import (
+    BOROUGH,
+    MPS,
+    SERIES,
+    plot_ranked_bars,
+    plot_ranked_intervals,
+    plot_small_multiples,
+    plot_trend,
+)
 from ..report.html import data_to_line, not_available_box, paragraph
 from ..report.narrative import plural
 from ..report.survey_narrative import (
@@ -228,3 +236,62 @@ def trends(pack, confidence_trend, satisfaction_trend, confidence_bands=None, sa
                                            (USS_SOURCE, len(series) > ("Confidence (PAS)" in series))) if ok)
     return Section([text, pack.figure("fig-confidence-trend", "confidence", fig, title, alt, source)], "confidence",
                    pack.is_demo)
+
+
+@guarded("confidence", "what drives confidence", cell=CELL, part="confidence_drivers")
+def drivers(pack, measures, trends) -> Section:
+    """Figure: the borough against the MPS on each PAS measure, with intervals, and each measure's trend.
+
+    ``measures`` is :func:`boardpack.metrics.confidence.drivers` and ``trends`` the borough's series of
+    :func:`~boardpack.metrics.confidence.measure_trends` over :data:`~boardpack.metrics.confidence.PAS_DRIVERS`.
+    Records ``confidence_drivers``: ``quarter_end``, ``alpha``, ``rows[]`` (measure, value, mps, ci_low,
+    ci_high, vs_mps, respondents), ``trend``; the tables ``confidence_drivers`` and
+    ``confidence_drivers_trend``.
+    """
+    df, trends = require(measures), require(trends)
+    quarter = df.attrs["quarter_end"]
+    level_words = level(df.attrs["alpha"])
+    pack.record.set("confidence_drivers", "available", True)
+    pack.record.set("confidence_drivers", "quarter_end", quarter)
+    pack.record.set("confidence_drivers", "alpha", df.attrs["alpha"])
+    pack.record.set("confidence_drivers", "rows", df)
+    pack.record.set("confidence_drivers", "trend", trends)
+    pack.record.add_table("confidence_drivers", df)
+    pack.record.add_table("confidence_drivers_trend", trends)
+    label = quarter_label(quarter, capitalise=False)
+    title = f"What drives confidence: {pack.borough.name} against the MPS, rolling 12 months to {label}"
+    shown = df.assign(value=df["value"].astype(float))
+    fig = plot_ranked_intervals(shown, "measure", "value", "ci_low", "ci_high", "", title, "Per cent",
+                                percent=True, verdict="vs_mps", interval_label=f"{level_words} interval",
+                                row_references=df["mps"].astype(float).tolist())
+    words = {"above": "above", "below": "below", "similar": "similar to"}
+    alt = (f"{pack.borough.name}'s value on each of {len(df)} Public Attitude Survey measures with its "
+           f"{level_words} interval, and the MPS value: " + "; ".join(
+               f"{r['measure']} {r['value']}% ({r['ci_low']:.0f}% to {r['ci_high']:.0f}%), MPS {r['mps']}%, "
+               f"{words[r['vs_mps']]} the MPS" for _, r in df.iterrows()) + ".")
+    parts = [paragraph("MOPAC's confidence dashboard follows the measures that drive confidence: whether the police "
+                       "treat everyone fairly, listen to local concerns, can be relied on to be there, understand "
+                       "local issues, keep people informed, and whether people trust the MPS. A measure is above or "
+                       "below the MPS only when its interval excludes the MPS value."),
+             pack.figure("fig-confidence-drivers", "confidence", fig, title, alt, PAS_SOURCE)]
+    series = [c for c in trends.columns if c != "quarter_end"]
+    if series:
+        labelled = trends.assign(label=[month_label(q, "short") for q in trends["quarter_end"]])
+        t_title = f"The PAS measures in {pack.borough.name} by quarter, each on its own scale"
+        t_fig = plot_small_multiples(labelled, "label", {s: s for s in series}, t_title, percent=True)
+        t_alt = f"Small line charts of each PAS measure in {pack.borough.name} by quarter. " + " ".join(
+            f"{s}: {_first_last(trends, s)}." for s in series)
+        parts.append(pack.figure("fig-confidence-drivers-trend", "confidence", t_fig, t_title, t_alt, PAS_SOURCE))
+    missing = df.attrs.get("missing") or []
+    if missing:
+        parts.append(paragraph(f"Not in the PAS file for {label}: {', '.join(missing)}.", "footnote"))
+    return Section(parts, "confidence", pack.is_demo)
+
+
+def _first_last(trends, column: str) -> str:
+    values = trends[["quarter_end", column]].dropna()
+    if values.empty:
+        return "no values"
+    first, last = values.iloc[0], values.iloc[-1]
+    return (f"{first[column]:.0f}% at {quarter_label(first['quarter_end'], capitalise=False)}, "
+            f"{last[column]:.0f}% at {quarter_label(last['quarter_end'], capitalise=False)}")
