@@ -84,8 +84,9 @@ def test_the_executed_notebook_keeps_the_edit_and_its_output(edited):
 def test_every_recorded_figure_names_its_cell(demo_built, template_tags):
     figures = demo_built["waltham-forest"].figures
     compute = {t for t in template_tags if t.startswith("compute-")}
-    assert compute == {"compute-recorded-crime", "compute-asb", "compute-confidence", "compute-complaints",
-                       "compute-stop-search", "compute-custody", "compute-criminal-justice"}
+    assert compute == {"compute-recorded-crime", "compute-local-priorities", "compute-commitments", "compute-asb",
+                       "compute-confidence", "compute-complaints", "compute-stop-search", "compute-custody",
+                       "compute-criminal-justice"}
     header = {"borough", "gss_code", "period_end", "data", "built", "options", "inputs", "charts", "tables",
               "table_cells"}
     for section, values in figures.items():

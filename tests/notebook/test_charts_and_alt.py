@@ -67,6 +67,14 @@ def expected_chart(pack, fig_id: str) -> list[dict]:
     if fig_id == "fig-disproportionality":
         t = pack.table("stop_search_disproportionality").pivot(index="month", columns="group", values="ratio")
         return [_line(g, t[g]) for g in ("White", "Black", "Asian", "Other")]
+    if fig_id == "fig-local-priorities":
+        t = pack.table("local_priorities_monthly")
+        return [_line(c, t[c]) for c in t.columns if c != "month"]
+    if fig_id == "fig-confidence-drivers-trend":
+        t = pack.table("confidence_drivers_trend")
+        return [_line(c, t[c]) for c in t.columns if c != "quarter_end"]
+    if fig_id == "fig-confidence-drivers":
+        return []  # intervals and points: _check_drivers
     if fig_id == "fig-justice-trend":
         t = pack.table("criminal_justice_trend")
         return [_line("London", t["london"]), _line("England and Wales", t["england_wales"])]
@@ -156,6 +164,23 @@ def _check_marks(pack, fig_id: str, data: list[dict]) -> None:
     assert marks["labels"] == [b for b in t["borough"] if b in expected], fig_id  # top first
 
 
+def _check_drivers(pack, data: list[dict]) -> None:
+    """Each PAS measure's interval, its value and the MPS value drawn as confidence_drivers.csv gives them."""
+    t = pack.table("confidence_drivers")
+    (interval,) = [d for d in data if d["kind"] == "interval"]
+    assert interval["labels"] == t["measure"].tolist()
+    assert interval["low"] == pytest.approx(t["ci_low"].tolist()) and interval["high"] == pytest.approx(
+        t["ci_high"].tolist())
+    points = [d for d in data if d["kind"] == "points"]
+    mps = [d for d in points if d["label"] == "MPS value"]
+    assert len(mps) == 1 and mps[0]["x"] == pytest.approx(t["mps"].astype(float).tolist())
+    drawn = {lab: x for d in points if d["label"] != "MPS value" for lab, x in zip(d["labels"], d["x"])}
+    assert drawn == pytest.approx(dict(zip(t["measure"], t["value"].astype(float))))
+    for side in ("above", "below"):
+        marked = [lab for d in points if d["label"].startswith(f"significantly {side}") for lab in d["labels"]]
+        assert sorted(marked) == sorted(t.loc[t["vs_mps"] == side, "measure"]), side
+
+
 def test_intervals_points_and_marks_draw_their_table(pack):
     for fig_id, chart in pack.figures["charts"].items():
         data = chart["data"]
@@ -164,6 +189,8 @@ def test_intervals_points_and_marks_draw_their_table(pack):
             _check_funnel(pack, fig_id, data)
         elif fig_id == "fig-disproportionality":
             _check_disproportionality(pack, data)
+        elif fig_id == "fig-confidence-drivers":
+            _check_drivers(pack, data)
         elif fig_id in RANKED and "interval" in kinds:
             _check_ranked_intervals(pack, fig_id, data)
         elif "marks" in kinds:

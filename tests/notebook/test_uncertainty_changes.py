@@ -45,6 +45,11 @@ def check_recorded_crime(pack, recompute) -> dict:
     assert alpha == 0.05 and method == "quasi-poisson" and "Benjamini-Hochberg" in rec["family"]
     period, gss = fig["period_end"], fig["gss_code"]
     monthly = recompute.row_months(pack.data_dir, rec["vintage"], gss, period)
+    months = recompute.months_to(period, 24)
+    for name in recompute.SPECIAL_ROWS:  # the other crime input's rows, where it has the 24 months
+        series = recompute.input_months(pack.data_dir, "other_crime", "offences", gss, months, measure=name)
+        if series is not None:
+            monthly[name] = series
     shown = crime_table_cells(pack)
     rows = [r for r in rec["rows"] if r["available"]]
     for row in rec["rows"]:

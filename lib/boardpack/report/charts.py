@@ -589,8 +589,9 @@ def plot_ranked_intervals(
     if _reference(ax, reference, reference_label):
         handles.append(ax.get_lines()[-1])
     if row_references is not None:
-        handles.append(ax.scatter([float(v) for v in row_references], positions, marker="|", s=140, linewidths=2.0,
-                                  color=MPS, label=row_reference_label, zorder=4))
+        handles.append(_tag(ax.scatter([float(v) for v in row_references], positions, marker="|", s=140,
+                                       linewidths=2.0, color=MPS, label=row_reference_label, zorder=4),
+                            labels=labels))
     _set_title(fig, ax, title)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(_axis_format(percent))

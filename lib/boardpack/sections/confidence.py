@@ -279,19 +279,12 @@ def drivers(pack, measures, trends) -> Section:
         labelled = trends.assign(label=[month_label(q, "short") for q in trends["quarter_end"]])
         t_title = f"The PAS measures in {pack.borough.name} by quarter, each on its own scale"
         t_fig = plot_small_multiples(labelled, "label", {s: s for s in series}, t_title, percent=True)
-        t_alt = f"Small line charts of each PAS measure in {pack.borough.name} by quarter. " + " ".join(
-            f"{s}: {_first_last(trends, s)}." for s in series)
+        t_alt = ("Small multiples, one chart per Public Attitude Survey measure, each on its own scale. "
+                 + alt_text.trend_alt(labelled, "label", {s: s for s in series},
+                                      f"the PAS measures in {pack.borough.name} by quarter", percent=True))
         parts.append(pack.figure("fig-confidence-drivers-trend", "confidence", t_fig, t_title, t_alt, PAS_SOURCE))
     missing = df.attrs.get("missing") or []
     if missing:
         parts.append(paragraph(f"Not in the PAS file for {label}: {', '.join(missing)}.", "footnote"))
     return Section(parts, "confidence", pack.is_demo)
 
-
-def _first_last(trends, column: str) -> str:
-    values = trends[["quarter_end", column]].dropna()
-    if values.empty:
-        return "no values"
-    first, last = values.iloc[0], values.iloc[-1]
-    return (f"{first[column]:.0f}% at {quarter_label(first['quarter_end'], capitalise=False)}, "
-            f"{last[column]:.0f}% at {quarter_label(last['quarter_end'], capitalise=False)}")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..metrics.significance import TEST_COLUMNS
 from ..periods import month_label, rolling_windows
+from ..report import alt_text
 from ..report.charts import plot_small_multiples
 from ..report.html import bullet_list, data_to_line, paragraph, source_line
 from ..report.narrative import change_phrase, significance_key
@@ -96,10 +97,9 @@ def priorities(pack, table, sparks, plan) -> Section:
         labelled = sparks.assign(label=[month_label(m, "short") for m in sparks["month"]])
         title = f"Local priorities in {pack.borough.name}, each month of the last 24, each on its own scale"
         fig = plot_small_multiples(labelled, "label", {s: s for s in series}, title)
-        alt = "Small line charts, one per priority, of the monthly counts in " + pack.borough.name + ". " + " ".join(
-            f"{s}: from {fmt_count(sparks[s].iloc[0])} in {month_label(sparks['month'].iloc[0])} to "
-            f"{fmt_count(sparks[s].iloc[-1])} in {month_label(sparks['month'].iloc[-1])}, lowest "
-            f"{fmt_count(sparks[s].min())}, highest {fmt_count(sparks[s].max())}." for s in series)
+        alt = ("Small multiples, one chart per priority, each on its own scale. "
+               + alt_text.trend_alt(labelled, "label", {s: s for s in series},
+                                    f"recorded offences or calls per month in {pack.borough.name}"))
         parts.append(pack.figure("fig-local-priorities", SECTION, fig, title, alt, SOURCE))
     return Section(parts, SECTION, pack.is_demo)
 
