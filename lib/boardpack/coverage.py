@@ -62,6 +62,8 @@ ABSENT = {
                         "moj/criminal_justice.csv (see docs/data.md)",
     "commitments": "The plan's commitments tracker is not published as data; supply commitments/commitments.csv "
                    "(see docs/data.md)",
+    "borough_shapes": "No borough boundary file in the data folder, so the map cannot be drawn; add the GLA "
+                      "London_Borough_Excluding_MHW shapefile under boundaries/ (see docs/data.md)",
     "other_crime": "Knife crime, gun crime, domestic abuse, hate crime and child sexual exploitation are not in "
                    "the MPS borough-level files; supply other_crime/other_crime.csv (see docs/data.md)",
 }
@@ -69,13 +71,15 @@ ABSENT = {
 # Parts of a section that read a source of their own: when that source is missing, only the
 # part shows its box and the rest of the section is still built. They are not sections, so a
 # period is never refused or supported because of them.
-PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity", "complaint_outcomes", "confidence_drivers")
+PARTS = ("crime_rates", "homicide_victims", "stop_search_ethnicity", "complaint_outcomes", "confidence_drivers",
+         "london_glance")
 PART_TITLES = {
     "crime_rates": "Crime per 1,000 residents",
     "homicide_victims": "Homicide victims",
     "stop_search_ethnicity": "Stop and search by ethnic group",
     "complaint_outcomes": "Complaint allegation outcomes",
     "confidence_drivers": "What drives confidence",
+    "london_glance": "London at a glance",
 }
 # The canonical table -> the source (docs/data.md) that produces it, to name its files.
 TABLE_SOURCE = {
@@ -83,7 +87,7 @@ TABLE_SOURCE = {
     "population": "population", "homicide": "homicide", "asb": "asb", "victim_satisfaction": "victim_satisfaction",
     "complaint_allegations": "complaints", "complaint_outcomes": "complaints", "workforce": "complaints",
     "custody_visits": "custody_visits", "criminal_justice": "criminal_justice", "commitments": "commitments",
-    "other_crime": "other_crime",
+    "other_crime": "other_crime", "borough_shapes": "boundaries",
 }
 ABSENT.update({
     "complaint_outcomes": "No outcomes file was supplied; add complaints/outcomes.csv (see docs/data.md)",
@@ -532,13 +536,24 @@ def _commitments(facts: _Facts, period: str) -> Coverage:
                     ["commitments"])
 
 
+def _london_glance(facts: _Facts, period: str, rates: Coverage) -> Coverage:
+    """The map of every borough's crime rate needs the rates and the borough outlines."""
+    if not rates.available:
+        return replace(rates, section="london_glance")
+    if not facts.has("borough_shapes"):
+        return _unavailable("london_glance", rates.months_needed, [], facts.missing("borough_shapes"), rates.sources)
+    return replace(rates, section="london_glance", sources=[*rates.sources, "borough_shapes"])
+
+
 def _assess_parts(facts: _Facts, period: str, sections: dict[str, Coverage]) -> dict[str, Coverage]:
+    parts_rates = _crime_rates(facts, period, sections["recorded_crime"])
     return {
-        "crime_rates": _crime_rates(facts, period, sections["recorded_crime"]),
+        "crime_rates": parts_rates,
         "homicide_victims": _homicide_victims(facts, period),
         "stop_search_ethnicity": _stop_search_ethnicity(facts, period, sections["stop_search"]),
         "complaint_outcomes": _complaint_outcomes(facts, period, sections["complaints"]),
         "confidence_drivers": replace(sections["confidence"], section="confidence_drivers"),
+        "london_glance": _london_glance(facts, period, parts_rates),
     }
 
 

@@ -1,5 +1,6 @@
-"""The Police and Crime Plan in every pack, recomputed from the raw files: local priorities, commitments,
-what drives confidence, and (on the real data to 2015) the MOPAC 7 against its 2011/12 baseline.
+"""The Police and Crime Plan and London at a glance in every pack, recomputed from the raw files: local
+priorities, commitments, what drives confidence, the borough's rank among London's boroughs, and (on the
+real data to 2015) the MOPAC 7 against its 2011/12 baseline.
 
 The expected numbers come from tests/notebook/recompute.py, which reads the raw files and
 params/local_priorities.yaml and never calls the boardpack loaders, metrics or sections.
@@ -36,3 +37,21 @@ def test_mopac7_against_the_2011_12_baseline_on_the_real_data(real_2015, recompu
     recompute.check_mopac7_baseline(figures, real_2015.data_dir)
     recompute.check_local_priorities(figures, real_2015.data_dir)
     assert "2011/12 baseline" in real_2015.pdf_text
+
+
+def test_london_at_a_glance_ranks_every_borough(pack, recompute):
+    rec, figures = pack.figures["london_glance"], pack.figures
+    ranks = pack.table("london_ranks")
+    assert len(ranks) == 32 == rec["boroughs"] and list(ranks["rate"]) == sorted(ranks["rate"], reverse=True)
+    assert rec["rate"] == pytest.approx(figures["recorded_crime"]["rate_per_1000"]["borough"], abs=0.05)
+    assert rec["rank_best"] <= rec["rank"] <= rec["rank_worst"]
+    # The dispersion of the borough's 12 monthly counts, from the raw files.
+    months = recompute.row_months(pack.data_dir, figures["recorded_crime"]["vintage"], figures["gss_code"],
+                                  figures["period_end"])["Total Notifiable Offences"][0][12:]
+    mean = sum(months) / 12
+    phi = max(1.0, sum((m - mean) ** 2 for m in months) / 11 / mean)
+    assert rec["dispersion"] == pytest.approx(phi)
+    half = 1.959964 * (phi / sum(months)) ** 0.5
+    assert (rec["ci_low"], rec["ci_high"]) == pytest.approx((rec["rate"] * 2.718281828 ** -half,
+                                                             rec["rate"] * 2.718281828 ** half), rel=1e-5)
+    assert figures["borough"] in figures["charts"]["fig-london-map"]["alt"]

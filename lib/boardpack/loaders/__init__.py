@@ -19,6 +19,7 @@ from .discovery import (
     discover_pas,
     discover_population,
     discover_stop_search,
+    find_boundary_files,
 )
 from .source import Source
 
@@ -50,6 +51,8 @@ PUBLIC_SOURCES = [
            _parser("population")),
     Source("homicide", "MPS homicide dashboard: victims by month, borough, method and offence type", discover_homicide,
            _parser("homicide")),
+    Source("boundaries", "GLA Statistical GIS Boundary Files: the borough polygons, for maps", find_boundary_files,
+           _parser("boundaries")),
 ]
 # The sections with no public borough data read these documented formats (docs/data.md).
 DOCUMENTED_INPUTS = [

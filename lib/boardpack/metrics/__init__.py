@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     custody,
     ethnicity,
     funnel,
+    london,
     other_crime,
     priorities,
     rates,

@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     custody,
     funnels,
     glossary,
+    london,
     priorities,
     recorded_crime,
     reference,
