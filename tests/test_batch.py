@@ -192,6 +192,9 @@ def test_a_stopped_run_records_only_finished_boroughs_and_the_sections(tmp_path,
         sources = {"crime": {"status": "ok", "files": []}, "asb": {"status": "absent", "files": []}}
         is_demo = True
 
+        def has(self, table):
+            return False
+
     coverage = {"asb": Coverage("asb", False, None, ["2019-02"], ["2019-02"], "no ASB file: asb/*.csv", [])}
     camden = BuildResult("Camden", "camden", "E09000007", "built", str(period_dir / "camden"), {}, files={"x": "1"})
     report = batch.RunReport("2019-02", period_dir, [camden], 3.0, not_done=["brent"],
@@ -206,9 +209,10 @@ def test_a_stopped_run_records_only_finished_boroughs_and_the_sections(tmp_path,
     by_slug = {b["slug"]: b for b in doc["boroughs"]}
     assert by_slug["brent"] == earlier["boroughs"][0]  # not finished: its previous entry stands
     assert by_slug["camden"]["files"] == {"x": "1"}
-    for name in ("manifest.json", "index.html"):
+    files = ["datapackage.json", "index.html", "manifest.json", "overview.csv", "overview.pdf"]
+    for name in files:
         assert (period_dir / name).stat().st_mode & 0o044 == 0o044 & ~_umask()  # readable like any new file
-    assert sorted(p.name for p in period_dir.iterdir()) == ["index.html", "manifest.json"]
+    assert sorted(p.name for p in period_dir.iterdir()) == files
 
 
 def _umask():

@@ -84,11 +84,12 @@ def test_the_executed_notebook_keeps_the_edit_and_its_output(edited):
 def test_every_recorded_figure_names_its_cell(demo_built, template_tags):
     figures = demo_built["waltham-forest"].figures
     compute = {t for t in template_tags if t.startswith("compute-")}
-    assert compute == {"compute-recorded-crime", "compute-local-priorities", "compute-commitments", "compute-asb",
+    assert compute == {"compute-recorded-crime", "compute-local-priorities", "compute-commitments", "compute-london",
+                       "compute-asb",
                        "compute-confidence", "compute-complaints", "compute-stop-search", "compute-custody",
                        "compute-criminal-justice"}
     header = {"borough", "gss_code", "period_end", "data", "built", "options", "inputs", "charts", "tables",
-              "table_cells"}
+              "table_cells", "table_schemas"}
     for section, values in figures.items():
         if section in header:
             continue
@@ -99,5 +100,5 @@ def test_every_recorded_figure_names_its_cell(demo_built, template_tags):
     assert figures["stop_search"]["cells"]["disproportionality"] == "compute-stop-search"
     for fig_id, chart in figures["charts"].items():
         assert chart["cell"] in compute, fig_id
-    assert set(figures["table_cells"]) == set(figures["tables"])
+    assert set(figures["table_cells"]) == set(figures["tables"]) == set(figures["table_schemas"])
     assert set(figures["table_cells"].values()) <= set(template_tags)

@@ -1,4 +1,4 @@
-"""Recording a run: its report, ``manifest.json`` and ``index.html``."""
+"""Recording a run: its report, ``manifest.json`` and the London overview (``index.html``, ``overview.csv``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from ..atomic import write_json_atomic
 from ..clock import source_date_epoch
 from ..hashing import file_sha256
 from ..log import get_logger
-from ..manifest import build_manifest, write_index_html
+from ..manifest import build_manifest
+from ..overview import write_overview
 from ..periods import month_label
 from ..registry import load_registry
 from ..store import Store
@@ -56,7 +57,7 @@ def interrupted_by(signum: int) -> str:
 
 def record_run(report: RunReport, store: Store, data_path: Path, workers: int, force: bool,
                coverage: dict | None = None, template: Path | None = None) -> None:
-    """Write ``manifest.json`` and ``index.html`` for the period, merging earlier boroughs' entries.
+    """Write ``manifest.json`` and the overview for the period, merging earlier boroughs' entries.
 
     Only the boroughs in ``report.results`` change: those a stopped run did not finish keep
     their previous entries (and packs), and are listed under the run's ``not_done``.
@@ -85,6 +86,8 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
         "not_done": list(report.not_done),
     }
     write_json_atomic(path, build_manifest(run, entries, store.sources, coverage))
-    write_index_html(report.period_dir, month_label(report.period), entries, store.is_demo)
-    log.info("wrote %s and index.html (%d borough%s this run)", path, len(report.results),
+    shapes = store.table("borough_shapes") if store.has("borough_shapes") else None
+    write_overview(report.period_dir, month_label(report.period), entries, store.is_demo, shapes)
+    log.info("wrote %s, index.html and overview.csv (%d borough%s this run)", path, len(report.results),
              "" if len(report.results) == 1 else "s")
+

@@ -88,7 +88,8 @@ class FiguresRecord:
         sections = {name: {**values, "cells": dict(self.cells[name])} if name in self.cells else values
                     for name, values in self.sections.items()}
         return {**jsonable(self.header), **sections, "charts": self.charts, "tables": sorted(self.tables),
-                "table_cells": dict(sorted(self.table_cells.items()))}
+                "table_cells": dict(sorted(self.table_cells.items())),
+                "table_schemas": {t: table_schema(df) for t, df in sorted(self.tables.items())}}
 
     def write(self, output_dir: str | Path) -> Path:
         """Write ``figures.json`` and ``tables/*.csv`` into ``output_dir``; return the JSON path."""
@@ -99,3 +100,17 @@ class FiguresRecord:
         path = out / "figures.json"
         write_json_atomic(path, self.as_dict())
         return path
+
+
+def table_schema(df: pd.DataFrame) -> list[dict]:
+    """The Table Schema fields of a table as ``tables/<id>.csv`` writes it: each column's name and type.
+
+    Integer columns (nullable ones too) are ``integer``, floats ``number``, booleans ``boolean``,
+    anything else ``string``; a missing value is written as an empty cell.
+    """
+    fields = []
+    for name, dtype in df.dtypes.items():
+        kind = getattr(dtype, "kind", "O")
+        kind = "integer" if kind in "iu" else "number" if kind == "f" else "boolean" if kind == "b" else "string"
+        fields.append({"name": str(name), "type": kind})
+    return fields
