@@ -128,8 +128,10 @@ def html_table(
     """
     head = ""
     if header_groups:
+        # A group with no label (the column of row names) is an empty cell, not an empty header.
         head += "<tr>" + "".join(
-            f'<th scope="colgroup" colspan="{span}">{esc(label)}</th>' for label, span in header_groups
+            f'<th scope="colgroup" colspan="{span}">{esc(label)}</th>' if label else f'<td colspan="{span}"></td>'
+            for label, span in header_groups
         ) + "</tr>"
     head += "<tr>" + "".join(
         f'<th scope="col" class="{"num" if c.numeric else "txt"}">{esc(c.label)}</th>' for c in columns

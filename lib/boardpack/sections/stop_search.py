@@ -36,7 +36,7 @@ def _month_header(months: list[str]) -> list[tuple[str, int]]:
 
 def _wide(rows: dict[str, list], months: list[str], fmt, css=None) -> tuple[pd.DataFrame, list[Column]]:
     df = pd.DataFrame([{"label": label, **dict(zip(months, values))} for label, values in rows.items()])
-    cols = [Column("label", "", str, numeric=False)] + [Column(m, parse_month(m).strftime("%b"), fmt, css=css)
+    cols = [Column("label", "Measure", str, numeric=False)] + [Column(m, parse_month(m).strftime("%b"), fmt, css=css)
                                                         for m in months]
     return df, cols
 
@@ -309,7 +309,7 @@ def last_month(pack, summary) -> Section:
 
     labels = {"arrest_rate": "Arrest rate", "pct_weapons": "% weapons searches",
               "pct_key_crime": "% key crime (MOPAC 7) searches"}
-    cols = [Column("area", "", str, numeric=False), Column("searches", "Search volume (all powers)", dash(fmt_count))]
+    cols = [Column("area", "Area", str, numeric=False), Column("searches", "Search volume (all powers)", dash(fmt_count))]
     cols += [Column(k, label, css=_stacked, row_fmt=with_interval(k)) for k, label in labels.items()]
     caption = pack.table_caption("tbl-stop-search-last-month",
                                  f"Arrest rate, weapons and key crime searches, {month_label(pack.period)} only")
