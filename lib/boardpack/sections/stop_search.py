@@ -309,7 +309,8 @@ def last_month(pack, summary) -> Section:
 
     labels = {"arrest_rate": "Arrest rate", "pct_weapons": "% weapons searches",
               "pct_key_crime": "% key crime (MOPAC 7) searches"}
-    cols = [Column("area", "Area", str, numeric=False), Column("searches", "Search volume (all powers)", dash(fmt_count))]
+    cols = [Column("area", "Area", str, numeric=False),
+            Column("searches", "Search volume (all powers)", dash(fmt_count))]
     cols += [Column(k, label, css=_stacked, row_fmt=with_interval(k)) for k, label in labels.items()]
     caption = pack.table_caption("tbl-stop-search-last-month",
                                  f"Arrest rate, weapons and key crime searches, {month_label(pack.period)} only")
