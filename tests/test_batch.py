@@ -281,3 +281,27 @@ def test_a_worker_is_started_with_the_interpreter_options_of_the_run():
         "-B", "-OO", "-X", "dev", "-Wdefault", "-Werror::UserWarning"]  # development mode adds -Wdefault
     assert options("-I") == ["-I"]
     assert options() == []
+
+
+def test_a_run_that_changed_no_pack_keeps_the_overview(tmp_path):
+    period_dir = tmp_path / "2019-02"
+    period_dir.mkdir()
+
+    class Store:
+        sources = {}
+        is_demo = True
+
+        def has(self, table):
+            return False
+
+    def run(status):
+        camden = BuildResult("Camden", "camden", "E09000007", status, str(period_dir / "camden"), {}, files={})
+        batch.record_run(batch.RunReport("2019-02", period_dir, [camden], 1.0), Store(), tmp_path, 1, False, {})
+
+    run("built")
+    index = period_dir / "index.html"
+    os.utime(index, ns=(0, 0))
+    run("skipped")  # nothing changed: the overview stands
+    assert index.stat().st_mtime_ns == 0
+    run("built")
+    assert index.stat().st_mtime_ns > 0

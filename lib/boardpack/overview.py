@@ -43,6 +43,8 @@ FIELD_TYPES = {"crime_per_1000": "number", "crime_per_1000_ci_low": "number", "c
                "tno_pct_change": "number", "tno_significant": "boolean", "confidence": "integer",
                "black_white_ratio": "number", "black_white_ci_low": "number", "black_white_ci_high": "number",
                "black_white_month": "yearmonth"}
+# What write_overview writes into the period folder.
+OVERVIEW_FILES = ("index.html", "overview.csv", "overview.pdf", "datapackage.json")
 LINKS = (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("board_pack.audit.html", "Audit"))
 SORT_SCRIPT = (
     "document.querySelectorAll('th[data-sort] button').forEach(function(b){b.addEventListener('click',function(){"
