@@ -102,14 +102,19 @@ def _reason(section: dict, part: str | None = None) -> str:
 
 
 def read_rows(period_dir: Path, entries: list[dict]) -> list[dict]:
-    """The overview rows of the boroughs with a pack in ``period_dir``, alphabetical, each with its files."""
+    """The overview rows of the boroughs with a pack in ``period_dir``, alphabetical, each with its files,
+    its 24 monthly counts and its tables' schemas."""
     rows = []
     for entry in entries:
         path = Path(period_dir) / entry["slug"] / "figures.json"
         if not path.is_file():
             continue
-        row = borough_row(json.loads(path.read_text(encoding="utf-8")))
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        row = borough_row(figures)
         row["slug"] = entry["slug"]
+        # Kept for the trends chart and the data package, so each figures.json is read once per run.
+        row["monthly"] = figures.get("recorded_crime", {}).get("monthly") or []
+        row["table_schemas"] = figures.get("table_schemas", {})
         row["files"] = [name for name, _ in LINKS if (Path(period_dir) / entry["slug"] / name).is_file()]
         rows.append(row)
     return sorted(rows, key=lambda r: r["borough"])
@@ -291,7 +296,7 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
     failed = [{**e, "error": (e.get("error") or e["status"]) + ("; the figures shown are its earlier pack's"
                                                                if e["slug"] in shown else "")}
               for e in entries if e.get("status") not in ("built", "skipped") or e["slug"] not in shown]
-    monthly = {r["borough"]: _monthly(Path(period_dir) / r["slug"] / "figures.json") for r in rows}
+    monthly = {r["borough"]: r["monthly"] for r in rows}
     charts = charts_html(rows, monthly, boundaries, period_label) if rows else ""
     page = overview_html(rows, period_label, demo, failed, charts)
     from .render.pdf import html_to_pdf
@@ -302,10 +307,6 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
             write_text_atomic(Path(period_dir) / "datapackage.json", json.dumps(package, indent=1) + "\n"),
             write_bytes_atomic(Path(period_dir) / "overview.pdf", html_to_pdf(_for_print(printed))),
             write_text_atomic(Path(period_dir) / "index.html", page)]
-
-
-def _monthly(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8")).get("recorded_crime", {}).get("monthly") or []
 
 
 def _for_print(page: str) -> str:
@@ -338,8 +339,7 @@ def datapackage(period_dir: Path, rows: list[dict], period_label: str, demo: boo
     resources = [_resource("overview", "overview.csv", fields,
                            title=f"The boroughs' headline figures, data to {period_label}")]
     for r in rows:
-        figures = json.loads((period_dir / r["slug"] / "figures.json").read_text(encoding="utf-8"))
-        for table_id, table_fields in sorted(figures.get("table_schemas", {}).items()):
+        for table_id, table_fields in sorted(r.get("table_schemas", {}).items()):
             path = f"{r['slug']}/tables/{table_id}.csv"
             if (period_dir / path).is_file():
                 resources.append(_resource(f"{r['slug']}-{table_id}".lower(), path, table_fields,
