@@ -310,7 +310,9 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
 
 
 def _for_print(page: str) -> str:
-    """The page for an A4 PDF: landscape pages, the sort buttons as plain headings."""
+    """The page for an A4 PDF: landscape pages, the sort buttons as plain headings (WeasyPrint does not wrap a
+    button's text, so the long headings ran into each other)."""
+    page = page.replace('<button type="button">', "<span>").replace("</button>", "</span>")
     return page.replace("</style>", "@page{size:A4 landscape;margin:1.2cm}body{max-width:none;margin:0;"
                         "padding:0;font-size:8pt}table{table-layout:fixed}th,td{padding:.15em .3em;"
                         "overflow-wrap:anywhere}th button{color:inherit;text-decoration:none}"
