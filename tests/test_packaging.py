@@ -46,7 +46,8 @@ def _declared_ranges() -> dict[str, SpecifierSet]:
 def _conda_ranges() -> dict[str, SpecifierSet]:
     env = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text(encoding="utf-8"))
     ranges = {}
-    for dep in env["dependencies"]:
+    pip_section = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict)), [])
+    for dep in env["dependencies"] + [d for d in pip_section if not d.startswith("-")]:
         if isinstance(dep, str) and _name(dep) not in {"python", "pip"}:
             ranges[_name(dep)] = SpecifierSet(dep[len(_name(dep)):].strip())
     return ranges
