@@ -40,13 +40,21 @@ def axe_results(chrome) -> dict:
     return results
 
 
+# The browser's own pages (its new-tab page loads its scripts as it starts), not a page of the run.
+BROWSER_PAGES = ("chrome", "chrome-untrusted", "devtools")
+
+
 def requests_made(chrome) -> list[str]:
-    """Every URL the page asked for since it was opened (Chromium's performance log)."""
+    """Every URL the pages asked for since the page was opened (Chromium's performance log), but for what
+    the browser's own pages load."""
     urls = []
     for entry in chrome.get_log("performance"):
         message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+        if message["method"] != "Network.requestWillBeSent":
+            continue
+        params = message["params"]
+        if urlsplit(params.get("documentURL", "")).scheme not in BROWSER_PAGES:
+            urls.append(params["request"]["url"])
     return urls
 
 
