@@ -283,9 +283,9 @@ def test_a_worker_is_started_with_the_interpreter_options_of_the_run():
     assert options() == []
 
 
-def test_a_run_that_changed_no_pack_keeps_the_overview(tmp_path):
+def test_the_overview_is_rewritten_only_when_what_it_is_made_from_changed(tmp_path):
     period_dir = tmp_path / "2019-02"
-    period_dir.mkdir()
+    (period_dir / "camden").mkdir(parents=True)
 
     class Store:
         sources = {}
@@ -298,10 +298,20 @@ def test_a_run_that_changed_no_pack_keeps_the_overview(tmp_path):
         camden = BuildResult("Camden", "camden", "E09000007", status, str(period_dir / "camden"), {}, files={})
         batch.record_run(batch.RunReport("2019-02", period_dir, [camden], 1.0), Store(), tmp_path, 1, False, {})
 
+    figures = {"borough": "Camden", "gss_code": "E09000007", "confidence": {"available": True, "value": 61,
+                                                                          "vs_mps": "above"}}
+    (period_dir / "camden" / "figures.json").write_text(json.dumps(figures))
     run("built")
     index = period_dir / "index.html"
     os.utime(index, ns=(0, 0))
     run("skipped")  # nothing changed: the overview stands
+    run("built")  # rebuilt, to the same figures: the same overview, so it stands too
     assert index.stat().st_mtime_ns == 0
+    (period_dir / "camden" / "figures.json").write_text(json.dumps({**figures, "confidence": {
+        "available": True, "value": 62, "vs_mps": "above"}}))
     run("built")
-    assert index.stat().st_mtime_ns > 0
+    assert index.stat().st_mtime_ns > 0 and ">62% (above)<" in index.read_text()
+    os.utime(index, ns=(0, 0))
+    (period_dir / "overview.pdf").unlink()  # a file of the overview is missing: all are written again
+    run("skipped")
+    assert index.stat().st_mtime_ns > 0 and (period_dir / "overview.pdf").is_file()

@@ -143,3 +143,21 @@ def test_the_period_folder_is_a_valid_data_package(demo_packs):
                                                                  .read_text())["gss_code"]}
     report = Package(str(period_dir / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_the_inputs_key_names_everything_the_overview_is_made_from():
+    import pandas as pd
+
+    row = {**overview.borough_row(FIGURES), "slug": "camden", "files": []}
+    shapes = pd.DataFrame({"area_code": ["E09000007"] * 3, "x": [0.0, 1.0, 1.0], "y": [0.0, 0.0, 1.0]})
+
+    def key(rows=(row,), failed=(), label="February 2019", demo=False, package=None, boundaries=shapes):
+        return overview.inputs_key(list(rows), list(failed), label, demo, package or {"resources": []}, boundaries)
+
+    assert key() == key()
+    others = [key(rows=({**row, "confidence": 62},)), key(failed=({"borough": "Hackney", "error": "x"},)),
+              key(label="March 2019"), key(demo=True), key(package={"resources": [{"path": "a.csv"}]}),
+              key(boundaries=shapes.assign(x=[0.0, 1.0, 2.0])), key(boundaries=None)]
+    assert len({key(), *others}) == len(others) + 1
+    page = overview.overview_html([row], "February 2019", False, [], key=key())
+    assert f'<meta name="{overview.KEY_META}" content="{key()}">' in page

@@ -19,6 +19,9 @@ import json
 from pathlib import Path
 
 from .atomic import write_bytes_atomic, write_text_atomic
+from .hashing import text_sha256, tree_sha256
+from .paths import PACKAGE_DIR
+from .provenance import lock_sha256, package_versions
 
 TNO = "Total Notifiable Offences"
 # The overview's columns: (key, heading, unit) in order; overview.csv has the same keys, and
@@ -45,6 +48,9 @@ FIELD_TYPES = {"crime_per_1000": "number", "crime_per_1000_ci_low": "number", "c
                "black_white_month": "yearmonth"}
 # What write_overview writes into the period folder.
 OVERVIEW_FILES = ("index.html", "overview.csv", "overview.pdf", "datapackage.json")
+# index.html names the hash of everything the overview is made from (inputs_key), so a run that would
+# write the same files leaves them as they are.
+KEY_META = "boardpack-overview-inputs"
 LINKS = (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("board_pack.audit.html", "Audit"))
 SORT_SCRIPT = (
     "document.querySelectorAll('th[data-sort] button').forEach(function(b){b.addEventListener('click',function(){"
@@ -220,8 +226,10 @@ def charts_html(rows: list[dict], monthly: dict, boundaries, period_label: str) 
     return "".join(parts)
 
 
-def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[dict], charts: str = "") -> str:
-    """The overview page: the 32 boroughs' headline figures, sortable, with links to each pack, then ``charts``."""
+def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[dict], charts: str = "",
+                  key: str = "") -> str:
+    """The overview page: the 32 boroughs' headline figures, sortable, with links to each pack, then ``charts``;
+    ``key`` is :func:`inputs_key`'s hash, kept in a ``meta`` element."""
     script_hash = base64.b64encode(hashlib.sha256(SORT_SCRIPT.encode("utf-8")).digest()).decode("ascii")
     heads = [("Borough", True), ("Crime per 1,000 residents (95% interval)", True),
              ("Against the London rate (funnel plot)", True), ("Change in offences, 12 months", True),
@@ -242,12 +250,14 @@ def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[
         items = "".join(f"<li>{html.escape(f['borough'])}: {html.escape(f.get('error') or f['status'])}</li>"
                         for f in failed)
         failures = f"<h2>Boroughs not built</h2><ul>{items}</ul>"
+    key_meta = f'<meta name="{KEY_META}" content="{html.escape(key)}">' if key else ""
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'")
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"{key_meta}"
         f"<title>London overview, data to {html.escape(period_label)}</title>"
         "<style>body{font-family:sans-serif;max-width:72em;margin:1.5em auto;padding:0 1em;color:#1a1a1a}"
         "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #bbb;padding:.3em .5em;"
@@ -276,7 +286,8 @@ def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[
 
 def write_overview(period_dir: Path, period_label: str, entries: list[dict], demo: bool,
                    boundaries=None) -> list[Path]:
-    """Write ``index.html``, ``overview.csv``, ``overview.pdf`` and ``datapackage.json`` from the packs' figures.json.
+    """Write ``index.html``, ``overview.csv``, ``overview.pdf`` and ``datapackage.json`` from the packs' figures.json,
+    and return their paths; where the folder already holds them, made from the same inputs, write nothing.
 
     Parameters
     ----------
@@ -296,17 +307,43 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
     failed = [{**e, "error": (e.get("error") or e["status"]) + ("; the figures shown are its earlier pack's"
                                                                if e["slug"] in shown else "")}
               for e in entries if e.get("status") not in ("built", "skipped") or e["slug"] not in shown]
+    period_dir = Path(period_dir)
+    package = datapackage(period_dir, rows, period_label, demo)
+    key = inputs_key(rows, failed, period_label, demo, package, boundaries)
+    if has_overview(period_dir, key):
+        return []
     monthly = {r["borough"]: r["monthly"] for r in rows}
     charts = charts_html(rows, monthly, boundaries, period_label) if rows else ""
-    page = overview_html(rows, period_label, demo, failed, charts)
+    page = overview_html(rows, period_label, demo, failed, charts, key)
     from .render.pdf import html_to_pdf
 
     printed = page.replace("<script>" + SORT_SCRIPT + "</script>", "")  # the PDF needs no sorting
-    package = datapackage(Path(period_dir), rows, period_label, demo)
-    return [write_text_atomic(Path(period_dir) / "overview.csv", overview_csv(rows)),
-            write_text_atomic(Path(period_dir) / "datapackage.json", json.dumps(package, indent=1) + "\n"),
-            write_bytes_atomic(Path(period_dir) / "overview.pdf", html_to_pdf(_for_print(printed))),
-            write_text_atomic(Path(period_dir) / "index.html", page)]
+    return [write_text_atomic(period_dir / "overview.csv", overview_csv(rows)),
+            write_text_atomic(period_dir / "datapackage.json", json.dumps(package, indent=1) + "\n"),
+            write_bytes_atomic(period_dir / "overview.pdf", html_to_pdf(_for_print(printed))),
+            write_text_atomic(period_dir / "index.html", page)]
+
+
+def inputs_key(rows: list[dict], failed: list[dict], period_label: str, demo: bool, package: dict,
+               boundaries=None) -> str:
+    """A hash of everything the overview's files are made from: the packs' rows (their figures.json and
+    files), the boroughs not built, the period, the data package, the boundary outlines, the suite's code
+    and the versions of the packages that draw and print it."""
+    import pandas as pd
+
+    shapes = "" if boundaries is None else \
+        hashlib.sha256(pd.util.hash_pandas_object(boundaries, index=False).to_numpy().tobytes()).hexdigest()
+    made_of = json.dumps([rows, failed, period_label, demo, package], sort_keys=True, default=str)
+    return text_sha256(made_of, shapes, tree_sha256(PACKAGE_DIR), lock_sha256() or "",
+                       json.dumps(package_versions(), sort_keys=True))
+
+
+def has_overview(period_dir: Path, key: str) -> bool:
+    """Whether ``period_dir`` holds every overview file, its index.html made from the inputs ``key`` names."""
+    if not all((period_dir / name).is_file() for name in OVERVIEW_FILES):
+        return False
+    head = (period_dir / "index.html").read_text(encoding="utf-8", errors="replace")[:4096]
+    return f'<meta name="{KEY_META}" content="{key}">' in head
 
 
 def _for_print(page: str) -> str:

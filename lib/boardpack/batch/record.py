@@ -13,7 +13,7 @@ from ..clock import source_date_epoch
 from ..hashing import file_sha256
 from ..log import get_logger
 from ..manifest import build_manifest
-from ..overview import OVERVIEW_FILES, write_overview
+from ..overview import write_overview
 from ..periods import month_label
 from ..registry import load_registry
 from ..store import Store
@@ -86,11 +86,9 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
         "not_done": list(report.not_done),
     }
     write_json_atomic(path, build_manifest(run, entries, store.sources, coverage))
-    # A run that changed no pack (every borough skipped as unchanged) keeps the overview it finds.
-    unchanged = report.results and all(r.status == "skipped" for r in report.results) and not report.not_done
-    if not (unchanged and all((report.period_dir / name).is_file() for name in OVERVIEW_FILES)):
-        shapes = store.table("borough_shapes") if store.has("borough_shapes") else None
-        write_overview(report.period_dir, month_label(report.period), entries, store.is_demo, shapes)
+    # The overview is rewritten only where what it is made from changed (overview.inputs_key).
+    shapes = store.table("borough_shapes") if store.has("borough_shapes") else None
+    write_overview(report.period_dir, month_label(report.period), entries, store.is_demo, shapes)
     log.info("wrote %s, index.html and overview.csv (%d borough%s this run)", path, len(report.results),
              "" if len(report.results) == 1 else "s")
 
