@@ -90,3 +90,13 @@ def demo_packs(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("demo-outputs")
     return run_all(["Waltham Forest", "camden"], data_dir=ensure_demo_data(), output_dir=out, jobs=2, progress=False)
+
+
+@pytest.fixture(scope="session")
+def real_packs(real_data_dir, tmp_path_factory):
+    """Lambeth and Waltham Forest built end to end on the real data to February 2019 (skipped without it)."""
+    from boardpack.batch import run_all
+
+    out = tmp_path_factory.mktemp("real-outputs")
+    return run_all(["Lambeth", "Waltham Forest"], data_dir=real_data_dir, period="2019-02", output_dir=out, jobs=2,
+                   progress=False)

@@ -94,13 +94,22 @@ def check_page(chrome, page: Path) -> None:
     assert [u for u in requested if urlsplit(u).scheme not in ("file", "data")] == []
 
 
-def test_the_pack_html_twin_passes_axe_and_stays_offline(chromium, demo_packs):
-    for result in demo_packs.results:
-        check_page(chromium, demo_packs.period_dir / result.slug / "board_pack.html")
+# Two demo packs, and two real ones to February 2019 where the real data is there.
+RUNS = ["demo_packs", pytest.param("real_packs", marks=pytest.mark.real_data)]
 
 
-def test_the_overview_passes_axe_and_stays_offline(chromium, demo_packs):
-    check_page(chromium, demo_packs.period_dir / "index.html")
+@pytest.mark.parametrize("packs", RUNS)
+def test_the_pack_html_twin_passes_axe_and_stays_offline(chromium, packs, request):
+    run = request.getfixturevalue(packs)
+    assert run.results
+    for result in run.results:
+        check_page(chromium, run.period_dir / result.slug / "board_pack.html")
+
+
+@pytest.mark.parametrize("packs", RUNS)
+def test_the_overview_passes_axe_and_stays_offline(chromium, packs, request):
+    run = request.getfixturevalue(packs)
+    check_page(chromium, run.period_dir / "index.html")
 
 
 # A page of four boroughs, one with no figures at all: its cells have no sort value.

@@ -14,8 +14,6 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE.parent.parent / "notebooks" / "board_pack.ipynb"
-REAL_BOROUGHS = ["Lambeth", "Waltham Forest"]
-REAL_PERIOD = "2019-02"
 
 
 def _load_recompute():
@@ -90,15 +88,6 @@ def demo_data_dir() -> Path:
 def demo_built(demo_packs, demo_data_dir) -> dict[str, BuiltPack]:
     """The two demo packs of tests/conftest.py's ``demo_packs``, by slug."""
     return _packs(demo_packs, demo_data_dir)
-
-
-@pytest.fixture(scope="session")
-def real_packs(real_data_dir, tmp_path_factory):
-    """Lambeth and Waltham Forest built end to end on the real data to February 2019 (skipped without it)."""
-    from boardpack.batch import run_all
-
-    out = tmp_path_factory.mktemp("real-outputs")
-    return run_all(REAL_BOROUGHS, data_dir=real_data_dir, period=REAL_PERIOD, output_dir=out, jobs=2, progress=False)
 
 
 @pytest.fixture(scope="session")
