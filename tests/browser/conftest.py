@@ -58,9 +58,10 @@ def _require_browser() -> None:
         pytest.skip(missing)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    """A headless Chromium for the session."""
+    """A headless Chromium for one test module, quit (its driver process reaped) at the module's end, so no
+    later test finds a child process of the test run it did not start."""
     _require_browser()
     chrome = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield chrome
