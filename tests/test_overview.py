@@ -145,19 +145,28 @@ def test_the_period_folder_is_a_valid_data_package(demo_packs):
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])[:10]
 
 
-def test_the_inputs_key_names_everything_the_overview_is_made_from():
-    import pandas as pd
+def test_the_inputs_key_names_everything_the_overview_is_made_from(tmp_path):
+    folder = tmp_path / "camden"
+    (folder / "tables").mkdir(parents=True)
+    (folder / "figures.json").write_text(json.dumps(FIGURES))
+    built = [{"borough": "Camden", "slug": "camden", "status": "built"}]
 
+    def key(entries=built, label="February 2019", demo=False, boundaries="ab12"):
+        return overview.inputs_key(tmp_path, entries, label, demo, boundaries)
+
+    first = key()
+    assert key([{**built[0], "status": "skipped"}]) == first  # built this run or before: the same overview
+    others = [key([{**built[0], "status": "failed", "error": "boom"}]), key(label="March 2019"), key(demo=True),
+              key(boundaries="cd34"), key(boundaries="")]
+    (folder / "board_pack.pdf").write_bytes(b"%PDF")
+    others.append(key())
+    (folder / "tables" / "crime.csv").write_text("a\n")
+    others.append(key())
+    (folder / "figures.json").write_text(json.dumps({**FIGURES, "borough": "Camden "}))
+    others.append(key())
+    assert len({first, *others}) == len(others) + 1
     row = {**overview.borough_row(FIGURES), "slug": "camden", "files": []}
-    shapes = pd.DataFrame({"area_code": ["E09000007"] * 3, "x": [0.0, 1.0, 1.0], "y": [0.0, 0.0, 1.0]})
-
-    def key(rows=(row,), failed=(), label="February 2019", demo=False, package=None, boundaries=shapes):
-        return overview.inputs_key(list(rows), list(failed), label, demo, package or {"resources": []}, boundaries)
-
-    assert key() == key()
-    others = [key(rows=({**row, "confidence": 62},)), key(failed=({"borough": "Hackney", "error": "x"},)),
-              key(label="March 2019"), key(demo=True), key(package={"resources": [{"path": "a.csv"}]}),
-              key(boundaries=shapes.assign(x=[0.0, 1.0, 2.0])), key(boundaries=None)]
-    assert len({key(), *others}) == len(others) + 1
-    page = overview.overview_html([row], "February 2019", False, [], key=key())
-    assert f'<meta name="{overview.KEY_META}" content="{key()}">' in page
+    page = overview.overview_html([row], "February 2019", False, [], key=first)
+    assert f'<meta name="{overview.KEY_META}" content="{first}">' in page
+    printed = overview._for_print(page)
+    assert overview.SORT_HINT in page and overview.SORT_HINT not in printed and "<button" not in printed

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from .atomic import write_bytes_atomic, write_text_atomic
-from .hashing import text_sha256, tree_sha256
+from .hashing import file_sha256, text_sha256, tree_sha256
 from .paths import PACKAGE_DIR
 from .provenance import lock_sha256, package_versions
 
@@ -51,6 +51,8 @@ OVERVIEW_FILES = ("index.html", "overview.csv", "overview.pdf", "datapackage.jso
 # index.html names the hash of everything the overview is made from (inputs_key), so a run that would
 # write the same files leaves them as they are.
 KEY_META = "boardpack-overview-inputs"
+# The page's sorting instruction, which the printed copy leaves out.
+SORT_HINT = " Select a column heading to sort by it; without scripts the table stays in alphabetical order."
 LINKS = (("board_pack.pdf", "PDF"), ("board_pack.html", "HTML"), ("board_pack.audit.html", "Audit"))
 SORT_SCRIPT = (
     "document.querySelectorAll('th[data-sort] button').forEach(function(b){b.addEventListener('click',function(){"
@@ -272,8 +274,7 @@ def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[
         "<p>Each borough's headline figures, as its own pack gives them. Intervals are 95%. "
         "* marks a change in offences that is statistically significant after allowing for the counts' "
         "usual month-to-month variation and for the number of rows tested. n/a marks a figure the pack "
-        "could not give, with its reason. Select a column heading to sort by it; without scripts the "
-        "table stays in alphabetical order.</p>"
+        f"could not give, with its reason.{SORT_HINT}</p>"
         f"<table><caption>The 32 boroughs' headline figures, data to {html.escape(period_label)}</caption>"
         f"<thead><tr>{head_cells}</tr></thead><tbody>{''.join(_row_html(r) for r in rows)}</tbody></table>"
         f"{failures}<h2>Maps and trends</h2>{charts or '<p>No borough was built.</p>'}"
@@ -285,7 +286,7 @@ def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[
 
 
 def write_overview(period_dir: Path, period_label: str, entries: list[dict], demo: bool,
-                   boundaries=None) -> list[Path]:
+                   load_boundaries=None, boundaries_key: str = "") -> list[Path]:
     """Write ``index.html``, ``overview.csv``, ``overview.pdf`` and ``datapackage.json`` from the packs' figures.json,
     and return their paths; where the folder already holds them, made from the same inputs, write nothing.
 
@@ -299,20 +300,24 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
         The manifest's borough entries (``borough``, ``slug``, ``status``, ``error``).
     demo : bool
         Marks the page as built from the synthetic demo data.
-    boundaries : DataFrame, optional
-        The store's ``borough_shapes`` table the maps are drawn from.
+    load_boundaries : callable, optional
+        Returns the store's ``borough_shapes`` table the maps are drawn from; called only when the
+        overview is drawn (so a run that keeps it reads no table).
+    boundaries_key : str
+        What names that table's inputs (the boundary files' hashes), for :func:`inputs_key`.
     """
+    period_dir = Path(period_dir)
+    key = inputs_key(period_dir, entries, period_label, demo, boundaries_key)
+    if has_overview(period_dir, key):
+        return []
     rows = read_rows(period_dir, entries)
     shown = {r["slug"] for r in rows}
     failed = [{**e, "error": (e.get("error") or e["status"]) + ("; the figures shown are its earlier pack's"
                                                                if e["slug"] in shown else "")}
               for e in entries if e.get("status") not in ("built", "skipped") or e["slug"] not in shown]
-    period_dir = Path(period_dir)
     package = datapackage(period_dir, rows, period_label, demo)
-    key = inputs_key(rows, failed, period_label, demo, package, boundaries)
-    if has_overview(period_dir, key):
-        return []
     monthly = {r["borough"]: r["monthly"] for r in rows}
+    boundaries = load_boundaries() if load_boundaries else None
     charts = charts_html(rows, monthly, boundaries, period_label) if rows else ""
     page = overview_html(rows, period_label, demo, failed, charts, key)
     from .render.pdf import html_to_pdf
@@ -324,18 +329,24 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
             write_text_atomic(period_dir / "index.html", page)]
 
 
-def inputs_key(rows: list[dict], failed: list[dict], period_label: str, demo: bool, package: dict,
-               boundaries=None) -> str:
-    """A hash of everything the overview's files are made from: the packs' rows (their figures.json and
-    files), the boroughs not built, the period, the data package, the boundary outlines, the suite's code
-    and the versions of the packages that draw and print it."""
-    import pandas as pd
+def inputs_key(period_dir: Path, entries: list[dict], period_label: str, demo: bool, boundaries_key: str = "") -> str:
+    """A hash of everything the overview's files are made from, read without parsing a pack.
 
-    shapes = "" if boundaries is None else \
-        hashlib.sha256(pd.util.hash_pandas_object(boundaries, index=False).to_numpy().tobytes()).hexdigest()
-    made_of = json.dumps([rows, failed, period_label, demo, package], sort_keys=True, default=str)
-    return text_sha256(made_of, shapes, tree_sha256(PACKAGE_DIR), lock_sha256() or "",
-                       json.dumps(package_versions(), sort_keys=True))
+    Each borough's entry (its status and error where it was not built), the bytes of its figures.json,
+    which of its files and tables exist; the period; the boundary files (``boundaries_key``, empty
+    without them); the suite's code and the versions of the packages that draw and print the overview.
+    """
+    parts = []
+    for e in sorted(entries, key=lambda e: e["slug"]):
+        folder = Path(period_dir) / e["slug"]
+        figures = folder / "figures.json"
+        done = e.get("status") in ("built", "skipped")  # built this run or before: the same to the overview
+        parts.append(json.dumps([e.get("borough"), e["slug"], None if done else [e.get("status"), e.get("error")],
+                                 file_sha256(figures) if figures.is_file() else None,
+                                 [name for name, _ in LINKS if (folder / name).is_file()],
+                                 sorted(p.name for p in (folder / "tables").glob("*.csv"))]))
+    return text_sha256(*parts, period_label, str(demo), boundaries_key, tree_sha256(PACKAGE_DIR),
+                       lock_sha256() or "", json.dumps(package_versions(), sort_keys=True))
 
 
 def has_overview(period_dir: Path, key: str) -> bool:
@@ -349,7 +360,7 @@ def has_overview(period_dir: Path, key: str) -> bool:
 def _for_print(page: str) -> str:
     """The page for an A4 PDF: landscape pages, the sort buttons as plain headings (WeasyPrint does not wrap a
     button's text, so the long headings ran into each other)."""
-    page = page.replace('<button type="button">', "<span>").replace("</button>", "</span>")
+    page = page.replace('<button type="button">', "<span>").replace("</button>", "</span>").replace(SORT_HINT, "")
     return page.replace("</style>", "@page{size:A4 landscape;margin:1.2cm}body{max-width:none;margin:0;"
                         "padding:0;font-size:8pt}table{table-layout:fixed}th,td{padding:.15em .3em;"
                         "overflow-wrap:anywhere}th button{color:inherit;text-decoration:none}"
