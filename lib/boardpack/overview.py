@@ -285,8 +285,7 @@ def overview_html(rows: list[dict], period_label: str, demo: bool, failed: list[
     )
 
 
-def write_overview(period_dir: Path, period_label: str, entries: list[dict], demo: bool,
-                   load_boundaries=None, boundaries_key: str = "") -> list[Path]:
+def write_overview(period_dir: Path, period_label: str, entries: list[dict], store) -> list[Path]:
     """Write ``index.html``, ``overview.csv``, ``overview.pdf`` and ``datapackage.json`` from the packs' figures.json,
     and return their paths; where the folder already holds them, made from the same inputs, write nothing.
 
@@ -298,15 +297,15 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
         ``"September 2026"``.
     entries : list of dict
         The manifest's borough entries (``borough``, ``slug``, ``status``, ``error``).
-    demo : bool
-        Marks the page as built from the synthetic demo data.
-    load_boundaries : callable, optional
-        Returns the store's ``borough_shapes`` table the maps are drawn from; called only when the
-        overview is drawn (so a run that keeps it reads no table).
-    boundaries_key : str
-        What names that table's inputs (the boundary files' hashes), for :func:`inputs_key`.
+    store : Store
+        The run's data store: whether it is the synthetic demo data, and its ``borough_shapes`` table
+        the maps are drawn from (read only when the overview is drawn; the key takes the boundary
+        files' hashes from the store's record).
     """
     period_dir = Path(period_dir)
+    demo, shapes = store.is_demo, store.has("borough_shapes")
+    boundaries_key = json.dumps(store.sources[store.source_of("borough_shapes")]["files"], sort_keys=True) \
+        if shapes else ""
     key = inputs_key(period_dir, entries, period_label, demo, boundaries_key)
     if has_overview(period_dir, key):
         return []
@@ -317,7 +316,7 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], dem
               for e in entries if e.get("status") not in ("built", "skipped") or e["slug"] not in shown]
     package = datapackage(period_dir, rows, period_label, demo)
     monthly = {r["borough"]: r["monthly"] for r in rows}
-    boundaries = load_boundaries() if load_boundaries else None
+    boundaries = store.table("borough_shapes") if shapes else None
     charts = charts_html(rows, monthly, boundaries, period_label) if rows else ""
     page = overview_html(rows, period_label, demo, failed, charts, key)
     from .render.pdf import html_to_pdf

@@ -87,11 +87,7 @@ def record_run(report: RunReport, store: Store, data_path: Path, workers: int, f
     }
     write_json_atomic(path, build_manifest(run, entries, store.sources, coverage))
     # The overview is rewritten only where what it is made from changed (overview.inputs_key).
-    shapes = store.has("borough_shapes")
-    write_overview(report.period_dir, month_label(report.period), entries, store.is_demo,
-                   (lambda: store.table("borough_shapes")) if shapes else None,
-                   json.dumps(store.sources[store.source_of("borough_shapes")]["files"], sort_keys=True)
-                   if shapes else "")
+    write_overview(report.period_dir, month_label(report.period), entries, store)
     log.info("wrote %s, index.html and overview.csv (%d borough%s this run)", path, len(report.results),
              "" if len(report.results) == 1 else "s")
 
