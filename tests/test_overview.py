@@ -128,6 +128,15 @@ def test_maps_and_trends_are_drawn_or_say_why():
 
 
 @pytest.mark.slow
+def test_every_page_of_the_demo_overview_pdf_says_it_is_demo_data(demo_packs):
+    from pypdf import PdfReader
+
+    pages = PdfReader(demo_packs.period_dir / "overview.pdf").pages
+    assert len(pages) > 1
+    assert all("DEMO DATA – NOT OFFICIAL STATISTICS" in p.extract_text() for p in pages)
+
+
+@pytest.mark.slow
 def test_the_period_folder_is_a_valid_data_package(demo_packs):
     from frictionless import Package
 

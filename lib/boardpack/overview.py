@@ -324,7 +324,7 @@ def write_overview(period_dir: Path, period_label: str, entries: list[dict], sto
     printed = page.replace("<script>" + SORT_SCRIPT + "</script>", "")  # the PDF needs no sorting
     return [write_text_atomic(period_dir / "overview.csv", overview_csv(rows)),
             write_text_atomic(period_dir / "datapackage.json", json.dumps(package, indent=1) + "\n"),
-            write_bytes_atomic(period_dir / "overview.pdf", html_to_pdf(_for_print(printed))),
+            write_bytes_atomic(period_dir / "overview.pdf", html_to_pdf(_for_print(printed, demo))),
             write_text_atomic(period_dir / "index.html", page)]
 
 
@@ -356,11 +356,13 @@ def has_overview(period_dir: Path, key: str) -> bool:
     return f'<meta name="{KEY_META}" content="{key}">' in head
 
 
-def _for_print(page: str) -> str:
+def _for_print(page: str, demo: bool = False) -> str:
     """The page for an A4 PDF: landscape pages, the sort buttons as plain headings (WeasyPrint does not wrap a
-    button's text, so the long headings ran into each other)."""
+    button's text, so the long headings ran into each other); from the demo data, every page marked so."""
     page = page.replace('<button type="button">', "<span>").replace("</button>", "</span>").replace(SORT_HINT, "")
-    return page.replace("</style>", "@page{size:A4 landscape;margin:1.2cm}body{max-width:none;margin:0;"
+    mark = ('@page{@top-right{content:"DEMO DATA – NOT OFFICIAL STATISTICS";font:bold 7pt sans-serif;'
+            "color:#A00000}}") if demo else ""
+    return page.replace("</style>", mark + "@page{size:A4 landscape;margin:1.2cm}body{max-width:none;margin:0;"
                         "padding:0;font-size:8pt}table{table-layout:fixed}th,td{padding:.15em .3em;"
                         "overflow-wrap:anywhere}th button{color:inherit;text-decoration:none}"
                         ".visually-hidden{display:none}figure{break-inside:avoid;margin:0}"
